@@ -1,0 +1,20 @@
+/**
+ * Vietnamese text folded for matching: no diacritics, lower case, đ written d, runs of anything
+ * that is not a letter or digit turned into one space. 'Thị trấn Phát Diệm' → 'thi tran phat diem'.
+ * NFD splits the tone and vowel marks off their letters; đ/Đ is a letter of its own and must be
+ * mapped by hand.
+ */
+export function foldVietnamese(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** ASCII slug from Vietnamese text: 'Cải cách hành chính' → 'cai-cach-hanh-chinh'. */
+export function slugify(text: string): string {
+  return foldVietnamese(text).replace(/ /g, '-');
+}

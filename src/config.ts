@@ -1,0 +1,50 @@
+/** Environment, parsed and validated once at start; everything else receives a Config. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** Connections in the MySQL pool. */
+  dbPoolSize: number;
+  /** Production hides the Sandbox landing page (introspection stays on: the API is public). */
+  production: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/lienthong';
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+export function parseDatabaseUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`DATABASE_URL is not a URL: expected mysql://user[:password]@host[:port]/database`);
+  }
+  if (parsed.protocol !== 'mysql:') throw new ConfigError(`DATABASE_URL must start with mysql://, got ${parsed.protocol}//`);
+  const database = decodeURIComponent(parsed.pathname.slice(1));
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(database)) {
+    throw new ConfigError('DATABASE_URL must name a database of letters, digits and _ (e.g. mysql://root@127.0.0.1:3306/lienthong)');
+  }
+  return parsed;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  parseDatabaseUrl(databaseUrl);
+  return {
+    port: int(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 16, 1, 500),
+    production: env.NODE_ENV === 'production',
+  };
+}

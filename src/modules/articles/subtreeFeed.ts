@@ -1,0 +1,31 @@
+import { EntityManager } from 'typeorm';
+
+/**
+ * Keeps the materialised SUBTREE feed (table subtree_feed, see the initial migration) in step with
+ * publications. Call it in the same transaction as any change to an article's publications or
+ * published_at: it recomputes those articles' rows from scratch, which makes it idempotent and
+ * correct for additions and withdrawals alike.
+ */
+export async function rebuildSubtreeFeed(db: EntityManager, articleIds: readonly number[]): Promise<void> {
+  if (articleIds.length === 0) return;
+  await db.query('DELETE FROM subtree_feed WHERE article_id IN (?)', [articleIds]);
+  await db.query(
+    `INSERT INTO subtree_feed (unit_code, sort_at, article_id)
+     SELECT DISTINCT c.ancestor_code, p.sort_at, p.article_id
+     FROM publications p JOIN unit_closure c ON c.descendant_code = p.unit_code
+     WHERE p.article_id IN (?)`,
+    [articleIds],
+  );
+}
+
+/** The same for a contiguous id range: what bulk loads use, where listing ids would be wasteful. */
+export async function rebuildSubtreeFeedRange(db: EntityManager, fromId: number, toId: number): Promise<void> {
+  await db.query('DELETE FROM subtree_feed WHERE article_id BETWEEN ? AND ?', [fromId, toId]);
+  await db.query(
+    `INSERT INTO subtree_feed (unit_code, sort_at, article_id)
+     SELECT DISTINCT c.ancestor_code, p.sort_at, p.article_id
+     FROM publications p JOIN unit_closure c ON c.descendant_code = p.unit_code
+     WHERE p.article_id BETWEEN ? AND ?`,
+    [fromId, toId],
+  );
+}

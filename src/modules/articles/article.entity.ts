@@ -9,7 +9,12 @@ export enum ArticleKind {
 }
 registerEnumType(ArticleKind, {
   name: 'ArticleKind',
-  description: "What a portal files the article under: news ('Tin tức'), announcements ('Thông báo') or legal documents ('Văn bản').",
+  description: "What a portal files the article under.",
+  valuesConfig: {
+    NEWS: { description: "News ('Tin tức')." },
+    ANNOUNCEMENT: { description: "Announcements ('Thông báo'): schedules, notices, recruitment." },
+    LEGAL_DOCUMENT: { description: "Legal and administrative documents ('Văn bản'): decisions, plans, directives." },
+  },
 });
 
 @Entity({ name: 'articles' })

@@ -1,0 +1,14 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // Type errors are caught by `tsc --noEmit` in `npm test`; here we only transpile (fast).
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+  },
+  setupFiles: ['reflect-metadata'],
+  // Every suite makes its own database; two workers keep MariaDB and both cores busy without thrashing.
+  maxWorkers: 2,
+  testTimeout: 60000,
+};

@@ -1,0 +1,70 @@
+import DataLoader from 'dataloader';
+import { DataSource } from 'typeorm';
+import { StatementTally } from './db/statementCounter';
+import { Article } from './modules/articles/article.entity';
+import { ArticleService, RelatedRequest } from './modules/articles/article.service';
+import { FeedPage, FeedService } from './modules/articles/feed.service';
+import { FeedQuery } from './modules/articles/feedQuery';
+import { Publication } from './modules/articles/publication.entity';
+import { Source } from './modules/sources/source.entity';
+import { SourceService } from './modules/sources/source.service';
+import { Unit } from './modules/units/unit.entity';
+import { UnitService } from './modules/units/unit.service';
+
+/** The services, built once per process; loaders are built from them per request. */
+export interface Services {
+  units: UnitService;
+  articles: ArticleService;
+  feeds: FeedService;
+  sources: SourceService;
+}
+
+export function createServices(db: DataSource): Services {
+  return { units: new UnitService(db), articles: new ArticleService(db), feeds: new FeedService(db), sources: new SourceService(db) };
+}
+
+/**
+ * DataLoaders of one request: every relation a resolver follows goes through one of these, so a
+ * query costs one statement per relation and depth, however many rows it returns. They cache for
+ * the request only, so no caller ever sees another's data or a stale row from an earlier request.
+ */
+export function createLoaders(services: Services, visibleUntil: Date) {
+  const byKey = <K, V>(keys: readonly K[], found: Map<K, V>, missing: V) => keys.map((k) => found.get(k) ?? missing);
+  const loaders = {
+    unit: new DataLoader<string, Unit | null>(async (codes) => byKey(codes, await services.units.byCodes(codes), null)),
+    unitChildren: new DataLoader<string, Unit[]>(async (codes) => byKey(codes, await services.units.children(codes), [])),
+    article: new DataLoader<number, Article | null>(async (ids) => byKey(ids, await services.articles.byIds(ids, visibleUntil), null)),
+    articleBySlug: new DataLoader<string, Article | null>(async (slugs) => byKey(slugs, await services.articles.bySlugs(slugs, visibleUntil), null)),
+    topics: new DataLoader<number, string[]>(async (ids) => byKey(ids, await services.articles.topics(ids), [])),
+    publications: new DataLoader<number, Publication[]>(async (ids) => byKey(ids, await services.articles.publications(ids), [])),
+    related: new DataLoader<RelatedRequest, Article[], string>((requests) => services.articles.related(requests, visibleUntil), {
+      cacheKeyFn: (r) => `${r.article.id}:${r.first}`,
+    }),
+    source: new DataLoader<number, Source | null>(async (ids) => byKey(ids, await services.sources.byIds(ids), null)),
+    feedPage: new DataLoader<FeedQuery, FeedPage, string>((queries) => services.feeds.pages(queries), {
+      cacheKeyFn: (q) => JSON.stringify(q),
+      maxBatchSize: 100,
+    }),
+    feedCount: new DataLoader<FeedQuery, number, string>((queries) => services.feeds.counts(queries), {
+      // The count ignores the page: all pages of one feed share it.
+      cacheKeyFn: (q) => JSON.stringify({ ...q, first: 0, after: null }),
+      maxBatchSize: 500,
+    }),
+  };
+  return loaders;
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+export interface Context {
+  requestId: string;
+  services: Services;
+  /** Articles published after this instant are not visible to this request. */
+  now: Date;
+  loaders: Loaders;
+  sql: StatementTally;
+}
+
+export function createContext(services: Services, requestId: string, sql: StatementTally, now = new Date()): Context {
+  return { requestId, services, now, loaders: createLoaders(services, now), sql };
+}

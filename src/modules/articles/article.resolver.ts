@@ -1,0 +1,67 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { badUserInput } from '../../common/errors';
+import { parseId } from '../../common/ids';
+import { Context } from '../../context';
+import { Source } from '../sources/source.entity';
+import { Unit } from '../units/unit.entity';
+import { AdministrativeUnit } from '../units/unit.types';
+import { Article } from './article.entity';
+import { Publication } from './publication.entity';
+
+const MAX_RELATED = 20;
+
+@Resolver(() => Article)
+export class ArticleResolver {
+  @Query(() => Article, { nullable: true, description: 'By id or by slug; exactly one of them. Null if there is no such published article.' })
+  article(
+    @Arg('id', () => ID, { nullable: true, description: 'The article id.' }) id: string | null,
+    @Arg('slug', () => String, { nullable: true, description: 'The article slug.' }) slug: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<Article | null> | null {
+    if ((id == null) === (slug == null)) throw badUserInput('give exactly one of id and slug', id == null ? 'id' : 'slug');
+    if (id != null) {
+      const articleId = parseId(id);
+      return articleId === null ? null : ctx.loaders.article.load(articleId);
+    }
+    return slug!.length > 200 ? null : ctx.loaders.articleBySlug.load(slug!);
+  }
+
+  @FieldResolver(() => [String], { description: "Subjects the article is filed under, e.g. 'Cải cách hành chính'." })
+  topics(@Root() article: Article, @Ctx() ctx: Context): Promise<string[]> {
+    return ctx.loaders.topics.load(article.id);
+  }
+
+  @FieldResolver(() => Source, { nullable: true, description: 'The publication it was taken from; null when the portal wrote it itself.' })
+  source(@Root() article: Article, @Ctx() ctx: Context): Promise<Source | null> | null {
+    return article.sourceId === null ? null : ctx.loaders.source.load(article.sourceId);
+  }
+
+  @FieldResolver(() => AdministrativeUnit, { description: 'The unit whose portal wrote or first carried the article.' })
+  async origin(@Root() article: Article, @Ctx() ctx: Context): Promise<Unit> {
+    return (await ctx.loaders.unit.load(article.originCode))!;
+  }
+
+  @FieldResolver(() => [Publication], { description: 'Every unit whose portal shows the article, the origin first.' })
+  publications(@Root() article: Article, @Ctx() ctx: Context): Promise<Publication[]> {
+    return ctx.loaders.publications.load(article.id);
+  }
+
+  @FieldResolver(() => [Article], { description: "Articles on related subjects ('Bài liên quan'), never the article itself." })
+  related(
+    @Root() article: Article,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 5, description: `At most this many (0 to ${MAX_RELATED}).` }) first: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<Article[]> {
+    const limit = first ?? 5;
+    if (limit < 0 || limit > MAX_RELATED) throw badUserInput(`first must be between 0 and ${MAX_RELATED}, got ${limit}`, 'first');
+    return ctx.loaders.related.load({ article, first: limit });
+  }
+}
+
+@Resolver(() => Publication)
+export class PublicationResolver {
+  @FieldResolver(() => AdministrativeUnit, { description: 'The unit whose portal shows the article.' })
+  async unit(@Root() publication: Publication, @Ctx() ctx: Context): Promise<Unit> {
+    return (await ctx.loaders.unit.load(publication.unitCode))!;
+  }
+}

@@ -1,0 +1,122 @@
+import { DataSource } from 'typeorm';
+import { Article } from './article.entity';
+import { ARTICLE_COLUMNS, articleFromRow } from './articleRow';
+import { Publication } from './publication.entity';
+
+/** How many of each topic's newest articles `related` looks at (see related()). */
+const RELATED_CANDIDATES_PER_TOPIC = 500;
+
+export interface RelatedRequest {
+  article: Article;
+  first: number;
+}
+
+/** Reads articles and what hangs off them, in batches (every method takes many keys). */
+export class ArticleService {
+  constructor(private readonly db: DataSource) {}
+
+  /** Visible articles by id; missing and not-yet-published ones are absent from the map. */
+  async byIds(ids: readonly number[], visibleUntil: Date): Promise<Map<number, Article>> {
+    const rows = await this.db.query(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id IN (?) AND a.published_at <= ?`, [ids, visibleUntil]);
+    return new Map(rows.map((r: Record<string, unknown>) => [Number(r.id), articleFromRow(r)]));
+  }
+
+  async bySlugs(slugs: readonly string[], visibleUntil: Date): Promise<Map<string, Article>> {
+    const rows = await this.db.query(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.slug IN (?) AND a.published_at <= ?`, [slugs, visibleUntil]);
+    return new Map(rows.map((r: Record<string, unknown>) => [r.slug as string, articleFromRow(r)]));
+  }
+
+  /** Topic names of each article, alphabetical. */
+  async topics(articleIds: readonly number[]): Promise<Map<number, string[]>> {
+    const rows: { article_id: number; name: string }[] = await this.db.query(
+      'SELECT t.article_id, tp.name FROM article_topics t JOIN topics tp ON tp.id = t.topic_id WHERE t.article_id IN (?) ORDER BY tp.name',
+      [articleIds],
+    );
+    const byArticle = new Map<number, string[]>();
+    for (const r of rows) byArticle.set(r.article_id, [...(byArticle.get(r.article_id) ?? []), r.name]);
+    return byArticle;
+  }
+
+  /** Where each article is shown: the origin first, then by when each unit started showing it. */
+  async publications(articleIds: readonly number[]): Promise<Map<number, Publication[]>> {
+    const rows: { article_id: number; unit_code: string; is_origin: number; published_at: Date; sort_at: Date }[] = await this.db.query(
+      `SELECT article_id, unit_code, is_origin, published_at, sort_at FROM publications
+       WHERE article_id IN (?) ORDER BY article_id, is_origin DESC, published_at, unit_code`,
+      [articleIds],
+    );
+    const byArticle = new Map<number, Publication[]>();
+    for (const r of rows) {
+      const p = Object.assign(new Publication(), {
+        articleId: r.article_id,
+        unitCode: r.unit_code,
+        isOrigin: r.is_origin === 1,
+        publishedAt: r.published_at,
+        sortAt: r.sort_at,
+      });
+      byArticle.set(r.article_id, [...(byArticle.get(r.article_id) ?? []), p]);
+    }
+    return byArticle;
+  }
+
+  /**
+   * 'Bài liên quan': articles sharing the most topics with each given article, newest first among
+   * equals; what is left of `first` is filled with the newest articles of the same origin. Never
+   * the article itself, never an article not yet published.
+   *
+   * Candidates are each shared topic's RELATED_CANDIDATES_PER_TOPIC newest articles, read off the
+   * (topic_id, sort_at) index: a popular topic has tens of thousands of articles at a million, and
+   * counting shared topics over all of them for every article page is not worth it. An old article
+   * that shares every topic can therefore lose to a recent one that shares fewer.
+   *
+   * Two statements for any number of articles: topic matches, then the origin fallback.
+   */
+  async related(requests: readonly RelatedRequest[], visibleUntil: Date): Promise<Article[][]> {
+    const ids = requests.map((r) => r.article.id);
+    const limit = Math.max(...requests.map((r) => r.first));
+    const picked = new Map<number, Article[]>(ids.map((id) => [id, []]));
+    if (limit === 0) return requests.map(() => []);
+
+    const topicRows: { topic_id: number }[] = await this.db.query('SELECT DISTINCT topic_id FROM article_topics WHERE article_id IN (?)', [ids]);
+    if (topicRows.length > 0) {
+      const branches = topicRows
+        .map(() => '(SELECT topic_id, article_id FROM article_topics WHERE topic_id = ? AND sort_at <= ? ORDER BY sort_at DESC, article_id DESC LIMIT ?)')
+        .join(' UNION ALL ');
+      const params: unknown[] = topicRows.flatMap((t) => [t.topic_id, visibleUntil, RELATED_CANDIDATES_PER_TOPIC]);
+      const rows: Record<string, unknown>[] = await this.db.query(
+        `SELECT r.for_id, r.shared, ${ARTICLE_COLUMNS} FROM (
+           SELECT s.article_id AS for_id, cand.article_id AS id, COUNT(*) AS shared,
+                  ROW_NUMBER() OVER (PARTITION BY s.article_id ORDER BY COUNT(*) DESC, MAX(a2.published_at) DESC, cand.article_id DESC) AS rn
+           FROM article_topics s
+           JOIN (${branches}) cand ON cand.topic_id = s.topic_id AND cand.article_id <> s.article_id
+           JOIN articles a2 ON a2.id = cand.article_id
+           WHERE s.article_id IN (?)
+           GROUP BY s.article_id, cand.article_id
+         ) r JOIN articles a ON a.id = r.id
+         WHERE r.rn <= ?
+         ORDER BY r.for_id, r.rn`,
+        [...params, ids, limit],
+      );
+      for (const row of rows) picked.get(Number(row.for_id))!.push(articleFromRow(row));
+    }
+
+    const short = requests.filter((r) => picked.get(r.article.id)!.length < r.first);
+    if (short.length > 0) {
+      // Newest of the same origin, skipping the article and what topics already found.
+      const branches = short
+        .map(() => `(SELECT ? AS for_id, ${ARTICLE_COLUMNS} FROM articles a WHERE a.origin_code = ? AND a.published_at <= ? AND a.id NOT IN (?) ORDER BY a.published_at DESC, a.id DESC LIMIT ?)`)
+        .join(' UNION ALL ');
+      const params = short.flatMap((r) => {
+        const have = picked.get(r.article.id)!;
+        return [r.article.id, r.article.originCode, visibleUntil, [r.article.id, ...have.map((a) => a.id)], r.first - have.length];
+      });
+      const rows: Record<string, unknown>[] = await this.db.query(branches, params);
+      const fallback = new Map<number, Article[]>();
+      for (const row of rows) fallback.set(Number(row.for_id), [...(fallback.get(Number(row.for_id)) ?? []), articleFromRow(row)]);
+      for (const r of short) {
+        const extra = (fallback.get(r.article.id) ?? []).sort((x, y) => y.publishedAt.getTime() - x.publishedAt.getTime() || y.id - x.id);
+        picked.get(r.article.id)!.push(...extra);
+      }
+    }
+    return requests.map((r) => picked.get(r.article.id)!.slice(0, r.first));
+  }
+}

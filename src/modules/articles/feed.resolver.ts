@@ -1,0 +1,102 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { encodeCursor } from '../../common/cursor';
+import { Context } from '../../context';
+import { Source } from '../sources/source.entity';
+import { Unit } from '../units/unit.entity';
+import { AdministrativeUnit } from '../units/unit.types';
+import { isUnitCode } from '../units/unitCode';
+import { Article } from './article.entity';
+import { ArticleConnection, ArticleFilter, ArticleOrder, FeedScope } from './feed.types';
+import { FeedBase, FeedQuery, toFeedQuery } from './feedQuery';
+
+/** The connection object resolvers pass around; it keeps its query so totalCount can be asked later. */
+export class FeedConnection extends ArticleConnection {
+  query: FeedQuery;
+}
+
+async function connection(ctx: Context, query: FeedQuery): Promise<FeedConnection> {
+  const page = await ctx.loaders.feedPage.load(query);
+  for (const a of page.articles) ctx.loaders.article.prime(a.id, a);
+  const cursorOf = (a: Article) => encodeCursor({ order: query.order, at: Math.floor(a.publishedAt.getTime() / 1000), id: a.id, ...(query.order === 'MOST_VIEWED' ? { views: a.views } : {}) });
+  const edges = page.articles.map((node) => ({ node, cursor: cursorOf(node) }));
+  return Object.assign(new FeedConnection(), {
+    query,
+    nodes: page.articles,
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: query.after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  });
+}
+
+/** An empty feed, for a unit that does not exist: Query.articles(unit: 'nope') lists nothing. */
+function emptyConnection(query: FeedQuery): FeedConnection {
+  return Object.assign(new FeedConnection(), {
+    query,
+    nodes: [],
+    edges: [],
+    pageInfo: { hasNextPage: false, hasPreviousPage: query.after !== null, startCursor: null, endCursor: null },
+    totalCount: 0,
+  });
+}
+
+@Resolver(() => ArticleConnection)
+export class ArticleConnectionResolver {
+  @FieldResolver(() => Int, { description: 'Articles in the whole feed, all pages together.' })
+  totalCount(@Root() conn: FeedConnection, @Ctx() ctx: Context): Promise<number> | number {
+    return conn.totalCount ?? ctx.loaders.feedCount.load(conn.query);
+  }
+}
+
+@Resolver(() => AdministrativeUnit)
+export class UnitFeedResolver {
+  @FieldResolver(() => ArticleConnection, { description: "This unit's feed: the articles its portal shows (or its subtree's, or its lineage's), a page at a time." })
+  articles(
+    @Root() unit: Unit,
+    @Arg('scope', () => FeedScope, { nullable: true, defaultValue: FeedScope.UNIT, description: 'Whose articles: this unit only, with everything below, or with everything above.' }) scope: FeedScope | null,
+    @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Only articles matching every given condition.' }) filter: ArticleFilter | null,
+    @Arg('orderBy', () => ArticleOrder, { nullable: true, defaultValue: ArticleOrder.NEWEST, description: 'The feed order.' }) orderBy: ArticleOrder | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: 'Page size, 0 to 100.' }) first: number | null,
+    @Arg('after', () => String, { nullable: true, description: "A cursor from this feed's previous page (pageInfo.endCursor)." }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<FeedConnection> {
+    const base: FeedBase = { kind: 'unit', code: unit.code, scope: scope ?? FeedScope.UNIT };
+    return connection(ctx, toFeedQuery(base, { filter, orderBy, first, after }, ctx.now));
+  }
+}
+
+@Resolver(() => Source)
+export class SourceFeedResolver {
+  @FieldResolver(() => ArticleConnection, { description: 'Articles taken from this source, newest first.' })
+  articles(
+    @Root() source: Source,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: 'Page size, 0 to 100.' }) first: number | null,
+    @Arg('after', () => String, { nullable: true, description: "A cursor from the previous page (pageInfo.endCursor)." }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<FeedConnection> {
+    return connection(ctx, toFeedQuery({ kind: 'source', id: source.id }, { first, after }, ctx.now));
+  }
+}
+
+@Resolver()
+export class FeedQueryResolver {
+  @Query(() => ArticleConnection, { description: "All articles, or one unit's feed when unit is given." })
+  async articles(
+    @Arg('unit', () => ID, { nullable: true, description: "Code of the unit whose feed to read; all articles when left out." }) unit: string | null,
+    @Arg('scope', () => FeedScope, { nullable: true, defaultValue: FeedScope.SUBTREE, description: 'With unit: whose articles. Ignored without unit.' }) scope: FeedScope | null,
+    @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Only articles matching every given condition.' }) filter: ArticleFilter | null,
+    @Arg('orderBy', () => ArticleOrder, { nullable: true, defaultValue: ArticleOrder.NEWEST, description: 'The feed order.' }) orderBy: ArticleOrder | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: 'Page size, 0 to 100.' }) first: number | null,
+    @Arg('after', () => String, { nullable: true, description: "A cursor from this feed's previous page (pageInfo.endCursor)." }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<FeedConnection> {
+    const args = { filter, orderBy, first, after };
+    if (unit == null) return connection(ctx, toFeedQuery({ kind: 'all' }, args, ctx.now));
+    const query = toFeedQuery({ kind: 'unit', code: unit, scope: scope ?? FeedScope.SUBTREE }, args, ctx.now);
+    if (!isUnitCode(unit) || !(await ctx.loaders.unit.load(unit))) return emptyConnection(query);
+    return connection(ctx, query);
+  }
+}

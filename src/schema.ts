@@ -1,0 +1,33 @@
+import { GraphQLSchema } from 'graphql';
+import { buildSchemaSync } from 'type-graphql';
+import { ArticleResolver, PublicationResolver } from './modules/articles/article.resolver';
+import { ArticleConnectionResolver, FeedQueryResolver, SourceFeedResolver, UnitFeedResolver } from './modules/articles/feed.resolver';
+import { SourceResolver } from './modules/sources/source.resolver';
+import { AdministrativeUnitResolver, CommuneResolver, DistrictResolver, ProvinceResolver, UnitQueryResolver } from './modules/units/unit.resolver';
+import { Commune, District, Province } from './modules/units/unit.types';
+
+let schema: GraphQLSchema | undefined;
+
+/** The type-graphql schema, built once per process (building it twice registers every type twice). */
+export function graphqlSchema(): GraphQLSchema {
+  schema ??= buildSchemaSync({
+    resolvers: [
+      UnitQueryResolver,
+      AdministrativeUnitResolver,
+      ProvinceResolver,
+      DistrictResolver,
+      CommuneResolver,
+      UnitFeedResolver,
+      FeedQueryResolver,
+      ArticleConnectionResolver,
+      SourceFeedResolver,
+      ArticleResolver,
+      PublicationResolver,
+      SourceResolver,
+    ],
+    // Implementations are reached only through the interface in some queries; list them so they exist.
+    orphanedTypes: [Province, District, Commune],
+    validate: false,
+  });
+  return schema;
+}

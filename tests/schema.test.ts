@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSchema, findBreakingChanges, findDangerousChanges, isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
+import { graphqlSchema } from '../src/schema';
+import { printSchemaFile, SCHEMA_FILE } from '../src/schemaFile';
+
+const root = join(__dirname, '..');
+const contract = buildSchema(readFileSync(join(root, '..', 'shared', 'contract.graphql'), 'utf8'));
+const ours = buildSchema(readFileSync(join(root, SCHEMA_FILE), 'utf8'));
+
+/**
+ * Parts of the contract that later issues build; the comparison may report them missing, nothing
+ * else. Each line names its issue: when it lands, its line goes.
+ */
+const NOT_YET_BUILT = [
+  /^(Province|District|Commune|AdministrativeUnit)\.visits was removed\.$/, // #5 visit counters
+  /^VisitStats was removed\.$/, // #5
+  /^DailyVisits was removed\.$/, // #5
+  /^Date was removed\.$/, // #5 (only VisitStats.daily uses it)
+  /^Article\.views was removed\.$/, // #5
+  /^Mutation was removed\.$/, // #3 writing and syndication
+  /^(CreateArticleInput|UpdateArticleInput|SyndicationInput|SyndicationRejection|SyndicationResult|CreateSourceInput) was removed\.$/, // #3
+];
+
+describe('the emitted schema', () => {
+  it('is what the code builds (run `npm run schema` when this fails)', () => {
+    expect(readFileSync(join(root, SCHEMA_FILE), 'utf8')).toBe(printSchemaFile());
+  });
+
+  it('keeps every name, argument, default and type of the contract', () => {
+    const breaking = findBreakingChanges(contract, ours).map((c) => c.description);
+    const unexpected = breaking.filter((d) => !NOT_YET_BUILT.some((allowed) => allowed.test(d)));
+    expect(unexpected).toEqual([]);
+    // The allowance must not hide anything: every pending pattern still matches something.
+    for (const pending of NOT_YET_BUILT) expect(breaking.some((d) => pending.test(d))).toBe(true);
+  });
+
+  it('changes no default value or enum of the contract', () => {
+    expect(findDangerousChanges(contract, ours).map((c) => c.description)).toEqual([]);
+  });
+
+  it('describes every type, field, argument and enum value', () => {
+    const missing: string[] = [];
+    for (const type of Object.values(graphqlSchema().getTypeMap())) {
+      if (type.name.startsWith('__') || ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name)) continue;
+      if (!type.description && type.name !== 'Query') missing.push(type.name);
+      if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) missing.push(`${type.name}.${field.name}`);
+          for (const arg of 'args' in field ? field.args : []) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+        }
+      }
+      if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     // Type errors are caught by `tsc --noEmit` in `npm test`; here we only transpile (fast).
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }],
   },
   setupFiles: ['reflect-metadata'],
   // Every suite makes its own database; two workers keep MariaDB and both cores busy without thrashing.

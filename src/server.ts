@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { FastifyInstance } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Config } from './config';
@@ -28,7 +28,6 @@ export async function createServer({ config, dataSource, logger = false }: Serve
     schema: graphqlSchema(),
     introspection: true,
     plugins: [
-      fastifyApolloDrainPlugin(app),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_QUERY, includeCookies: false }),
@@ -65,6 +64,8 @@ export async function createServer({ config, dataSource, logger = false }: Serve
       return reply.code(503).send({ status: 'unavailable', database: 'unreachable' });
     }
   });
+  // app.close() stops accepting, lets in-flight requests finish (closing idle keep-alive sockets),
+  // then stops Apollo. Apollo's Fastify drain plugin is not used: it calls app.close() itself.
   app.addHook('onClose', async () => {
     await apollo.stop();
   });

@@ -13,21 +13,25 @@ export interface GraphQLResponse<T = any> {
 export interface TestServer {
   db: TestDatabase;
   app: FastifyInstance;
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
-/** The whole gateway over a throwaway database, called in-process through Fastify's inject. */
+/** The whole gateway over a throwaway database, listening on a free loopback port. */
 export async function startTestServer(options: { units?: boolean } = {}): Promise<TestServer> {
   const db = await createTestDatabase(options);
   const app = await createServer({ config: { production: false }, dataSource: db.dataSource });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     db,
     app,
+    url,
     async gql(query, variables) {
-      const res = await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables }, headers: { 'content-type': 'application/json' } });
-      const body = JSON.parse(res.body);
-      return { status: res.statusCode, data: body.data, errors: body.errors, statements: Number(res.headers['x-sql-statements']) };
+      const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      const body = await res.json();
+      return { status: res.status, data: body.data, errors: body.errors, statements: Number(res.headers.get('x-sql-statements')) };
     },
     async close() {
       await app.close();

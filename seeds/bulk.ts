@@ -1,0 +1,558 @@
+import { DataSource, QueryRunner } from 'typeorm';
+import { foldVietnamese, slugify } from '../src/common/vietnameseText';
+import { ArticleKind } from '../src/modules/articles/article.entity';
+import { rebuildSubtreeFeedRange } from '../src/modules/articles/subtreeFeed';
+import type { UnitLevel } from '../src/modules/units/unit.entity';
+
+/**
+ * Deterministic bulk articles for benchmarks and load tests (`npm run seed -- --articles N`).
+ *
+ * The shape follows the benchmark's reference generator (../shared/bench/dataset/gen.mjs beside the project), so
+ * that the raw-SQL baseline and the gateway are measured on data of the same size and shape: origins
+ * 50% commune / 30% district / 20% province, 0-4 syndication targets mostly near the origin, the
+ * same title and sentence templates, dates spread over the year before 2025-06-30T23:59:59Z and 100
+ * sources. The draws that decide an article's origin, text, date, source and targets are made in the
+ * reference's order from the same mulberry32 stream, so on a database with the same units and no
+ * demo content article i here is the reference's article i (ids are shifted past MAX(id)). What the
+ * reference has no notion of (kind, topics, paragraphs, views) comes from a second stream, so adding
+ * it never disturbs the first.
+ *
+ * Loading: chunks of CHUNK_ARTICLES articles, each written as one transaction (articles,
+ * publications, article_topics, then subtree_feed rebuilt set-based for the chunk's id range) on one
+ * of two dedicated connections, so at most two statements are in flight while the next chunk is
+ * generated. A failure stops the load; chunks committed before it stay.
+ */
+
+export interface BulkOptions {
+  /** How many articles to add. */
+  articles: number;
+  /** PRNG seed; the same seed and count on the same starting data give the same rows. Default 42. */
+  seed?: number;
+  /** Called after each chunk commits, with the articles written so far and the total asked for. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface BulkResult {
+  articles: number;
+  publications: number;
+  seconds: number;
+}
+
+/** Articles per chunk: one transaction, one multi-row INSERT per table (~1,000 articles, ~2,400 publications). */
+const CHUNK_ARTICLES = 1000;
+/** Connections writing chunks concurrently, hence the most statements in flight. */
+const WRITERS = 2;
+/** Articles are dated over the 365 days that end here (the reference's --end-date 2025-06-30). */
+const END_TS = Date.UTC(2025, 5, 30, 23, 59, 59) / 1000;
+const SPAN_SECONDS = 365 * 86400;
+/** A syndicated copy appears on its unit 0-48 h after the origin published the article. */
+const SYNDICATION_DELAY_SECONDS = 48 * 3600;
+const SOURCE_TOTAL = 100;
+/** Before the first generated article; fixed so that reruns give identical rows. */
+const SOURCE_CREATED_AT = '2024-06-30 00:00:00';
+
+// ---------- PRNG ----------
+
+type Rng = () => number;
+
+/** mulberry32, exactly as the reference generator has it: a uniform float in [0, 1). */
+function mulberry32(seed: number): Rng {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Draw helpers over one stream; each helper consumes exactly one number, as in the reference. */
+class Draws {
+  constructor(readonly next: Rng) {}
+
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+
+  /** A picker by weight, same arithmetic as the reference's weightedPicker. */
+  weighted<T>(items: ReadonlyArray<readonly [T, number]>): () => T {
+    const total = items.reduce((sum, [, w]) => sum + w, 0);
+    return () => {
+      let x = this.next() * total;
+      for (const [value, w] of items) if ((x -= w) < 0) return value;
+      return items[items.length - 1][0];
+    };
+  }
+}
+
+// ---------- text (the reference's templates) ----------
+
+const PHRASE_WEIGHTS: ReadonlyArray<readonly [string, number]> = [
+  ['cải cách hành chính', 1], ['chuyển đổi số', 3], ['dịch vụ công trực tuyến', 2], ['Chính phủ số', 2],
+  ['thủ tục hành chính', 2], ['kinh tế số', 2], ['xã hội số', 2], ['nông thôn mới', 3], ['an sinh xã hội', 2],
+  ['phát triển kinh tế', 2], ['đầu tư công', 2], ['giải ngân vốn', 1], ['phòng chống thiên tai', 1],
+  ['bảo vệ môi trường', 1], ['y tế cơ sở', 1], ['giáo dục', 1], ['du lịch', 1], ['văn hóa', 1],
+  ['an ninh trật tự', 1], ['thủ tục', 1], ['hồ sơ một cửa', 1], ['đất đai', 1], ['xây dựng', 1],
+  ['giao thông nông thôn', 1], ['nước sạch', 1], ['hợp tác xã', 1], ['thanh niên', 1], ['phụ nữ', 1],
+  ['cựu chiến binh', 1], ['Mặt trận Tổ quốc', 1], ['công chức xã', 1], ['phường', 1], ['xã', 1],
+];
+const VERBS: readonly string[] = ['Đẩy mạnh', 'Triển khai', 'Tăng cường', 'Nâng cao hiệu quả', 'Tổng kết', 'Sơ kết', 'Hội nghị về', 'Tập huấn', 'Kiểm tra', 'Hướng dẫn', 'Quyết liệt thực hiện', 'Đánh giá'];
+const SUBJECTS: readonly string[] = ['Ủy ban nhân dân', 'Hội đồng nhân dân', 'Đảng ủy', 'Ban chỉ đạo', 'Cán bộ, công chức', 'Người dân', 'Doanh nghiệp', 'Đoàn thanh niên'];
+const GOALS: readonly string[] = ['phục vụ người dân và doanh nghiệp', 'nâng cao chỉ số hài lòng', 'rút ngắn thời gian giải quyết hồ sơ', 'xây dựng chính quyền điện tử', 'hoàn thành kế hoạch năm 2025', 'bảo đảm an toàn thông tin', 'thu hút đầu tư'];
+const FILLERS: readonly string[] = ['trong thời gian qua', 'theo kế hoạch', 'với nhiều kết quả tích cực', 'trên địa bàn', 'tại bộ phận một cửa', 'qua cổng dịch vụ công', 'trong quý II', 'đúng tiến độ'];
+
+/** National outlets first, then per-province outlets, as the reference names its sources. */
+const NATIONAL_SOURCES: readonly string[] = ['Báo Nhân Dân', 'Thông tấn xã Việt Nam', 'Báo Chính phủ', 'Cổng Thông tin điện tử Chính phủ', 'Đài Truyền hình Việt Nam', 'Đài Tiếng nói Việt Nam', 'Báo Tuổi Trẻ', 'Báo Thanh Niên', 'VnExpress', 'Báo Lao Động'];
+
+// ---------- topics ----------
+
+/** The topics bulk articles are filed under; created by slug when missing. */
+const TOPIC_NAMES: readonly string[] = [
+  'Cải cách hành chính', 'Chuyển đổi số', 'Dịch vụ công trực tuyến', 'Kinh tế', 'Đầu tư công',
+  'Nông thôn mới', 'Nông nghiệp', 'An sinh xã hội', 'Y tế', 'Giáo dục', 'Văn hóa - Thể thao', 'Du lịch',
+  'Tài nguyên - Môi trường', 'Phòng chống thiên tai', 'Quốc phòng - An ninh', 'Đất đai', 'Xây dựng - Đô thị',
+  'Giao thông', 'Lao động - Việc làm', 'Thanh niên', 'Phụ nữ', 'Mặt trận Tổ quốc', 'Tổ chức - Cán bộ',
+  'Chính quyền địa phương', 'Phổ biến pháp luật',
+];
+
+/** An article's first topic follows the first phrase of its title, so topics and text agree. */
+const TOPIC_OF_PHRASE: ReadonlyMap<string, string> = new Map([
+  ['cải cách hành chính', 'Cải cách hành chính'], ['thủ tục hành chính', 'Cải cách hành chính'],
+  ['thủ tục', 'Cải cách hành chính'], ['hồ sơ một cửa', 'Cải cách hành chính'],
+  ['chuyển đổi số', 'Chuyển đổi số'], ['Chính phủ số', 'Chuyển đổi số'], ['kinh tế số', 'Chuyển đổi số'],
+  ['xã hội số', 'Chuyển đổi số'], ['dịch vụ công trực tuyến', 'Dịch vụ công trực tuyến'],
+  ['nông thôn mới', 'Nông thôn mới'], ['an sinh xã hội', 'An sinh xã hội'], ['phát triển kinh tế', 'Kinh tế'],
+  ['đầu tư công', 'Đầu tư công'], ['giải ngân vốn', 'Đầu tư công'], ['phòng chống thiên tai', 'Phòng chống thiên tai'],
+  ['bảo vệ môi trường', 'Tài nguyên - Môi trường'], ['nước sạch', 'Tài nguyên - Môi trường'], ['y tế cơ sở', 'Y tế'],
+  ['giáo dục', 'Giáo dục'], ['du lịch', 'Du lịch'], ['văn hóa', 'Văn hóa - Thể thao'],
+  ['an ninh trật tự', 'Quốc phòng - An ninh'], ['đất đai', 'Đất đai'], ['xây dựng', 'Xây dựng - Đô thị'],
+  ['giao thông nông thôn', 'Giao thông'], ['hợp tác xã', 'Nông nghiệp'], ['thanh niên', 'Thanh niên'],
+  ['phụ nữ', 'Phụ nữ'], ['cựu chiến binh', 'Mặt trận Tổ quốc'], ['Mặt trận Tổ quốc', 'Mặt trận Tổ quốc'],
+  ['công chức xã', 'Tổ chức - Cán bộ'], ['phường', 'Chính quyền địa phương'], ['xã', 'Chính quyền địa phương'],
+]);
+
+/**
+ * Weights of the second and third topics. 'Cải cách hành chính' leads on purpose: with the phrase
+ * mapping above it ends up on ~30% of the articles (measured at 200,000), a realistic "hot" topic.
+ */
+const EXTRA_TOPIC_WEIGHTS: ReadonlyArray<readonly [string, number]> = TOPIC_NAMES.map((name): readonly [string, number] => [
+  name,
+  name === 'Cải cách hành chính' ? 12 : name === 'Chuyển đổi số' || name === 'Dịch vụ công trực tuyến' ? 5 : name === 'Kinh tế' ? 3 : 1,
+]);
+
+// ---------- database rows ----------
+
+/** articles (id, slug, title, summary, body, kind, origin_code, source_id, source_url, published_at, created_at, updated_at, views) */
+type ArticleRow = [number, string, string, string, string, ArticleKind, string, number, string | null, string, string, string, number];
+/** publications (article_id, unit_code, is_origin, published_at, sort_at) */
+type PublicationRow = [number, string, 0 | 1, string, string];
+/** article_topics (article_id, topic_id, sort_at) */
+type ArticleTopicRow = [number, number, string];
+
+interface Chunk {
+  firstId: number;
+  lastId: number;
+  articles: ArticleRow[];
+  publications: PublicationRow[];
+  articleTopics: ArticleTopicRow[];
+}
+
+interface SourceRecord {
+  id: number;
+  name: string;
+  url: string | null;
+}
+
+/** The unit tree, read once from `units`; every list is in code order, as the reference sorts them. */
+interface UnitTree {
+  provinces: string[];
+  districts: string[];
+  communes: string[];
+  level: Map<string, UnitLevel>;
+  fullName: Map<string, string>;
+  provinceOf: Map<string, string>;
+  /** A commune's district; absent for a commune directly under its province (the 2025 map). */
+  districtOf: Map<string, string>;
+  districtsOfProvince: Map<string, string[]>;
+  communesOfProvince: Map<string, string[]>;
+  communesOfDistrict: Map<string, string[]>;
+  /** Province code → short name ('Ninh Bình'), to find a province's own sources. */
+  provinceName: Map<string, string>;
+}
+
+function pushTo(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+async function loadUnitTree(ds: DataSource): Promise<UnitTree> {
+  const rows: Array<{ code: string; level: UnitLevel; name: string; fullName: string; parentCode: string | null; provinceCode: string }> =
+    await ds.query(
+      'SELECT code, level, name, full_name AS fullName, parent_code AS parentCode, province_code AS provinceCode FROM units ORDER BY code',
+    );
+  const tree: UnitTree = {
+    provinces: [], districts: [], communes: [],
+    level: new Map(), fullName: new Map(), provinceOf: new Map(), districtOf: new Map(),
+    districtsOfProvince: new Map(), communesOfProvince: new Map(), communesOfDistrict: new Map(), provinceName: new Map(),
+  };
+  for (const u of rows) {
+    tree.level.set(u.code, u.level);
+    tree.fullName.set(u.code, u.fullName);
+    tree.provinceOf.set(u.code, u.provinceCode);
+  }
+  for (const u of rows) {
+    if (u.level === 'PROVINCE') {
+      tree.provinces.push(u.code);
+      tree.provinceName.set(u.code, u.name);
+    } else if (u.level === 'DISTRICT') {
+      tree.districts.push(u.code);
+      pushTo(tree.districtsOfProvince, u.provinceCode, u.code);
+    } else {
+      tree.communes.push(u.code);
+      pushTo(tree.communesOfProvince, u.provinceCode, u.code);
+      if (u.parentCode !== null && tree.level.get(u.parentCode) === 'DISTRICT') {
+        tree.districtOf.set(u.code, u.parentCode);
+        pushTo(tree.communesOfDistrict, u.parentCode, u.code);
+      }
+    }
+  }
+  if (tree.provinces.length === 0 || tree.communes.length === 0) {
+    throw new Error('seedBulkArticles: the units table has no provinces or no communes; seed the units first');
+  }
+  return tree;
+}
+
+// ---------- sources and topics ----------
+
+/** The reference's i-th source name: national outlets, then four kinds of outlet per province. */
+function referenceSourceName(i: number, tree: UnitTree): string {
+  if (i < NATIONAL_SOURCES.length) return NATIONAL_SOURCES[i];
+  const province = tree.provinces[(i - NATIONAL_SOURCES.length) % tree.provinces.length];
+  const name = tree.provinceName.get(province)!;
+  const kind = Math.floor((i - NATIONAL_SOURCES.length) / tree.provinces.length);
+  const outlet = [`Báo ${name}`, `Đài Phát thanh - Truyền hình ${name}`, `Cổng TTĐT ${tree.fullName.get(province)!}`, `Tạp chí ${name}`][kind % 4];
+  return kind >= 4 ? `${outlet} ${kind}` : outlet;
+}
+
+/** Tops `sources` up to SOURCE_TOTAL rows, skipping names already there, and returns them all in id order. */
+async function ensureSources(ds: DataSource, tree: UnitTree): Promise<SourceRecord[]> {
+  const existing: SourceRecord[] = await ds.query('SELECT id, name, url FROM sources ORDER BY id');
+  // Compared folded: sources.name is unique under utf8mb4_unicode_ci, which ignores case and
+  // accents, so 'Báo Nhân dân' already present must stop us adding 'Báo Nhân Dân'.
+  const taken = new Set(existing.map((s) => foldVietnamese(s.name)));
+  const rows: Array<[string, string, string]> = [];
+  for (let i = 0; existing.length + rows.length < SOURCE_TOTAL; i++) {
+    const name = referenceSourceName(i, tree);
+    if (taken.has(foldVietnamese(name))) continue;
+    taken.add(foldVietnamese(name));
+    rows.push([name, `https://${slugify(name)}.example.vn`, SOURCE_CREATED_AT]);
+  }
+  if (rows.length > 0) await ds.query('INSERT INTO sources (name, url, created_at) VALUES ?', [rows]);
+  return ds.query('SELECT id, name, url FROM sources ORDER BY id');
+}
+
+/** Creates the missing topics (matched by slug, which is unique) and returns topic name → id. */
+async function ensureTopics(ds: DataSource): Promise<Map<string, number>> {
+  const wanted = TOPIC_NAMES.map((name) => ({ name, slug: slugify(name) }));
+  const existing: Array<{ slug: string }> = await ds.query('SELECT slug FROM topics WHERE slug IN (?)', [wanted.map((t) => t.slug)]);
+  const present = new Set(existing.map((t) => t.slug));
+  const missing = wanted.filter((t) => !present.has(t.slug)).map((t): [string, string] => [t.name, t.slug]);
+  if (missing.length > 0) await ds.query('INSERT INTO topics (name, slug) VALUES ?', [missing]);
+  const rows: Array<{ id: number; slug: string }> = await ds.query('SELECT id, slug FROM topics WHERE slug IN (?)', [wanted.map((t) => t.slug)]);
+  const idBySlug = new Map(rows.map((r) => [r.slug, Number(r.id)]));
+  return new Map(wanted.map((t) => [t.name, idBySlug.get(t.slug)!]));
+}
+
+// ---------- generation ----------
+
+function sqlDateTime(ts: number): string {
+  return new Date(ts * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Makes articles one at a time. `main` makes the reference's draws in the reference's order (see
+ * the file comment); `extra` makes everything else.
+ */
+class ArticleGenerator {
+  private readonly main: Draws;
+  private readonly extra: Draws;
+  private readonly phrase: () => string;
+  private readonly originLevel: () => UnitLevel;
+  private readonly targetCount: () => number;
+  private readonly kind: () => ArticleKind;
+  private readonly extraTopicCount: () => number;
+  private readonly extraTopic: () => string;
+  /** Sources whose name contains the province's name, by province code (only non-empty lists). */
+  private readonly localSources = new Map<string, SourceRecord[]>();
+
+  constructor(
+    seed: number,
+    private readonly tree: UnitTree,
+    private readonly sources: readonly SourceRecord[],
+    private readonly topicIds: ReadonlyMap<string, number>,
+    /** Slugs already taken that could look like ours (see takenSlugs). */
+    private readonly takenSlugs: ReadonlySet<string>,
+  ) {
+    this.main = new Draws(mulberry32(seed));
+    // Any fixed derivation will do; xor keeps the two streams apart for every seed.
+    this.extra = new Draws(mulberry32(seed ^ 0x2545f491));
+    this.phrase = this.main.weighted(PHRASE_WEIGHTS);
+    const levels: Array<readonly [UnitLevel, number]> = [['COMMUNE', 50], ['DISTRICT', 30], ['PROVINCE', 20]];
+    // With the 2025 map there are no districts: leave the level out rather than pick from nothing.
+    this.originLevel = this.main.weighted(levels.filter(([level]) => this.unitsOfLevel(level).length > 0));
+    this.targetCount = this.main.weighted([[0, 30], [1, 25], [2, 20], [3, 15], [4, 10]]);
+    this.kind = this.extra.weighted([[ArticleKind.NEWS, 80], [ArticleKind.ANNOUNCEMENT, 12], [ArticleKind.LEGAL_DOCUMENT, 8]]);
+    this.extraTopicCount = this.extra.weighted([[0, 35], [1, 40], [2, 25]]);
+    this.extraTopic = this.extra.weighted(EXTRA_TOPIC_WEIGHTS);
+    for (const province of tree.provinces) {
+      const name = tree.provinceName.get(province)!;
+      const local = sources.filter((s) => s.name.includes(name));
+      if (local.length > 0) this.localSources.set(province, local);
+    }
+  }
+
+  private unitsOfLevel(level: UnitLevel): string[] {
+    return level === 'PROVINCE' ? this.tree.provinces : level === 'DISTRICT' ? this.tree.districts : this.tree.communes;
+  }
+
+  private sentence(unitName: string): string {
+    const subject = this.main.pick(SUBJECTS);
+    const verb = this.main.pick(VERBS);
+    const phrase1 = this.phrase();
+    const filler = this.main.pick(FILLERS);
+    const phrase2 = this.phrase();
+    const goal = this.main.pick(GOALS);
+    return `${subject} ${lowerFirst(unitName)} ${lowerFirst(verb)} ${phrase1} ${filler}, ${phrase2} nhằm ${goal}.`;
+  }
+
+  /**
+   * Where the reference syndicates an article: mostly the origin's own ancestors and neighbours.
+   * The guards only matter for a map without districts; with the 2024 map they draw nothing extra.
+   */
+  private syndicationTarget(level: UnitLevel, code: string): string {
+    const x = this.main.next();
+    const { tree } = this;
+    const province = tree.provinceOf.get(code)!;
+    const provinceDistricts = tree.districtsOfProvince.get(province) ?? [];
+    const provinceCommunes = tree.communesOfProvince.get(province) ?? [];
+    if (level === 'COMMUNE') {
+      const district = tree.districtOf.get(code);
+      if (x < 0.3) return district ?? province;
+      if (x < 0.45) return province;
+      if (x < 0.85) return this.main.pick(district ? tree.communesOfDistrict.get(district)! : provinceCommunes);
+      if (x < 0.95) return this.main.pick(provinceCommunes);
+      return this.main.pick(tree.communes);
+    }
+    if (level === 'DISTRICT') {
+      const own = tree.communesOfDistrict.get(code) ?? [];
+      if (x < 0.35) return province;
+      if (x < 0.6) return this.main.pick(provinceDistricts);
+      if (x < 0.95 && own.length > 0) return this.main.pick(own);
+      return this.main.pick(tree.districts);
+    }
+    if (x < 0.6 && provinceDistricts.length > 0) return this.main.pick(provinceDistricts);
+    if (x < 0.8 && provinceCommunes.length > 0) return this.main.pick(provinceCommunes);
+    return this.main.pick(tree.provinces);
+  }
+
+  private slugFor(title: string, id: number): string {
+    const base = slugify(title).slice(0, 180);
+    let slug = `${base}-${id}`;
+    for (let n = 2; this.takenSlugs.has(slug); n++) slug = `${base}-${id}-${n}`;
+    return slug;
+  }
+
+  /** Adds article `id` and its publications and topics to the chunk. */
+  addTo(chunk: Chunk, id: number): void {
+    const { main, extra, tree } = this;
+
+    // --- the reference's draws, in its order ---
+    const level = this.originLevel();
+    const origin = main.pick(this.unitsOfLevel(level));
+    const unitName = tree.fullName.get(origin)!;
+    const leadPhrase = this.phrase();
+    let title = `${main.pick(VERBS)} ${leadPhrase}`;
+    if (main.next() < 0.5) {
+      const second = this.phrase();
+      if (second !== leadPhrase) title += ` và ${second}`;
+    }
+    title += ` tại ${unitName}`;
+    const summary = `${this.sentence(unitName)} ${this.sentence(unitName)}`;
+    const sentenceCount = 4 + main.int(6);
+    const sentences: string[] = [];
+    for (let i = 0; i < sentenceCount; i++) sentences.push(this.sentence(unitName));
+    const publishedTs = END_TS - main.int(SPAN_SECONDS);
+    const local = this.localSources.get(tree.provinceOf.get(origin)!);
+    const source = local !== undefined && main.next() < 0.7 ? main.pick(local) : main.pick(this.sources);
+    const publishedAt = sqlDateTime(publishedTs);
+    chunk.publications.push([id, origin, 1, publishedAt, publishedAt]);
+    const shownOn = new Set<string>([origin]);
+    const targets = this.targetCount();
+    for (let j = 0; j < targets; j++) {
+      const unit = this.syndicationTarget(level, origin);
+      if (shownOn.has(unit)) continue; // the primary key is (article_id, unit_code)
+      shownOn.add(unit);
+      const copyTs = Math.min(END_TS, publishedTs + main.int(SYNDICATION_DELAY_SECONDS));
+      chunk.publications.push([id, unit, 0, sqlDateTime(copyTs), publishedAt]);
+    }
+
+    // --- what the reference does not have ---
+    const kind = this.kind();
+    const topics = new Set<string>([TOPIC_OF_PHRASE.get(leadPhrase)!]);
+    for (let n = this.extraTopicCount(); n > 0; n--) topics.add(this.extraTopic());
+    for (const topic of topics) chunk.articleTopics.push([id, this.topicIds.get(topic)!, publishedAt]);
+    // The reference's body is the sentences in a row; here they are grouped into paragraphs of 2-3.
+    const paragraphs: string[] = [];
+    for (let i = 0; i < sentences.length; ) {
+      const take = sentences.length - i <= 3 ? sentences.length - i : 2 + extra.int(2);
+      paragraphs.push(`<p>${escapeHtml(sentences.slice(i, i + take).join(' '))}</p>`);
+      i += take;
+    }
+    // Skewed like real traffic: most articles are read a little, a few a lot.
+    const views = Math.floor(extra.next() ** 4 * 50000);
+
+    const slug = this.slugFor(title, id);
+    const sourceUrl = source.url === null ? null : `${source.url.replace(/\/+$/, '')}/bai-viet/${id}`;
+    chunk.articles.push([id, slug, title, summary, paragraphs.join('\n'), kind, origin, source.id, sourceUrl, publishedAt, publishedAt, publishedAt, views]);
+  }
+}
+
+// ---------- writing ----------
+
+/**
+ * Existing slugs that a generated one could equal. Ours all end in '-<id>' with id > MAX(id), so
+ * only a slug whose last '-' segment is such a number can collide; normally there are none.
+ */
+async function loadTakenSlugs(ds: DataSource, maxId: number): Promise<Set<string>> {
+  const rows: Array<{ slug: string }> = await ds.query(
+    `SELECT slug FROM articles WHERE slug REGEXP '-[0-9]+$' AND CAST(SUBSTRING_INDEX(slug, '-', -1) AS UNSIGNED) > ?`,
+    [maxId],
+  );
+  return new Set(rows.map((r) => r.slug));
+}
+
+/** A dedicated connection for bulk writes, with its session settings saved for restore. */
+interface Writer {
+  runner: QueryRunner;
+  restore: { foreignKeyChecks: number; uniqueChecks: number };
+}
+
+async function openWriter(ds: DataSource): Promise<Writer> {
+  const runner = ds.createQueryRunner('master');
+  await runner.connect();
+  try {
+    const [saved]: Array<{ fk: number | string; uc: number | string }> = await runner.query(
+      'SELECT @@SESSION.foreign_key_checks AS fk, @@SESSION.unique_checks AS uc',
+    );
+    // Safe for this session only: every generated reference (unit codes, source and topic ids) was
+    // read from the database, and ids and (article, unit) pairs are unique by construction.
+    await runner.query('SET SESSION foreign_key_checks = 0, unique_checks = 0');
+    return { runner, restore: { foreignKeyChecks: Number(saved.fk), uniqueChecks: Number(saved.uc) } };
+  } catch (e) {
+    await runner.release();
+    throw e;
+  }
+}
+
+async function closeWriter(writer: Writer): Promise<void> {
+  try {
+    // The connection goes back to the pool: it must not keep the bulk settings.
+    await writer.runner.query('SET SESSION foreign_key_checks = ?, unique_checks = ?', [
+      writer.restore.foreignKeyChecks,
+      writer.restore.uniqueChecks,
+    ]);
+  } finally {
+    await writer.runner.release();
+  }
+}
+
+async function writeChunk(runner: QueryRunner, chunk: Chunk): Promise<void> {
+  // READ COMMITTED: the INSERT ... SELECT that fills subtree_feed then reads publications without
+  // next-key locks, so the two writers' adjacent id ranges never wait on (or deadlock with) each other.
+  await runner.startTransaction('READ COMMITTED');
+  try {
+    await runner.query(
+      'INSERT INTO articles (id, slug, title, summary, body, kind, origin_code, source_id, source_url, published_at, created_at, updated_at, views) VALUES ?',
+      [chunk.articles],
+    );
+    await runner.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES ?', [chunk.publications]);
+    await runner.query('INSERT INTO article_topics (article_id, topic_id, sort_at) VALUES ?', [chunk.articleTopics]);
+    await rebuildSubtreeFeedRange(runner.manager, chunk.firstId, chunk.lastId);
+    await runner.commitTransaction();
+  } catch (e) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Adds `opts.articles` generated articles after the existing ones, with their publications (origin
+ * plus 0-4 syndicated copies), topics and SUBTREE feed rows; tops sources up to 100 and creates the
+ * bulk topics first. Needs the units loaded. Deterministic for a given seed, count and starting data.
+ */
+export async function seedBulkArticles(dataSource: DataSource, opts: BulkOptions): Promise<BulkResult> {
+  const started = process.hrtime.bigint();
+  const total = opts.articles;
+  if (!Number.isSafeInteger(total) || total < 0) throw new RangeError(`articles must be a whole number ≥ 0, got ${total}`);
+  const seed = opts.seed ?? 42;
+
+  const tree = await loadUnitTree(dataSource);
+  const sources = await ensureSources(dataSource, tree);
+  const topicIds = await ensureTopics(dataSource);
+  const [{ maxId }]: Array<{ maxId: number | string | null }> = await dataSource.query('SELECT MAX(id) AS maxId FROM articles');
+  const firstId = Number(maxId ?? 0) + 1;
+  const generator = new ArticleGenerator(seed, tree, sources, topicIds, await loadTakenSlugs(dataSource, firstId - 1));
+
+  const writers: Writer[] = [];
+  let publications = 0;
+  let done = 0;
+  let failure: unknown = null;
+  const inFlight: Array<Promise<void> | null> = new Array<Promise<void> | null>(WRITERS).fill(null);
+  try {
+    for (let w = 0; w < WRITERS; w++) writers.push(await openWriter(dataSource));
+    for (let c = 0; c * CHUNK_ARTICLES < total && failure === null; c++) {
+      const chunk: Chunk = { firstId: firstId + c * CHUNK_ARTICLES, lastId: 0, articles: [], publications: [], articleTopics: [] };
+      chunk.lastId = Math.min(chunk.firstId + CHUNK_ARTICLES, firstId + total) - 1;
+      for (let id = chunk.firstId; id <= chunk.lastId; id++) generator.addTo(chunk, id);
+
+      // Chunk c goes to writer c % WRITERS once that writer's previous chunk has committed, so the
+      // next chunk is generated while up to WRITERS chunks are being written.
+      const slot = c % WRITERS;
+      await inFlight[slot];
+      if (failure !== null) break;
+      // The catch is attached at once: a rejection must not go unhandled while we generate.
+      inFlight[slot] = writeChunk(writers[slot].runner, chunk).then(
+        () => {
+          publications += chunk.publications.length;
+          done += chunk.articles.length;
+          opts.onProgress?.(done, total);
+        },
+        (e: unknown) => {
+          failure ??= e;
+        },
+      );
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await Promise.all(inFlight); // never release a connection mid-statement
+    for (const writer of writers) await closeWriter(writer);
+  }
+  if (failure !== null) throw failure;
+
+  // Fresh statistics, so the first queries after a load plan on the new table sizes.
+  if (total > 0) await dataSource.query('ANALYZE TABLE articles, publications, article_topics, subtree_feed');
+  return { articles: done, publications, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}

@@ -79,16 +79,15 @@ export class ArticleService {
     const topicRows: { topic_id: number }[] = await this.db.query('SELECT DISTINCT topic_id FROM article_topics WHERE article_id IN (?)', [ids]);
     if (topicRows.length > 0) {
       const branches = topicRows
-        .map(() => '(SELECT topic_id, article_id FROM article_topics WHERE topic_id = ? AND sort_at <= ? ORDER BY sort_at DESC, article_id DESC LIMIT ?)')
+        .map(() => '(SELECT topic_id, article_id, sort_at FROM article_topics WHERE topic_id = ? AND sort_at <= ? ORDER BY sort_at DESC, article_id DESC LIMIT ?)')
         .join(' UNION ALL ');
       const params: unknown[] = topicRows.flatMap((t) => [t.topic_id, visibleUntil, RELATED_CANDIDATES_PER_TOPIC]);
       const rows: Record<string, unknown>[] = await this.db.query(
         `SELECT r.for_id, r.shared, ${ARTICLE_COLUMNS} FROM (
            SELECT s.article_id AS for_id, cand.article_id AS id, COUNT(*) AS shared,
-                  ROW_NUMBER() OVER (PARTITION BY s.article_id ORDER BY COUNT(*) DESC, MAX(a2.published_at) DESC, cand.article_id DESC) AS rn
+                  ROW_NUMBER() OVER (PARTITION BY s.article_id ORDER BY COUNT(*) DESC, MAX(cand.sort_at) DESC, cand.article_id DESC) AS rn
            FROM article_topics s
            JOIN (${branches}) cand ON cand.topic_id = s.topic_id AND cand.article_id <> s.article_id
-           JOIN articles a2 ON a2.id = cand.article_id
            WHERE s.article_id IN (?)
            GROUP BY s.article_id, cand.article_id
          ) r JOIN articles a ON a.id = r.id

@@ -1,4 +1,6 @@
+import { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { FastifyInstance } from 'fastify';
+import { print } from 'graphql';
 import { createServer } from '../../src/server';
 import { createTestDatabase, TestDatabase } from './testDatabase';
 
@@ -15,7 +17,9 @@ export interface TestServer {
   app: FastifyInstance;
   /** e.g. http://127.0.0.1:41234 */
   url: string;
+  /** A string query (loosely typed), or a codegen document (typed by its operation). */
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gql<T, V extends Record<string, unknown>>(query: TypedDocumentNode<T, V>, variables: V): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -28,9 +32,10 @@ export async function startTestServer(options: { units?: boolean } = {}): Promis
     db,
     app,
     url,
-    async gql(query, variables) {
-      const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-      const body = await res.json();
+    async gql(query: string | TypedDocumentNode, variables?: Record<string, unknown>) {
+      const text = typeof query === 'string' ? query : print(query);
+      const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text, variables }) });
+      const body = (await res.json()) as { data?: any; errors?: GraphQLResponse["errors"] };
       return { status: res.status, data: body.data, errors: body.errors, statements: Number(res.headers.get('x-sql-statements')) };
     },
     async close() {

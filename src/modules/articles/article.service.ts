@@ -71,51 +71,64 @@ export class ArticleService {
    * Two statements for any number of articles: topic matches, then the origin fallback.
    */
   async related(requests: readonly RelatedRequest[], visibleUntil: Date): Promise<Article[][]> {
-    const ids = requests.map((r) => r.article.id);
     const limit = Math.max(...requests.map((r) => r.first));
-    const picked = new Map<number, Article[]>(ids.map((id) => [id, []]));
     if (limit === 0) return requests.map(() => []);
+    // Several requests may name one article (related(first: 3) and related(first: 10) in one query).
+    const articles = new Map(requests.map((r) => [r.article.id, r.article]));
+    const ids = [...articles.keys()];
+    const byTopics = await this.relatedByTopics(ids, limit, visibleUntil);
 
+    const needs = new Map<number, number>();
+    for (const r of requests) {
+      const missing = r.first - (byTopics.get(r.article.id)?.length ?? 0);
+      if (missing > 0) needs.set(r.article.id, Math.max(needs.get(r.article.id) ?? 0, missing));
+    }
+    const byOrigin = needs.size === 0 ? new Map<number, Article[]>() : await this.newestOfSameOrigin(needs, articles, byTopics, visibleUntil);
+    return requests.map((r) => [...(byTopics.get(r.article.id) ?? []), ...(byOrigin.get(r.article.id) ?? [])].slice(0, r.first));
+  }
+
+  /** Up to `limit` articles per given article, by shared topics then newest (see related()). */
+  private async relatedByTopics(ids: number[], limit: number, visibleUntil: Date): Promise<Map<number, Article[]>> {
+    const found = new Map<number, Article[]>();
     const topicRows: { topic_id: number }[] = await this.db.query('SELECT DISTINCT topic_id FROM article_topics WHERE article_id IN (?)', [ids]);
-    if (topicRows.length > 0) {
-      const branches = topicRows
-        .map(() => '(SELECT topic_id, article_id, sort_at FROM article_topics WHERE topic_id = ? AND sort_at <= ? ORDER BY sort_at DESC, article_id DESC LIMIT ?)')
-        .join(' UNION ALL ');
-      const params: unknown[] = topicRows.flatMap((t) => [t.topic_id, visibleUntil, RELATED_CANDIDATES_PER_TOPIC]);
-      const rows: Record<string, unknown>[] = await this.db.query(
-        `SELECT r.for_id, r.shared, ${ARTICLE_COLUMNS} FROM (
-           SELECT s.article_id AS for_id, cand.article_id AS id, COUNT(*) AS shared,
-                  ROW_NUMBER() OVER (PARTITION BY s.article_id ORDER BY COUNT(*) DESC, MAX(cand.sort_at) DESC, cand.article_id DESC) AS rn
-           FROM article_topics s
-           JOIN (${branches}) cand ON cand.topic_id = s.topic_id AND cand.article_id <> s.article_id
-           WHERE s.article_id IN (?)
-           GROUP BY s.article_id, cand.article_id
-         ) r JOIN articles a ON a.id = r.id
-         WHERE r.rn <= ?
-         ORDER BY r.for_id, r.rn`,
-        [...params, ids, limit],
-      );
-      for (const row of rows) picked.get(Number(row.for_id))!.push(articleFromRow(row));
-    }
+    if (topicRows.length === 0) return found;
+    const branches = topicRows
+      .map(() => '(SELECT topic_id, article_id, sort_at FROM article_topics WHERE topic_id = ? AND sort_at <= ? ORDER BY sort_at DESC, article_id DESC LIMIT ?)')
+      .join(' UNION ALL ');
+    const params: unknown[] = topicRows.flatMap((t) => [t.topic_id, visibleUntil, RELATED_CANDIDATES_PER_TOPIC]);
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT r.for_id, ${ARTICLE_COLUMNS} FROM (
+         SELECT s.article_id AS for_id, cand.article_id AS id,
+                ROW_NUMBER() OVER (PARTITION BY s.article_id ORDER BY COUNT(*) DESC, MAX(cand.sort_at) DESC, cand.article_id DESC) AS rn
+         FROM article_topics s
+         JOIN (${branches}) cand ON cand.topic_id = s.topic_id AND cand.article_id <> s.article_id
+         WHERE s.article_id IN (?)
+         GROUP BY s.article_id, cand.article_id
+       ) r JOIN articles a ON a.id = r.id
+       WHERE r.rn <= ?
+       ORDER BY r.for_id, r.rn`,
+      [...params, ids, limit],
+    );
+    for (const row of rows) found.set(Number(row.for_id), [...(found.get(Number(row.for_id)) ?? []), articleFromRow(row)]);
+    return found;
+  }
 
-    const short = requests.filter((r) => picked.get(r.article.id)!.length < r.first);
-    if (short.length > 0) {
-      // Newest of the same origin, skipping the article and what topics already found.
-      const branches = short
-        .map(() => `(SELECT ? AS for_id, ${ARTICLE_COLUMNS} FROM articles a WHERE a.origin_code = ? AND a.published_at <= ? AND a.id NOT IN (?) ORDER BY a.published_at DESC, a.id DESC LIMIT ?)`)
-        .join(' UNION ALL ');
-      const params = short.flatMap((r) => {
-        const have = picked.get(r.article.id)!;
-        return [r.article.id, r.article.originCode, visibleUntil, [r.article.id, ...have.map((a) => a.id)], r.first - have.length];
-      });
-      const rows: Record<string, unknown>[] = await this.db.query(branches, params);
-      const fallback = new Map<number, Article[]>();
-      for (const row of rows) fallback.set(Number(row.for_id), [...(fallback.get(Number(row.for_id)) ?? []), articleFromRow(row)]);
-      for (const r of short) {
-        const extra = (fallback.get(r.article.id) ?? []).sort((x, y) => y.publishedAt.getTime() - x.publishedAt.getTime() || y.id - x.id);
-        picked.get(r.article.id)!.push(...extra);
-      }
-    }
-    return requests.map((r) => picked.get(r.article.id)!.slice(0, r.first));
+  /** The newest articles of each article's origin, skipping the article and what topics found. */
+  private async newestOfSameOrigin(
+    needs: Map<number, number>,
+    articles: Map<number, Article>,
+    exclude: Map<number, Article[]>,
+    visibleUntil: Date,
+  ): Promise<Map<number, Article[]>> {
+    const wanted = [...needs.entries()];
+    const sql = wanted
+      .map(() => `(SELECT ? AS for_id, ${ARTICLE_COLUMNS} FROM articles a WHERE a.origin_code = ? AND a.published_at <= ? AND a.id NOT IN (?) ORDER BY a.published_at DESC, a.id DESC LIMIT ?)`)
+      .join(' UNION ALL ');
+    const params = wanted.flatMap(([id, need]) => [id, articles.get(id)!.originCode, visibleUntil, [id, ...(exclude.get(id) ?? []).map((a) => a.id)], need]);
+    const rows: Record<string, unknown>[] = await this.db.query(sql, params);
+    const found = new Map<number, Article[]>();
+    for (const row of rows) found.set(Number(row.for_id), [...(found.get(Number(row.for_id)) ?? []), articleFromRow(row)]);
+    for (const list of found.values()) list.sort((x, y) => y.publishedAt.getTime() - x.publishedAt.getTime() || y.id - x.id);
+    return found;
   }
 }

@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../src/config';
+import { DatabaseUnavailableError, openDatabase } from '../src/db/database';
+import { dropDatabase, throwawayDatabaseUrl } from './helpers/testDatabase';
+import { startTestServer, TestServer } from './helpers/testServer';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+describe('HTTP endpoints', () => {
+  it('GET /healthz and /readyz answer ok while the database is reachable', async () => {
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+
+  it('GET /graphql from a browser opens Apollo Sandbox with the example portal query', async () => {
+    const res = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('embeddable-sandbox');
+    expect(html).toContain('CommuneHome');
+  });
+
+  it('answers queries over GET too (with the CSRF preflight header)', async () => {
+    const query = encodeURIComponent('{ province(code: "37") { fullName } }');
+    const res = await fetch(`${server.url}/graphql?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(await res.json()).toEqual({ data: { province: { fullName: 'Tỉnh Ninh Bình' } } });
+  });
+
+  it('keeps introspection on for Sandbox and code generators', async () => {
+    const res = await server.gql('{ __schema { queryType { name } } }');
+    expect(res.data.__schema.queryType.name).toBe('Query');
+  });
+
+  it('masks internal errors: no SQL, no table names, a request id to quote', async () => {
+    // Break the database under the server: every feed statement now fails inside MySQL.
+    await server.db.dataSource.query('RENAME TABLE publications TO publications_away');
+    try {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ commune(code: "14620") { articles { totalCount } } }' }),
+      });
+      const text = await res.text();
+      const body = JSON.parse(text);
+      expect(body.errors[0].message).toBe('Internal server error');
+      expect(body.errors[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: res.headers.get('x-request-id') });
+      expect(text).not.toMatch(/publications|select |ER_NO_SUCH|doesn.t exist|\.(ts|js):\d/i);
+    } finally {
+      await server.db.dataSource.query('RENAME TABLE publications_away TO publications');
+    }
+  });
+
+  it('/readyz says 503 when the database is gone', async () => {
+    const other = await startTestServer({ units: false });
+    await other.db.dataSource.destroy();
+    const res = await fetch(`${other.url}/readyz`);
+    expect(res.status).toBe(503);
+    await other.app.close();
+    await other.db.drop();
+  });
+});
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toMatchObject({ port: 4000, databaseUrl: 'mysql://root@127.0.0.1:3306/lienthong' });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be a whole number/],
+    [{ DATABASE_URL: 'postgres://x@y/z' }, /DATABASE_URL must start with mysql:\/\//],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a URL/],
+    [{ DATABASE_URL: 'mysql://root@127.0.0.1:3306/' }, /must name a database/],
+    [{ DATABASE_URL: 'mysql://root@127.0.0.1:3306/a;drop' }, /must name a database/],
+  ])('refuses %p with a clear message', (env, message) => {
+    expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(ConfigError);
+    expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
+  });
+
+  it('says in one line when MySQL cannot be reached', async () => {
+    const error = await openDatabase('mysql://root@127.0.0.1:1/lienthong').catch((e) => e);
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect(error.message).toMatch(/^cannot reach MySQL at 127\.0\.0\.1:1 as root \(ECONNREFUSED\)/);
+    expect(error.message).not.toContain('\n');
+  });
+});
+
+/** `npm start` is `node dist/src/main.js` after the build; `npm test` builds first. */
+const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+describe('npm start', () => {
+  it('exits non-zero with one clear line when MySQL is unreachable', async () => {
+    const p = run({ DATABASE_URL: 'mysql://root@127.0.0.1:1/lienthong', PORT: '0' });
+    expect(await p.exited).toBe(1);
+    expect(p.err().trim().split('\n')).toEqual([expect.stringMatching(/^lienthong: cannot reach MySQL at 127\.0\.0\.1:1/)]);
+  });
+
+  it('creates, migrates and seeds a missing database, serves it, and stops cleanly on SIGTERM', async () => {
+    const url = throwawayDatabaseUrl();
+    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const p = run({ DATABASE_URL: url, PORT: port, HOST: '127.0.0.1' });
+    try {
+      for (let i = 0; i < 300 && !p.out().includes('serves GraphQL'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(p.out()).toMatch(/seeded 11367 administrative units/);
+      expect(p.out()).toMatch(/seeded \d+ demo articles/);
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ commune(code: "14620") { articles(first: 1) { totalCount } } }' }),
+      });
+      const body = (await res.json()) as any;
+      expect(body.data.commune.articles.totalCount).toBeGreaterThan(0);
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+      // A second start on the same database migrates nothing and seeds nothing.
+      await openDatabase(url).then((ds) => ds.destroy());
+      const again = run({ DATABASE_URL: url, PORT: port, HOST: '127.0.0.1' });
+      for (let i = 0; i < 300 && !again.out().includes('serves GraphQL'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(again.out()).not.toMatch(/seeded/);
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
+    } finally {
+      p.child.kill('SIGKILL');
+      await dropDatabase(url);
+    }
+  });
+});

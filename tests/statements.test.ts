@@ -1,0 +1,46 @@
+import { seedBulkArticles } from '../seeds/bulk';
+import { seedDemoContent } from '../seeds/demo';
+import { CommuneHomeDocument, ProvinceDashboardDocument } from './generated/operations';
+import { startTestServer, TestServer } from './helpers/testServer';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.db.dataSource.transaction((m) => seedDemoContent(m));
+  await seedBulkArticles(server.db.dataSource, { articles: 20000 });
+}, 120_000);
+afterAll(() => server.close());
+
+/** The CONTRACT.md benchmark queries are in tests/operations (their visit counters come with the visits issue). */
+describe('SQL statements per request do not grow with the rows returned', () => {
+  it('province-dashboard costs the same for Ninh Bình (8 districts) as for Hà Nội (30)', async () => {
+    const ninhBinh = await server.gql(ProvinceDashboardDocument, { code: '37' });
+    const haNoi = await server.gql(ProvinceDashboardDocument, { code: '01' });
+    expect(ninhBinh.errors).toBeUndefined();
+    expect(ninhBinh.data?.province?.districts).toHaveLength(8);
+    expect(haNoi.data?.province?.districts).toHaveLength(30);
+    expect(haNoi.data!.province!.districts.filter((d) => d.articles.nodes.length > 0).length).toBeGreaterThan(20);
+    // province; its districts; every district's 5 newest (one UNION ALL); their sources.
+    expect(ninhBinh.statements).toBe(4);
+    expect(haNoi.statements).toBe(4);
+  });
+
+  it('commune-home costs a small fixed number', async () => {
+    const res = await server.gql(CommuneHomeDocument, { code: '14620' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.commune?.articles.nodes.length).toBeGreaterThan(0);
+    // commune; its district and province (one batch); its feed page; sources; origins not yet loaded.
+    expect(res.statements).toBe(5);
+  });
+
+  it('a page of 100 articles with everything hanging off them costs what a page of 1 does', async () => {
+    const query = `query($first: Int) { articles(unit: "37", first: $first) { totalCount nodes { id topics source { name } origin { code parent { code } }
+      publications { unit { code } } related(first: 3) { id source { name } } } } }`;
+    const one = await server.gql(query, { first: 1 });
+    const hundred = await server.gql(query, { first: 100 });
+    expect(hundred.data.articles.nodes).toHaveLength(100);
+    expect(one.errors).toBeUndefined();
+    expect(hundred.statements).toBeLessThanOrEqual(one.statements + 1);
+    expect(hundred.statements).toBeLessThanOrEqual(12);
+  });
+});

@@ -27,9 +27,10 @@ export function createDataSource({ databaseUrl, poolSize = 16 }: DataSourceOptio
     migrations,
     migrationsRun: false,
     synchronize: false,
-    // Only errors: the logger is here to count statements per request.
-    logging: ['error'],
-    logger: new StatementCountingLogger(['error']),
+    // The logger is here to count statements per request; failed statements reach the log with
+    // their GraphQL request instead (plugins/errorMasking.ts).
+    logging: false,
+    logger: new StatementCountingLogger(false),
     invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
     poolSize,
     extra: { connectTimeout: 5000, supportBigNumbers: true, bigNumberStrings: false },

@@ -3,6 +3,10 @@ import { DataSource } from 'typeorm';
 import { StatementTally } from './db/statementCounter';
 import { Article } from './modules/articles/article.entity';
 import { ArticleService, RelatedRequest } from './modules/articles/article.service';
+import { ArticleWriter } from './modules/articles/articleWriter.service';
+import { AuditService } from './modules/audit/audit.service';
+import { ApiKeyService, Authentication } from './modules/keys/apiKey.service';
+import { SyndicationService } from './modules/syndication/syndication.service';
 import { FeedPage, FeedService } from './modules/articles/feed.service';
 import { FeedQuery } from './modules/articles/feedQuery';
 import { Publication } from './modules/articles/publication.entity';
@@ -15,12 +19,25 @@ import { UnitService } from './modules/units/unit.service';
 export interface Services {
   units: UnitService;
   articles: ArticleService;
+  articleWriter: ArticleWriter;
   feeds: FeedService;
   sources: SourceService;
+  syndication: SyndicationService;
+  keys: ApiKeyService;
+  audit: AuditService;
 }
 
 export function createServices(db: DataSource): Services {
-  return { units: new UnitService(db), articles: new ArticleService(db), feeds: new FeedService(db), sources: new SourceService(db) };
+  return {
+    units: new UnitService(db),
+    articles: new ArticleService(db),
+    articleWriter: new ArticleWriter(db),
+    feeds: new FeedService(db),
+    sources: new SourceService(db),
+    syndication: new SyndicationService(db),
+    keys: new ApiKeyService(db),
+    audit: new AuditService(db),
+  };
 }
 
 /**
@@ -59,12 +76,24 @@ export type Loaders = ReturnType<typeof createLoaders>;
 export interface Context {
   requestId: string;
   services: Services;
-  /** Articles published after this instant are not visible to this request. */
+  /** The caller's API key, or why the key it sent was refused (see plugins/authentication.ts). */
+  auth: Authentication;
+  /** When the request started. */
   now: Date;
+  /**
+   * Articles published after this instant are not visible to this request: scheduled articles are
+   * hidden from the public until their time, and shown to key holders (editors preparing them).
+   */
+  visibleUntil: Date;
   loaders: Loaders;
   sql: StatementTally;
 }
 
-export function createContext(services: Services, requestId: string, sql: StatementTally, now = new Date()): Context {
-  return { requestId, services, now, loaders: createLoaders(services, now), sql };
+/** Far enough ahead that every scheduled article is before it; within DATETIME's range. */
+const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
+
+export async function createContext(services: Services, requestId: string, sql: StatementTally, authorization: string | undefined, now = new Date()): Promise<Context> {
+  const auth = await services.keys.authenticate(authorization, now);
+  const visibleUntil = auth.key ? END_OF_TIME : now;
+  return { requestId, services, auth, now, visibleUntil, loaders: createLoaders(services, visibleUntil), sql };
 }

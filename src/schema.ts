@@ -1,6 +1,9 @@
 import { GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { ArticleResolver, PublicationResolver } from './modules/articles/article.resolver';
+import { ArticleWritingResolver } from './modules/articles/articleWriting.resolver';
+import { AuditResolver } from './modules/audit/audit.resolver';
+import { SyndicationResolver } from './modules/syndication/syndication.resolver';
 import { ArticleConnectionResolver, FeedQueryResolver, SourceFeedResolver, UnitFeedResolver } from './modules/articles/feed.resolver';
 import { SourceResolver } from './modules/sources/source.resolver';
 import { AdministrativeUnitResolver, CommuneResolver, DistrictResolver, ProvinceResolver, UnitQueryResolver } from './modules/units/unit.resolver';
@@ -24,6 +27,9 @@ export function graphqlSchema(): GraphQLSchema {
       ArticleResolver,
       PublicationResolver,
       SourceResolver,
+      ArticleWritingResolver,
+      SyndicationResolver,
+      AuditResolver,
     ],
     // Implementations are reached only through the interface in some queries; list them so they exist.
     orphanedTypes: [Province, District, Commune],

@@ -9,6 +9,7 @@ import { Config } from './config';
 import { Context, createContext, createServices } from './context';
 import { countStatements, StatementTally } from './db/statementCounter';
 import { EXAMPLE_QUERY } from './exampleQuery';
+import { authenticationPlugin } from './plugins/authentication';
 import { errorLoggingPlugin, maskInternalError } from './plugins/errorMasking';
 import { graphqlSchema } from './schema';
 
@@ -32,6 +33,7 @@ export async function createServer({ config, dataSource, logger = false }: Serve
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_QUERY, includeCookies: false }),
       errorLoggingPlugin(app.log),
+      authenticationPlugin(),
     ],
     formatError: maskInternalError,
     includeStacktraceInErrorResponses: false,
@@ -40,7 +42,7 @@ export async function createServer({ config, dataSource, logger = false }: Serve
 
   const tallies = new WeakMap<object, StatementTally>();
   const graphql = fastifyApolloHandler(apollo, {
-    context: async (request) => createContext(services, request.id, tallies.get(request) ?? { statements: 0 }),
+    context: async (request) => createContext(services, request.id, tallies.get(request) ?? { statements: 0 }, request.headers.authorization),
   });
   app.route<{ Reply: string }>({
     url: '/graphql',

@@ -18,8 +18,7 @@ const NOT_YET_BUILT = [
   /^DailyVisits was removed\.$/, // #5
   /^Date was removed\.$/, // #5 (only VisitStats.daily uses it)
   /^Article\.views was removed\.$/, // #5
-  /^Mutation was removed\.$/, // #3 writing and syndication
-  /^(CreateArticleInput|UpdateArticleInput|SyndicationInput|SyndicationRejection|SyndicationResult|CreateSourceInput) was removed\.$/, // #3
+  /^Mutation\.recordVisit was removed\.$/, // #5
 ];
 
 describe('the emitted schema', () => {
@@ -43,7 +42,7 @@ describe('the emitted schema', () => {
     const missing: string[] = [];
     for (const type of Object.values(graphqlSchema().getTypeMap())) {
       if (type.name.startsWith('__') || ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name)) continue;
-      if (!type.description && type.name !== 'Query') missing.push(type.name);
+      if (!type.description && type.name !== 'Query' && type.name !== 'Mutation') missing.push(type.name);
       if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
         for (const field of Object.values(type.getFields())) {
           if (!field.description) missing.push(`${type.name}.${field.name}`);

@@ -64,7 +64,7 @@ export class UnitFeedResolver {
     @Ctx() ctx: Context,
   ): Promise<FeedConnection> {
     const base: FeedBase = { kind: 'unit', code: unit.code, scope: scope ?? FeedScope.UNIT };
-    return connection(ctx, toFeedQuery(base, { filter, orderBy, first, after }, ctx.now));
+    return connection(ctx, toFeedQuery(base, { filter, orderBy, first, after }, ctx.visibleUntil));
   }
 }
 
@@ -77,7 +77,7 @@ export class SourceFeedResolver {
     @Arg('after', () => String, { nullable: true, description: "A cursor from the previous page (pageInfo.endCursor)." }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<FeedConnection> {
-    return connection(ctx, toFeedQuery({ kind: 'source', id: source.id }, { first, after }, ctx.now));
+    return connection(ctx, toFeedQuery({ kind: 'source', id: source.id }, { first, after }, ctx.visibleUntil));
   }
 }
 
@@ -94,8 +94,8 @@ export class FeedQueryResolver {
     @Ctx() ctx: Context,
   ): Promise<FeedConnection> {
     const args = { filter, orderBy, first, after };
-    if (unit == null) return connection(ctx, toFeedQuery({ kind: 'all' }, args, ctx.now));
-    const query = toFeedQuery({ kind: 'unit', code: unit, scope: scope ?? FeedScope.SUBTREE }, args, ctx.now);
+    if (unit == null) return connection(ctx, toFeedQuery({ kind: 'all' }, args, ctx.visibleUntil));
+    const query = toFeedQuery({ kind: 'unit', code: unit, scope: scope ?? FeedScope.SUBTREE }, args, ctx.visibleUntil);
     if (!isUnitCode(unit) || !(await ctx.loaders.unit.load(unit))) return emptyConnection(query);
     return connection(ctx, query);
   }

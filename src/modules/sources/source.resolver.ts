@@ -1,7 +1,10 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
 import { parseId } from '../../common/ids';
 import { Context } from '../../context';
+import { AuditTrail } from '../audit/auditTrail';
+import { requireKey } from '../keys/access';
 import { Source } from './source.entity';
+import { CreateSourceInput } from './sourceInput.types';
 
 @Resolver(() => Source)
 export class SourceResolver {
@@ -14,5 +17,12 @@ export class SourceResolver {
   async source(@Arg('id', () => ID, { description: 'The source id.' }) id: string, @Ctx() ctx: Context): Promise<Source | null> {
     const sourceId = parseId(id);
     return sourceId === null ? null : ctx.loaders.source.load(sourceId);
+  }
+
+  @Mutation(() => Source, { description: 'Adds a source. Any key.' })
+  @UseMiddleware(AuditTrail)
+  createSource(@Arg('input', () => CreateSourceInput, { description: 'The source.' }) input: CreateSourceInput, @Ctx() ctx: Context): Promise<Source> {
+    requireKey(ctx);
+    return ctx.services.sources.create(input, ctx.now);
   }
 }

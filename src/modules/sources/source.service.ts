@@ -1,4 +1,6 @@
 import { DataSource, In } from 'typeorm';
+import { badUserInput } from '../../common/errors';
+import { plainText, sourceUrl } from '../articles/articleInput';
 import { Source } from './source.entity';
 
 export class SourceService {
@@ -11,5 +13,20 @@ export class SourceService {
 
   async all(): Promise<Source[]> {
     return this.db.getRepository(Source).find({ order: { name: 'ASC', id: 'ASC' } });
+  }
+
+  async create(input: { name: string; url?: string | null }, now: Date): Promise<Source> {
+    const name = plainText(input.name, 'input.name', 200, { required: true });
+    const url = sourceUrl(input.url, 'input.url');
+    if (url && url.length > 500) throw badUserInput('input.url must be at most 500 characters', 'input.url');
+    // The unique index compares in utf8mb4_unicode_ci: 'Báo Ninh Bình' and 'bao ninh binh' are one name.
+    const existing = await this.db.query('SELECT id FROM sources WHERE name = ?', [name]);
+    if (existing.length > 0) throw badUserInput(`input.name: source ${existing[0].id} already has this name`, 'input.name');
+    const result = await this.db.query('INSERT INTO sources (name, url, created_at) VALUES (?, ?, ?)', [name, url, now]).catch((error) => {
+      // Someone created the same name since the check above.
+      if (error?.driverError?.code === 'ER_DUP_ENTRY') throw badUserInput('input.name: a source already has this name', 'input.name');
+      throw error;
+    });
+    return (await this.byIds([Number(result.insertId)])).get(Number(result.insertId))!;
   }
 }

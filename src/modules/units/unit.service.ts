@@ -67,4 +67,10 @@ export class UnitService {
     );
     return rows.map(unitFromRow);
   }
+
+  /** Whether `descendant` is `ancestor` or lies below it. */
+  async isWithin(ancestor: string, descendant: string): Promise<boolean> {
+    const rows = await this.db.query('SELECT 1 FROM unit_closure WHERE ancestor_code = ? AND descendant_code = ?', [ancestor, descendant]);
+    return rows.length > 0;
+  }
 }

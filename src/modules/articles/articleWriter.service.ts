@@ -1,0 +1,119 @@
+import { GraphQLError } from 'graphql';
+import { DataSource, EntityManager } from 'typeorm';
+import { badUserInput } from '../../common/errors';
+import { ArticleChanges, ArticleDraft, slugFromTitle } from './articleInput';
+import { rebuildSubtreeFeed } from './subtreeFeed';
+
+export function notFound(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
+}
+
+/** Where an article was written: what permission checks need before anything changes. */
+export interface ArticleOrigin {
+  id: number;
+  originCode: string;
+}
+
+/**
+ * Creates, changes and deletes articles. Each call is one transaction covering the article, its
+ * topics, its origin publication and its rows in the SUBTREE feed, so a refused or failed call
+ * leaves nothing half-written. Callers check permissions first (see keys/access.ts); the
+ * `authorize` callback runs inside the transaction, after the article row is locked.
+ */
+export class ArticleWriter {
+  constructor(private readonly db: DataSource) {}
+
+  async create(draft: ArticleDraft, now: Date): Promise<number> {
+    return this.db.transaction(async (m) => {
+      await this.assertReferences(m, draft);
+      const publishedAt = draft.publishedAt ?? now;
+      const slug = draft.slug ?? (await this.freeSlug(m, slugFromTitle(draft.title)));
+      if (draft.slug && (await m.query('SELECT 1 FROM articles WHERE slug = ?', [draft.slug])).length > 0) {
+        throw badUserInput(`input.slug "${draft.slug}" is taken`, 'input.slug');
+      }
+      const result = await m.query(
+        `INSERT INTO articles (slug, title, summary, body, kind, origin_code, source_id, source_url, published_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [slug, draft.title, draft.summary, draft.body, draft.kind, draft.originCode, draft.sourceId, draft.sourceUrl, publishedAt, now, now],
+      );
+      const id = Number(result.insertId);
+      await m.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES (?, ?, 1, ?, ?)', [id, draft.originCode, publishedAt, publishedAt]);
+      await this.replaceTopics(m, id, draft.topics, publishedAt);
+      await rebuildSubtreeFeed(m, [id]);
+      return id;
+    });
+  }
+
+  async update(id: number, changes: ArticleChanges, now: Date, authorize: (a: ArticleOrigin) => Promise<void>): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const article = await this.lock(m, id);
+      await authorize(article);
+      await this.assertReferences(m, changes);
+      const columns: Record<string, unknown> = {
+        title: changes.title,
+        summary: changes.summary,
+        body: changes.body,
+        kind: changes.kind,
+        source_id: changes.sourceId,
+        source_url: changes.sourceUrl,
+        published_at: changes.publishedAt,
+      };
+      const set = Object.entries(columns).filter(([, v]) => v !== undefined);
+      await m.query(`UPDATE articles SET ${[...set.map(([c]) => `${c} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`, [...set.map(([, v]) => v), now, id]);
+
+      const [{ published_at: publishedAt }] = await m.query('SELECT published_at FROM articles WHERE id = ?', [id]);
+      if (changes.publishedAt) {
+        // The feed order lives in three places; move the article in all of them.
+        await m.query('UPDATE publications SET sort_at = ? WHERE article_id = ?', [publishedAt, id]);
+        await m.query('UPDATE publications SET published_at = ? WHERE article_id = ? AND is_origin = 1', [publishedAt, id]);
+        await m.query('UPDATE article_topics SET sort_at = ? WHERE article_id = ?', [publishedAt, id]);
+        await rebuildSubtreeFeed(m, [id]);
+      }
+      if (changes.topics) await this.replaceTopics(m, id, changes.topics, publishedAt);
+    });
+  }
+
+  /** Deletes the article and, by cascade, every publication and feed row; false if there is none. */
+  async delete(id: number, authorize: (a: ArticleOrigin) => Promise<void>): Promise<boolean> {
+    return this.db.transaction(async (m) => {
+      const rows = await m.query('SELECT id, origin_code FROM articles WHERE id = ? FOR UPDATE', [id]);
+      if (rows.length === 0) return false;
+      await authorize({ id, originCode: rows[0].origin_code });
+      await m.query('DELETE FROM articles WHERE id = ?', [id]);
+      return true;
+    });
+  }
+
+  private async lock(m: EntityManager, id: number): Promise<ArticleOrigin> {
+    const rows = await m.query('SELECT id, origin_code FROM articles WHERE id = ? FOR UPDATE', [id]);
+    if (rows.length === 0) throw notFound(`there is no article ${id}`);
+    return { id, originCode: rows[0].origin_code };
+  }
+
+  private async assertReferences(m: EntityManager, draft: Partial<ArticleDraft>): Promise<void> {
+    if (draft.originCode !== undefined && (await m.query('SELECT 1 FROM units WHERE code = ?', [draft.originCode])).length === 0) {
+      throw badUserInput(`input.originCode: there is no unit ${draft.originCode}`, 'input.originCode');
+    }
+    if (draft.sourceId != null && (await m.query('SELECT 1 FROM sources WHERE id = ?', [draft.sourceId])).length === 0) {
+      throw badUserInput(`input.sourceId: there is no source ${draft.sourceId}`, 'input.sourceId');
+    }
+  }
+
+  /** `base`, or `base-2`, `base-3` … whichever is free. The unique index settles any race. */
+  private async freeSlug(m: EntityManager, base: string): Promise<string> {
+    const rows: { slug: string }[] = await m.query('SELECT slug FROM articles WHERE slug = ? OR slug LIKE ?', [base, `${base}-%`]);
+    const taken = new Set(rows.map((r) => r.slug));
+    if (!taken.has(base)) return base;
+    let n = 2;
+    while (taken.has(`${base}-${n}`)) n++;
+    return `${base}-${n}`;
+  }
+
+  private async replaceTopics(m: EntityManager, articleId: number, topics: { name: string; slug: string }[], sortAt: Date): Promise<void> {
+    await m.query('DELETE FROM article_topics WHERE article_id = ?', [articleId]);
+    if (topics.length === 0) return;
+    // INSERT IGNORE: a topic another article created first keeps its name; only the slug matters.
+    await m.query('INSERT IGNORE INTO topics (name, slug) VALUES ?', [topics.map((t) => [t.name, t.slug])]);
+    await m.query('INSERT INTO article_topics (article_id, topic_id, sort_at) SELECT ?, id, ? FROM topics WHERE slug IN (?)', [articleId, sortAt, topics.map((t) => t.slug)]);
+  }
+}

@@ -1,0 +1,43 @@
+import { GraphQLError } from 'graphql';
+import { MiddlewareFn } from 'type-graphql';
+import { Context } from '../../context';
+import { AuditOutcome, summarizeArguments } from './audit.service';
+
+const REFUSALS = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND']);
+
+function outcomeOf(error: unknown): { outcome: AuditOutcome; code: string; detail: string } {
+  const code = error instanceof GraphQLError ? String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'INTERNAL_SERVER_ERROR';
+  if (REFUSALS.has(code)) return { outcome: 'refused', code, detail: (error as Error).message };
+  // Internal failures keep their cause out of the audit table as well; the log has it by request id.
+  return { outcome: 'failed', code: 'INTERNAL_SERVER_ERROR', detail: 'see the log for this request id' };
+}
+
+/** What a mutation's result says about itself, for the audit's detail column. */
+function describe(result: unknown): string | null {
+  if (result && typeof result === 'object' && 'changed' in result) {
+    const r = result as { requested: number; changed: number; unchanged: number; rejectedPairs: number };
+    return `requested ${r.requested}, changed ${r.changed}, unchanged ${r.unchanged}, rejected ${r.rejectedPairs}`;
+  }
+  if (result && typeof result === 'object' && 'id' in result) return `id ${(result as { id: unknown }).id}`;
+  return result === undefined ? null : JSON.stringify(result);
+}
+
+/**
+ * Records every mutation it wraps, applied, refused or failed, after the mutation's own
+ * transaction has ended (so a refusal is recorded even though its changes were rolled back).
+ * Put on each Mutation with @UseMiddleware(AuditTrail).
+ */
+export const AuditTrail: MiddlewareFn<Context> = async ({ context, info, args }, next) => {
+  const entry = { at: context.now, keyId: context.auth.key?.id ?? null, requestId: context.requestId, operation: info.fieldName, arguments: summarizeArguments(args) };
+  let result: unknown;
+  try {
+    result = await next();
+  } catch (error) {
+    const { outcome, code, detail } = outcomeOf(error);
+    await context.services.audit.record({ ...entry, outcome, errorCode: code, detail });
+    throw error;
+  }
+  const dryRun = (args.input as { dryRun?: boolean } | undefined)?.dryRun === true;
+  await context.services.audit.record({ ...entry, outcome: 'applied', errorCode: null, detail: `${dryRun ? 'dry run: ' : ''}${describe(result) ?? ''}` || null });
+  return result;
+};

@@ -1,0 +1,179 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { badUserInput } from '../../common/errors';
+import { parseId } from '../../common/ids';
+import { rebuildSubtreeFeed } from '../articles/subtreeFeed';
+import { isUnitCode } from '../units/unitCode';
+import { SyndicationRejection, SyndicationResult } from './syndication.types';
+
+/** At most this many article-unit pairs per call (CONTRACT.md). */
+export const MAX_PAIRS = 100_000;
+
+export interface SyndicationRequest {
+  articleIds: string[];
+  targetCodes: string[];
+  includeDescendants: boolean;
+  dryRun: boolean;
+  /** The unit whose subtree the caller may write to; null for everywhere (admin). */
+  writableRoot: string | null;
+  now: Date;
+}
+
+type Mode = 'syndicate' | 'withdraw';
+
+interface Plan {
+  articleIds: number[];
+  /** Origin of each article that exists. */
+  origins: Map<number, string>;
+  /** Expanded target units the caller may write to. */
+  units: string[];
+  requested: number;
+  rejected: SyndicationRejection[];
+  rejectedPairs: number;
+}
+
+/**
+ * syndicate and withdraw: show articles on more portals, or stop showing them. Each call is one
+ * transaction of a few set-based statements whatever the number of pairs (an INSERT … SELECT or a
+ * DELETE over `article IN (…) × unit IN (…)`), so 100,000 pairs cost what 10 do, give or take the
+ * rows written. Idempotent by construction: pairs already as asked count as unchanged. A dry run
+ * does all of it and rolls back, so its counts are exactly what a real call would report.
+ */
+export class SyndicationService {
+  constructor(private readonly db: DataSource) {}
+
+  syndicate(request: SyndicationRequest): Promise<SyndicationResult> {
+    return this.run('syndicate', request);
+  }
+
+  withdraw(request: SyndicationRequest): Promise<SyndicationResult> {
+    return this.run('withdraw', request);
+  }
+
+  private async run(mode: Mode, request: SyndicationRequest): Promise<SyndicationResult> {
+    // A cheap refusal before any SQL: the expansion below can only add units.
+    if (request.articleIds.length * request.targetCodes.length > MAX_PAIRS) {
+      throw badUserInput(`at most ${MAX_PAIRS} article-unit pairs per call; split the call`, 'input');
+    }
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const plan = await this.plan(runner.manager, request);
+      const result = mode === 'syndicate' ? await this.applySyndicate(runner.manager, plan, request.now) : await this.applyWithdraw(runner.manager, plan);
+      if (request.dryRun) await runner.rollbackTransaction();
+      else await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Which pairs exist, which the caller may touch, and what to say about the rest. */
+  private async plan(m: EntityManager, request: SyndicationRequest): Promise<Plan> {
+    const rejected: SyndicationRejection[] = [];
+    const namedArticles = [...new Set(request.articleIds)];
+    const namedTargets = [...new Set(request.targetCodes)];
+
+    const ids = namedArticles.map(parseId).filter((id): id is number => id !== null);
+    const origins = new Map<number, string>();
+    for (let i = 0; i < ids.length; i += 10_000) {
+      const rows: { id: number; origin_code: string }[] = await m.query('SELECT id, origin_code FROM articles WHERE id IN (?) FOR UPDATE', [ids.slice(i, i + 10_000)]);
+      for (const r of rows) origins.set(r.id, r.origin_code);
+    }
+    for (const raw of namedArticles) {
+      const id = parseId(raw);
+      if (id === null || !origins.has(id)) rejected.push({ articleId: raw, targetCode: null, reason: 'there is no such article' });
+    }
+
+    const codes = namedTargets.filter(isUnitCode);
+    // Each named target with the units it stands for (itself, or its whole subtree).
+    const expansion = new Map<string, string[]>();
+    if (codes.length > 0) {
+      const rows: { target: string; unit: string }[] = request.includeDescendants
+        ? await m.query('SELECT ancestor_code AS target, descendant_code AS unit FROM unit_closure WHERE ancestor_code IN (?)', [codes])
+        : await m.query('SELECT code AS target, code AS unit FROM units WHERE code IN (?)', [codes]);
+      for (const r of rows) expansion.set(r.target, [...(expansion.get(r.target) ?? []), r.unit]);
+    }
+    const missingTargets = namedTargets.filter((code) => !expansion.has(code));
+    for (const code of missingTargets) rejected.push({ articleId: null, targetCode: code, reason: 'there is no such unit' });
+
+    const allUnits = new Set([...expansion.values()].flat());
+    const requested = namedArticles.length * (allUnits.size + missingTargets.length);
+    if (requested > MAX_PAIRS) {
+      throw badUserInput(`these arguments name ${requested} article-unit pairs; at most ${MAX_PAIRS} per call`, 'input');
+    }
+
+    let allowed = allUnits;
+    if (request.writableRoot !== null && allUnits.size > 0) {
+      const rows: { code: string }[] = await m.query('SELECT descendant_code AS code FROM unit_closure WHERE ancestor_code = ? AND descendant_code IN (?)', [
+        request.writableRoot,
+        [...allUnits],
+      ]);
+      allowed = new Set(rows.map((r) => r.code));
+      for (const [target, units] of expansion) {
+        const outside = units.filter((u) => !allowed.has(u)).length;
+        if (outside === 0) continue;
+        const what = units.length === 1 ? `unit ${target} is` : `${outside} of the ${units.length} units of ${target}'s subtree are`;
+        rejected.push({ articleId: null, targetCode: target, reason: `${what} outside unit ${request.writableRoot}, which this key may write to` });
+      }
+    }
+    const applicable = origins.size * allowed.size;
+    return { articleIds: [...origins.keys()], origins, units: [...allowed], requested, rejected, rejectedPairs: requested - applicable };
+  }
+
+  private async applySyndicate(m: EntityManager, plan: Plan, now: Date): Promise<SyndicationResult> {
+    const applicable = plan.articleIds.length * plan.units.length;
+    let changed = 0;
+    if (applicable > 0) {
+      // IGNORE only settles a race with a concurrent call adding the same pair.
+      const inserted = await m.query(
+        `INSERT IGNORE INTO publications (article_id, unit_code, is_origin, published_at, sort_at)
+         SELECT a.id, u.code, 0, ?, a.published_at
+         FROM articles a JOIN units u ON u.code IN (?)
+         WHERE a.id IN (?) AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.article_id = a.id AND p.unit_code = u.code)`,
+        [now, plan.units, plan.articleIds],
+      );
+      changed = inserted.affectedRows;
+      // Adding publications only adds SUBTREE rows: the new units and all their ancestors.
+      await m.query(
+        `INSERT IGNORE INTO subtree_feed (unit_code, sort_at, article_id)
+         SELECT DISTINCT c.ancestor_code, a.published_at, a.id
+         FROM articles a JOIN unit_closure c ON c.descendant_code IN (?)
+         WHERE a.id IN (?)`,
+        [plan.units, plan.articleIds],
+      );
+    }
+    return { requested: plan.requested, changed, unchanged: applicable - changed, rejectedPairs: plan.rejectedPairs, rejected: plan.rejected };
+  }
+
+  private async applyWithdraw(m: EntityManager, plan: Plan): Promise<SyndicationResult> {
+    const units = new Set(plan.units);
+    const rejected = [...plan.rejected];
+    let originPairs = 0;
+    for (const [articleId, origin] of plan.origins) {
+      if (!units.has(origin)) continue;
+      originPairs++;
+      rejected.push({ articleId: String(articleId), targetCode: origin, reason: 'an article is never withdrawn from its origin' });
+    }
+    const applicable = plan.articleIds.length * plan.units.length;
+    let changed = 0;
+    if (applicable > 0) {
+      const deleted = await m.query('DELETE FROM publications WHERE article_id IN (?) AND unit_code IN (?) AND is_origin = 0', [plan.articleIds, plan.units]);
+      changed = deleted.affectedRows;
+      if (changed > 0) {
+        // Removing a publication may or may not empty an ancestor's subtree: recompute those articles.
+        await rebuildSubtreeFeed(m, plan.articleIds);
+      }
+    }
+    return {
+      requested: plan.requested,
+      changed,
+      unchanged: applicable - originPairs - changed,
+      rejectedPairs: plan.rejectedPairs + originPairs,
+      rejected,
+    };
+  }
+}

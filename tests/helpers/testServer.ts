@@ -20,6 +20,8 @@ export interface TestServer {
   /** A string query (loosely typed), or a codegen document (typed by its operation). */
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   gql<T, V extends Record<string, unknown>>(query: TypedDocumentNode<T, V>, variables: V): Promise<GraphQLResponse<T>>;
+  /** The same, sending `Authorization: Bearer <key>`. */
+  gqlWithKey<T = any>(key: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -28,16 +30,17 @@ export async function startTestServer(options: { units?: boolean } = {}): Promis
   const db = await createTestDatabase(options);
   const app = await createServer({ config: { production: false }, dataSource: db.dataSource });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const post = async (query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>): Promise<GraphQLResponse> => {
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+    const body = (await res.json()) as { data?: any; errors?: GraphQLResponse['errors'] };
+    return { status: res.status, data: body.data, errors: body.errors, statements: Number(res.headers.get('x-sql-statements')) };
+  };
   return {
     db,
     app,
     url,
-    async gql(query: string | TypedDocumentNode, variables?: Record<string, unknown>) {
-      const text = typeof query === 'string' ? query : print(query);
-      const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text, variables }) });
-      const body = (await res.json()) as { data?: any; errors?: GraphQLResponse["errors"] };
-      return { status: res.status, data: body.data, errors: body.errors, statements: Number(res.headers.get('x-sql-statements')) };
-    },
+    gql: (query: string | TypedDocumentNode, variables?: Record<string, unknown>) => post(typeof query === 'string' ? query : print(query), variables, {}),
+    gqlWithKey: (key, query, variables) => post(query, variables, { authorization: `Bearer ${key}` }),
     async close() {
       await app.close();
       await db.drop();

@@ -18,12 +18,12 @@ export class AuditResolver {
     requireAdmin(ctx);
     const limit = first ?? 50;
     if (limit < 1 || limit > 500) throw badUserInput(`first must be between 1 and 500, got ${limit}`, 'first');
-    const id = (value: string | null, field: string) => {
-      if (value === null) return null;
+    const id = (value: string | null | undefined, field: string) => {
+      if (value == null) return null;
       const parsed = parseId(value);
       if (parsed === null) throw badUserInput(`${field} is not an id`, field);
       return parsed;
     };
-    return ctx.services.audit.list({ first: limit, before: id(before, 'before'), operation, keyId: id(keyId, 'keyId') }) as Promise<AuditEntry[]>;
+    return ctx.services.audit.list({ first: limit, before: id(before, 'before'), operation: operation ?? null, keyId: id(keyId, 'keyId') }) as Promise<AuditEntry[]>;
   }
 }

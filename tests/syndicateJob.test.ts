@@ -1,0 +1,401 @@
+import { spawn } from 'node:child_process';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { seedDemoContent } from '../seeds/demo';
+import { ApiKeyService } from '../src/modules/keys/apiKey.service';
+import { startTestServer, TestServer } from './helpers/testServer';
+
+/**
+ * `npm run syndicate` end to end: the compiled job (`npm test` builds first) as a separate process
+ * against a real gateway on a throwaway database with the demo content. The tests share that
+ * database and run in order; every expectation is computed from the database at the time.
+ */
+
+const JOB = join(__dirname, '..', 'dist', 'src', 'jobs', 'syndicate.js');
+
+let server: TestServer;
+let adminKey: string;
+let editorKey: string; // editor of Huyện Kim Sơn (376)
+let revokedKey: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.db.dataSource.transaction((m) => seedDemoContent(m));
+  const keys = new ApiKeyService(server.db.dataSource);
+  adminKey = (await keys.create({ role: 'admin', label: 'syndicate job test' })).key;
+  editorKey = (await keys.create({ role: 'editor', unitCode: '376', label: 'Kim Sơn batch' })).key;
+  const revoked = await keys.create({ role: 'admin', label: 'revoked' });
+  await keys.revoke(revoked.record.id);
+  revokedKey = revoked.key;
+});
+afterAll(() => server.close());
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runJob(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  const childEnv: Record<string, string | undefined> = {
+    ...process.env,
+    LIENTHONG_URL: server.url,
+    LIENTHONG_API_KEY: adminKey,
+    SYNDICATE_RETRY_BASE_MS: '10',
+    ...env,
+  };
+  for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
+  const child = spawn(process.execPath, [JOB, ...args], { env: childEnv as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** The numbers of a summary. */
+function summary(run: Run) {
+  const number = (label: string) => {
+    const m = new RegExp(`^${label}:\\s+(\\d+)`, 'm').exec(run.stdout);
+    if (!m) throw new Error(`no "${label}:" line in:\n${run.stdout}\n${run.stderr}`);
+    return Number(m[1]);
+  };
+  const calls = /^articles:\s+\d+ in (\d+) calls?/m.exec(run.stdout);
+  return { articles: number('articles'), calls: Number(calls?.[1]), requested: number('requested'), changed: number('changed'), unchanged: number('unchanged'), rejected: number('rejected') };
+}
+
+const query = <T>(sql: string, params: unknown[] = []): Promise<T[]> => server.db.dataSource.query(sql, params);
+
+/** Article ids shown on a unit: its UNIT feed (the demo has no scheduled articles). */
+async function feedOf(unit: string): Promise<number[]> {
+  return (await query<{ id: number }>('SELECT article_id AS id FROM publications WHERE unit_code = ? ORDER BY article_id', [unit])).map((r) => Number(r.id));
+}
+
+async function subtreeOf(unit: string): Promise<string[]> {
+  return (await query<{ code: string }>('SELECT descendant_code AS code FROM unit_closure WHERE ancestor_code = ?', [unit])).map((r) => r.code);
+}
+
+/** Every publication as "article@unit". */
+async function pairs(): Promise<Set<string>> {
+  return new Set((await query<{ a: number; u: string }>('SELECT article_id AS a, unit_code AS u FROM publications')).map((r) => `${r.a}@${r.u}`));
+}
+
+function cross(articles: number[], units: string[]): string[] {
+  return articles.flatMap((a) => units.map((u) => `${a}@${u}`));
+}
+
+const difference = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x)).sort();
+
+describe('usage errors exit 2 with the usage text', () => {
+  it.each([
+    [['--to', '14623'], /--from CODE is required/],
+    [['--from', '14620'], /--to CODE is required/],
+    [['--from', '14620', '--to'], /argument missing|--to/],
+    [['--from', 'Phát Diệm', '--to', '14623'], /--from "Phát Diệm" is not a unit code/],
+    [['--from', '14620', '--to', '14623', '--since', '2024-02-30'], /--since "2024-02-30" is not a date/],
+    [['--from', '14620', '--to', '14623', '--since', '2024-06-01T08:00'], /ISO instant with an offset/],
+    [['--from', '14620', '--to', '14623', '--frm', '1'], /Unknown option '--frm'/],
+    [['--from', '14620', '14621', '--to', '14623'], /unexpected argument "14621"/],
+  ])('%j', async (args, message) => {
+    const run = await runJob(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toContain('usage: npm run syndicate');
+    expect(run.stdout).toBe('');
+  });
+
+  it('without LIENTHONG_API_KEY', async () => {
+    const run = await runJob(['--from', '14620', '--to', '14623'], { LIENTHONG_API_KEY: undefined });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/LIENTHONG_API_KEY is required/);
+  });
+
+  it('--help prints the usage on stdout and exits 0', async () => {
+    const run = await runJob(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^usage: npm run syndicate -- --from CODE --to CODE\.\.\./);
+  });
+});
+
+describe('refusals stop the job with exit 1 and a clear message, without retrying', () => {
+  it.each([
+    ['a garbage key', () => 'not-a-key', /UNAUTHENTICATED: the API key sent is malformed/],
+    ['a well-formed unknown key', () => `lt_0123456789abcdef_${'A'.repeat(43)}`, /UNAUTHENTICATED: the API key sent is unknown/],
+    ['a revoked key', () => revokedKey, /UNAUTHENTICATED: the API key sent is revoked/],
+  ])('%s', async (_, key, message) => {
+    const before = await pairs();
+    const run = await runJob(['--from', '14620', '--to', '14623'], { LIENTHONG_API_KEY: key() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/retrying/);
+    expect(run.stdout).toBe('');
+    expect(await pairs()).toEqual(before);
+  });
+
+  it('a --from unit that does not exist', async () => {
+    const run = await runJob(['--from', '99999', '--to', '14623']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/unit 99999 \(--from\) does not exist/);
+  });
+});
+
+describe('from Phát Diệm (14620) to Bình Minh (14623) and Xuân Chính (14632)', () => {
+  const targets = ['14623', '14632'];
+  let expectedNew: string[];
+  let feed: number[];
+
+  beforeAll(async () => {
+    feed = await feedOf('14620');
+    expect(feed.length).toBeGreaterThanOrEqual(15);
+    const existing = await pairs();
+    expectedNew = cross(feed, targets).filter((p) => !existing.has(p));
+    expect(expectedNew.length).toBeGreaterThan(0);
+  });
+
+  it('--dry-run reports what would change and writes nothing', async () => {
+    const before = await pairs();
+    const run = await runJob(['--from', '14620', '--to', ...targets, '--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^DRY RUN \(nothing was written\): syndicate 14620 \(Thị trấn Phát Diệm\) → 14623, 14632$/m);
+    expect(summary(run)).toEqual({
+      articles: feed.length,
+      calls: 1,
+      requested: feed.length * 2,
+      changed: expectedNew.length,
+      unchanged: feed.length * 2 - expectedNew.length,
+      rejected: 0,
+    });
+    expect(run.stderr).toContain(`collected ${feed.length}/${feed.length} articles from 14620 (Thị trấn Phát Diệm)`);
+    expect(await pairs()).toEqual(before);
+  });
+
+  it('the real run creates exactly the pairs it reports', async () => {
+    const before = await pairs();
+    // Targets repeated and comma-separated, and the URL with /graphql: all the same job.
+    const run = await runJob(['--from', '14620', '--to', '14623,14632', '--to', '14623'], { LIENTHONG_URL: `${server.url}/graphql` });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/DRY RUN/);
+    expect(summary(run)).toMatchObject({ articles: feed.length, requested: feed.length * 2, changed: expectedNew.length, rejected: 0 });
+    expect(difference(await pairs(), before)).toEqual([...expectedNew].sort());
+    expect(difference(before, await pairs())).toEqual([]);
+  });
+
+  it('a second run changes nothing', async () => {
+    const before = await pairs();
+    const run = await runJob(['--from', '14620', '--to', ...targets]);
+    expect(run.code).toBe(0);
+    expect(summary(run)).toMatchObject({ requested: feed.length * 2, changed: 0, unchanged: feed.length * 2, rejected: 0 });
+    expect(await pairs()).toEqual(before);
+  });
+});
+
+describe('--since and --topic restrict what is collected', () => {
+  /** Articles of 14620's feed published at or after midnight 1 June 2024 in Vietnam (17:00 UTC the day before). */
+  const sinceSql = `SELECT p.article_id AS id FROM publications p JOIN articles a ON a.id = p.article_id
+    WHERE p.unit_code = '14620' AND a.published_at >= '2024-05-31 17:00:00'`;
+  const topicSql = `SELECT p.article_id AS id FROM publications p
+    JOIN article_topics t ON t.article_id = p.article_id JOIN topics tp ON tp.id = t.topic_id
+    WHERE p.unit_code = '14620' AND tp.name = 'Cải cách hành chính'`;
+  const ids = async (sql: string) => (await query<{ id: number }>(sql)).map((r) => Number(r.id)).sort((a, b) => a - b);
+
+  it('--since 2024-06-01 to Ân Hòa (14638) adds exactly the articles published since, in Vietnam time', async () => {
+    const expected = await ids(sinceSql);
+    const all = await feedOf('14620');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.length);
+    expect(await feedOf('14638')).toEqual([]);
+    const run = await runJob(['--from', '14620', '--to', '14638', '--since', '2024-06-01']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^filter:\s+published at or after 2024-05-31T17:00:00.000Z$/m);
+    expect(summary(run)).toMatchObject({ articles: expected.length, changed: expected.length });
+    expect(await feedOf('14638')).toEqual(expected);
+  });
+
+  it("--topic 'Cải cách hành chính' to Quang Thiện (14647) adds exactly the articles with that topic", async () => {
+    const expected = await ids(topicSql);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan((await feedOf('14620')).length);
+    expect(await feedOf('14647')).toEqual([]);
+    const run = await runJob(['--from', '14620', '--to', '14647', '--topic', 'Cải cách hành chính']);
+    expect(run.code).toBe(0);
+    expect(summary(run)).toMatchObject({ articles: expected.length, changed: expected.length });
+    expect(await feedOf('14647')).toEqual(expected);
+  });
+
+  it('both together (and an instant for --since) collect the intersection', async () => {
+    const since = new Set(await ids(sinceSql));
+    const expected = (await ids(topicSql)).filter((id) => since.has(id));
+    const run = await runJob(['--from', '14620', '--to', '14650', '--since', '2024-06-01T00:00:00+07:00', '--topic', 'cai-cach-hanh-chinh', '--dry-run']);
+    expect(run.code).toBe(0);
+    expect(summary(run)).toMatchObject({ articles: expected.length, requested: expected.length });
+  });
+});
+
+describe('an editor key of Kim Sơn (376) with --descendants', () => {
+  it('syndicates to the whole district', async () => {
+    const feed = await feedOf('14620');
+    const subtree = await subtreeOf('376');
+    expect(subtree).toEqual(expect.arrayContaining(['376', '14620', '14698']));
+    const before = await pairs();
+    const expectedNew = cross(feed, subtree).filter((p) => !before.has(p));
+    const run = await runJob(['--from', '14620', '--to', '376', '--descendants'], { LIENTHONG_API_KEY: editorKey });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/→ 376 and every unit below$/m);
+    expect(summary(run)).toEqual({
+      articles: feed.length,
+      calls: 1,
+      requested: feed.length * subtree.length,
+      changed: expectedNew.length,
+      unchanged: feed.length * subtree.length - expectedNew.length,
+      rejected: 0,
+    });
+    expect(difference(await pairs(), before)).toEqual(expectedNew.sort());
+  });
+
+  it('to the whole province: applies what lies in 376, reports the rest as rejected, and exits 0', async () => {
+    // Rejections are not failures: the key did what it may, and the summary says what it skipped.
+    const feed = await feedOf('376');
+    const inside = await subtreeOf('376');
+    const province = await subtreeOf('37');
+    const before = await pairs();
+    const expectedNew = cross(feed, inside).filter((p) => !before.has(p));
+    expect(expectedNew.length).toBeGreaterThan(0);
+    const run = await runJob(['--from', '376', '--to', '37', '--descendants'], { LIENTHONG_API_KEY: editorKey });
+    expect(run.code).toBe(0);
+    const outside = province.length - inside.length;
+    expect(summary(run)).toEqual({
+      articles: feed.length,
+      calls: 1,
+      requested: feed.length * province.length,
+      changed: expectedNew.length,
+      unchanged: feed.length * inside.length - expectedNew.length,
+      rejected: feed.length * outside,
+    });
+    expect(run.stdout).toContain('rejection reasons:');
+    expect(run.stdout).toContain(`1 × ${outside} of the ${province.length} units of 37's subtree are outside unit 376, which this key may write to (target 37)`);
+    expect(difference(await pairs(), before)).toEqual(expectedNew.sort());
+  });
+
+  it('a target the key may not write at all is rejected too, and unknown targets are reported', async () => {
+    const before = await pairs();
+    const run = await runJob(['--from', '14620', '--to', '14623', '14626', '37'], { LIENTHONG_API_KEY: editorKey });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/1 × there is no such unit \(target 14626\)/);
+    expect(run.stdout).toMatch(/1 × unit 37 is outside unit 376, which this key may write to \(target 37\)/);
+    expect(await pairs()).toEqual(before);
+  });
+});
+
+/** A stand-in gateway in front of the real one, misbehaving on purpose. */
+interface Proxy {
+  url: string;
+  requests: { operationName: string; articles: number }[];
+  close(): Promise<void>;
+}
+
+async function startProxy(misbehave: (n: number, body: any) => { status: number; body: unknown } | null): Promise<Proxy> {
+  const requests: Proxy['requests'] = [];
+  const proxy: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const body = JSON.parse(raw);
+    requests.push({ operationName: body.operationName, articles: body.variables?.input?.articleIds?.length ?? 0 });
+    const answer = misbehave(requests.length, body);
+    if (answer) {
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+      return;
+    }
+    const upstream = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: req.headers.authorization ?? '' },
+      body: raw,
+    });
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise((resolve) => proxy.close(() => resolve())),
+  };
+}
+
+describe('transient failures are retried with backoff', () => {
+  const unavailable = { status: 503, body: { errors: [{ message: 'Service Unavailable' }] } };
+
+  it('two 503s, then the job goes through', async () => {
+    const proxy = await startProxy((n) => (n <= 2 ? unavailable : null));
+    try {
+      const direct = await runJob(['--from', '14620', '--to', '14629', '--dry-run']);
+      const run = await runJob(['--from', '14620', '--to', '14629', '--dry-run'], { LIENTHONG_URL: proxy.url });
+      expect(run.code).toBe(0);
+      expect(run.stderr.match(/SourceFeed attempt \d\/5 failed \(HTTP 503[^)]*\); retrying in \d+ ms/g)).toHaveLength(2);
+      expect(run.stdout).toMatch(/in 1 call \(2 requests retried\)/);
+      expect(summary(run)).toEqual(summary(direct));
+      expect(proxy.requests.map((r) => r.operationName)).toEqual(['SourceFeed', 'SourceFeed', 'SourceFeed', 'Syndicate']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('an INTERNAL_SERVER_ERROR on the mutation is retried; the mutation is idempotent', async () => {
+    const internal = { status: 200, body: { data: null, errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
+    const proxy = await startProxy((_, body) => (body.operationName === 'Syndicate' && proxy.requests.filter((r) => r.operationName === 'Syndicate').length === 1 ? internal : null));
+    try {
+      const run = await runJob(['--from', '14620', '--to', '14629'], { LIENTHONG_URL: proxy.url });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/Syndicate attempt 1\/5 failed \(INTERNAL_SERVER_ERROR: Internal server error\); retrying/);
+      expect(summary(run).rejected).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('gives up after 5 attempts with exit 1', async () => {
+    const proxy = await startProxy(() => ({ ...unavailable, status: 502 }));
+    try {
+      const run = await runJob(['--from', '14620', '--to', '14629'], { LIENTHONG_URL: proxy.url });
+      expect(run.code).toBe(1);
+      expect(proxy.requests).toHaveLength(5);
+      expect(run.stderr).toMatch(/failed: SourceFeed failed 5 times, giving up; last: HTTP 502/);
+      expect(run.stdout).toBe('');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('an unreachable gateway is retried, then exit 1', async () => {
+    const proxy = await startProxy(() => null);
+    await proxy.close(); // its port is now (almost certainly) closed
+    const run = await runJob(['--from', '14620', '--to', '14629'], { LIENTHONG_URL: proxy.url });
+    expect(run.code).toBe(1);
+    expect(run.stderr.match(/retrying in/g)).toHaveLength(4);
+    expect(run.stderr).toMatch(/giving up; last: cannot reach http:\/\/127\.0\.0\.1:\d+\/graphql \(ECONNREFUSED\)/);
+  });
+
+  it('a refusal over the 100,000-pair cap halves the chunk until it fits', async () => {
+    const overCap = (articles: number) => ({
+      status: 200,
+      body: { data: null, errors: [{ message: `these arguments name ${articles * 20_000} article-unit pairs; at most 100000 per call`, extensions: { code: 'BAD_USER_INPUT', field: 'input' } }] },
+    });
+    // Pretend every target expands to 20,000 units: 5 articles per call fit.
+    const proxy = await startProxy((_, body) => {
+      const n = body.variables?.input?.articleIds?.length ?? 0;
+      return n > 5 ? overCap(n) : null;
+    });
+    try {
+      const feed = await feedOf('14620');
+      const subtree = await subtreeOf('376');
+      const run = await runJob(['--from', '14620', '--to', '376', '--descendants', '--dry-run'], { LIENTHONG_URL: proxy.url });
+      expect(run.code).toBe(0);
+      const sizes = proxy.requests.filter((r) => r.operationName === 'Syndicate').map((r) => r.articles);
+      expect(sizes.slice(0, 4)).toEqual([feed.length, Math.floor(feed.length / 2), Math.floor(feed.length / 4), Math.floor(feed.length / 8)]);
+      expect(sizes.filter((n) => n <= 5).reduce((a, b) => a + b, 0)).toBe(feed.length);
+      expect(run.stderr).toMatch(/refused \d+ articles per call as over 100000 pairs; trying \d+/);
+      expect(summary(run)).toMatchObject({ articles: feed.length, requested: feed.length * subtree.length, rejected: 0 });
+    } finally {
+      await proxy.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import { foldVietnamese, slugify } from '../src/common/vietnameseText';
 import { ArticleKind } from '../src/modules/articles/article.entity';
+import { writeSearchDocuments } from '../src/modules/articles/search/searchIndex';
 import { rebuildSubtreeFeedRange } from '../src/modules/articles/subtreeFeed';
 import type { UnitLevel } from '../src/modules/units/unit.entity';
 
@@ -491,6 +492,8 @@ async function writeChunk(runner: QueryRunner, chunk: Chunk): Promise<void> {
     await runner.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES ?', [chunk.publications]);
     await runner.query('INSERT INTO article_topics (article_id, topic_id, sort_at) VALUES ?', [chunk.articleTopics]);
     await rebuildSubtreeFeedRange(runner.manager, chunk.firstId, chunk.lastId);
+    // ArticleRow is [id, slug, title, summary, body, …] (see addTo).
+    await writeSearchDocuments(runner.manager, chunk.articles.map((r) => ({ id: r[0], title: r[2], summary: r[3], body: r[4] })));
     await runner.commitTransaction();
   } catch (e) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { slugify } from '../src/common/vietnameseText';
 import type { ArticleKind } from '../src/modules/articles/article.entity';
+import { indexArticles } from '../src/modules/articles/search/searchIndex';
 import { rebuildSubtreeFeed } from '../src/modules/articles/subtreeFeed';
 
 /**
@@ -547,5 +548,6 @@ export async function seedDemoContent(db: EntityManager): Promise<{ articles: nu
   await db.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES ?', [publications]);
 
   await rebuildSubtreeFeed(db, ids);
+  await indexArticles(db, ids);
   return { articles: ARTICLES.length };
 }

@@ -10,12 +10,12 @@ export interface FeedPosition {
   /** The article's published_at, epoch seconds. */
   at: number;
   id: number;
-  /** Views at the time, for MOST_VIEWED. */
-  views?: number;
+  /** The rank the order sorts by first, when it is not the date: views (MOST_VIEWED) or the search score (RELEVANCE). */
+  rank?: number;
 }
 
 export function encodeCursor(position: FeedPosition): string {
-  return Buffer.from(JSON.stringify([position.order, position.at, position.id, position.views ?? null])).toString('base64url');
+  return Buffer.from(JSON.stringify([position.order, position.at, position.id, position.rank ?? null])).toString('base64url');
 }
 
 const MAX_CURSOR_LENGTH = 200;
@@ -30,10 +30,10 @@ export function decodeCursor(cursor: string, order: string, field = 'after'): Fe
     throw badUserInput(`${field} is not a cursor this API gave out`, field);
   }
   if (!Array.isArray(parsed) || parsed.length !== 4) throw badUserInput(`${field} is not a cursor this API gave out`, field);
-  const [cursorOrder, at, id, views] = parsed as unknown[];
-  if (typeof cursorOrder !== 'string' || !isWhole(at) || !isWhole(id) || !(views === null || isWhole(views))) {
+  const [cursorOrder, at, id, rank] = parsed as unknown[];
+  if (typeof cursorOrder !== 'string' || !isWhole(at) || !isWhole(id) || !(rank === null || isWhole(rank))) {
     throw badUserInput(`${field} is not a cursor this API gave out`, field);
   }
   if (cursorOrder !== order) throw badUserInput(`${field} was made for orderBy ${cursorOrder}, not ${order}`, field);
-  return { order, at, id, ...(views === null ? {} : { views }) };
+  return { order, at, id, ...(rank === null ? {} : { rank }) };
 }

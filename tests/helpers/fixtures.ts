@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { slugify } from '../../src/common/vietnameseText';
+import { indexArticles } from '../../src/modules/articles/search/searchIndex';
 import { rebuildSubtreeFeed } from '../../src/modules/articles/subtreeFeed';
 
 export interface ArticleFixture {
@@ -36,6 +37,7 @@ export async function insertArticles(db: DataSource, fixtures: ArticleFixture[])
       }
     }
     await rebuildSubtreeFeed(m, ids);
+    await indexArticles(m, ids);
   });
   return ids;
 }

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { DataSource, EntityManager } from 'typeorm';
 import { badUserInput } from '../../common/errors';
 import { ArticleChanges, ArticleDraft, slugFromTitle } from './articleInput';
+import { indexArticles } from './search/searchIndex';
 import { rebuildSubtreeFeed } from './subtreeFeed';
 
 export function notFound(message: string): GraphQLError {
@@ -40,6 +41,7 @@ export class ArticleWriter {
       await m.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES (?, ?, 1, ?, ?)', [id, draft.originCode, publishedAt, publishedAt]);
       await this.replaceTopics(m, id, draft.topics, publishedAt);
       await rebuildSubtreeFeed(m, [id]);
+      await indexArticles(m, [id]);
       return id;
     });
   }
@@ -70,6 +72,7 @@ export class ArticleWriter {
         await rebuildSubtreeFeed(m, [id]);
       }
       if (changes.topics) await this.replaceTopics(m, id, changes.topics, publishedAt);
+      if (changes.title !== undefined || changes.summary !== undefined || changes.body !== undefined) await indexArticles(m, [id]);
     });
   }
 

@@ -17,7 +17,8 @@ export class FeedConnection extends ArticleConnection {
 async function connection(ctx: Context, query: FeedQuery): Promise<FeedConnection> {
   const page = await ctx.loaders.feedPage.load(query);
   for (const a of page.articles) ctx.loaders.article.prime(a.id, a);
-  const cursorOf = (a: Article) => encodeCursor({ order: query.order, at: Math.floor(a.publishedAt.getTime() / 1000), id: a.id, ...(query.order === 'MOST_VIEWED' ? { views: a.views } : {}) });
+  const rankOf = (a: Article) => (query.order === 'MOST_VIEWED' ? a.views : query.order === 'RELEVANCE' ? page.scores?.get(a.id) : undefined);
+  const cursorOf = (a: Article) => encodeCursor({ order: query.order, at: Math.floor(a.publishedAt.getTime() / 1000), id: a.id, rank: rankOf(a) });
   const edges = page.articles.map((node) => ({ node, cursor: cursorOf(node) }));
   return Object.assign(new FeedConnection(), {
     query,

@@ -1,23 +1,17 @@
 import { DataSource } from 'typeorm';
+import { Sql } from '../../common/sql';
 import { Article } from './article.entity';
 import { ARTICLE_COLUMNS, articleFromRow } from './articleRow';
 import { FeedScope } from './feed.types';
 import { feedOwnerKey, feedShapeKey, FeedQuery } from './feedQuery';
+import { matchCondition, relevanceScore, rowCondition } from './search/searchSql';
+import { SearchTerms } from './search/searchText';
 
 export interface FeedPage {
   articles: Article[];
   hasNextPage: boolean;
-}
-
-/** SQL text and its parameters, built side by side so they cannot drift apart. */
-class Sql {
-  text = '';
-  params: unknown[] = [];
-  add(text: string, ...params: unknown[]): this {
-    this.text += text;
-    this.params.push(...params);
-    return this;
-  }
+  /** Each article's search score, for RELEVANCE cursors. */
+  scores?: Map<number, number>;
 }
 
 /** Where a feed's rows come from: the sort column, the article id column, and the FROM clause. */
@@ -32,6 +26,15 @@ interface FeedSource {
   /** The condition that picks the owner's rows, with one `?` for the owner. */
   owner: string;
 }
+
+/**
+ * How a search filter is applied: through the FULLTEXT index, or row by row within the newest
+ * rows of the feed (down to `boundary`, the position of the last row of that window).
+ */
+type SearchMode = { kind: 'index'; terms: SearchTerms } | { kind: 'window'; terms: SearchTerms; boundary: { at: Date; id: number } | null };
+
+/** Feed rows a search first looks at in date order before it asks the FULLTEXT index. */
+const SEARCH_WINDOW = 1000;
 
 function sourceOf(q: FeedQuery): FeedSource {
   switch (q.base.kind) {
@@ -59,13 +62,14 @@ function sourceOf(q: FeedQuery): FeedSource {
 }
 
 function needsArticles(q: FeedQuery): boolean {
-  return q.kinds !== null || q.sourceIds !== null || q.order === 'MOST_VIEWED';
+  return q.kinds !== null || q.sourceIds !== null || q.order === 'MOST_VIEWED' || q.order === 'RELEVANCE';
 }
 
-/** FROM and the filters every feed statement shares (visibility, kinds, topics, sources, dates). */
-function fromAndFilters(sql: Sql, q: FeedQuery, src: FeedSource): void {
+/** FROM and the filters every feed statement shares (visibility, kinds, topics, sources, dates, search). */
+function fromAndFilters(sql: Sql, q: FeedQuery, src: FeedSource, search: SearchMode | null): void {
   sql.add(` FROM ${src.from}`);
   if (!src.hasArticles && needsArticles(q)) sql.add(` JOIN articles a ON a.id = ${src.articleId}`);
+  if (search) sql.add(` JOIN article_search s ON s.article_id = ${src.articleId}`);
   sql.add(` WHERE ${src.sortAt} <= ?`, q.visibleUntil);
   if (q.kinds) sql.add(' AND a.kind IN (?)', q.kinds);
   if (q.sourceIds) sql.add(' AND a.source_id IN (?)', q.sourceIds);
@@ -80,35 +84,44 @@ function fromAndFilters(sql: Sql, q: FeedQuery, src: FeedSource): void {
   }
   if (q.publishedFrom) sql.add(` AND ${src.sortAt} >= ?`, q.publishedFrom);
   if (q.publishedBefore) sql.add(` AND ${src.sortAt} < ?`, q.publishedBefore);
+  if (search?.kind === 'index') matchCondition(sql, search.terms);
+  if (search?.kind === 'window') {
+    rowCondition(sql, search.terms);
+    const b = search.boundary;
+    if (b) {
+      const { sortAt: s, articleId: id } = src;
+      if (q.order === 'OLDEST') sql.add(` AND (${s} < ? OR (${s} = ? AND ${id} <= ?))`, b.at, b.at, b.id);
+      else sql.add(` AND (${s} > ? OR (${s} = ? AND ${id} >= ?))`, b.at, b.at, b.id);
+    }
+  }
 }
 
-/** Rows strictly after the cursor in the query's order. */
-function afterCursor(sql: Sql, q: FeedQuery, src: FeedSource): void {
+/** Rows strictly after the cursor in the query's order; `rank` is the column holding views or score. */
+function afterCursor(sql: Sql, q: FeedQuery, s: string, id: string, rank: string): void {
   if (!q.after) return;
   const at = new Date(q.after.at * 1000);
-  const { sortAt: s, articleId: id } = src;
   if (q.order === 'OLDEST') {
     sql.add(` AND (${s} > ? OR (${s} = ? AND ${id} > ?))`, at, at, q.after.id);
   } else if (q.order === 'NEWEST') {
     sql.add(` AND (${s} < ? OR (${s} = ? AND ${id} < ?))`, at, at, q.after.id);
   } else {
-    const v = q.after.views ?? 0;
-    sql.add(` AND (a.views < ? OR (a.views = ? AND (${s} < ? OR (${s} = ? AND ${id} < ?))))`, v, v, at, at, q.after.id);
+    const r = q.after.rank ?? 0;
+    sql.add(` AND (${rank} < ? OR (${rank} = ? AND (${s} < ? OR (${s} = ? AND ${id} < ?))))`, r, r, at, at, q.after.id);
   }
 }
 
-function orderBy(q: FeedQuery, src: FeedSource): string {
-  const { sortAt: s, articleId: id } = src;
+function orderBy(q: FeedQuery, s: string, id: string, rank: string): string {
   if (q.order === 'OLDEST') return `${s} ASC, ${id} ASC`;
   if (q.order === 'NEWEST') return `${s} DESC, ${id} DESC`;
-  return `a.views DESC, ${s} DESC, ${id} DESC`;
+  return `${rank} DESC, ${s} DESC, ${id} DESC`;
 }
 
 /** Sorts articles of one page in memory the way the SQL ordered them (UNION ALL keeps no order). */
-export function compareInOrder(order: FeedQuery['order']): (x: Article, y: Article) => number {
+export function compareInOrder(order: FeedQuery['order'], scores?: Map<number, number>): (x: Article, y: Article) => number {
   const newest = (x: Article, y: Article) => y.publishedAt.getTime() - x.publishedAt.getTime() || y.id - x.id;
   if (order === 'OLDEST') return (x, y) => -newest(x, y);
   if (order === 'NEWEST') return newest;
+  if (order === 'RELEVANCE') return (x, y) => (scores?.get(y.id) ?? 0) - (scores?.get(x.id) ?? 0) || newest(x, y);
   return (x, y) => y.views - x.views || newest(x, y);
 }
 
@@ -123,6 +136,8 @@ function groupByShape(queries: readonly FeedQuery[]): FeedQuery[][] {
   return [...groups.values()];
 }
 
+const EMPTY_PAGE: FeedPage = { articles: [], hasNextPage: false };
+
 /**
  * Reads feed pages and counts. Built for DataLoader: many feeds of the same shape (say, the five
  * newest articles of each of a province's districts) become one statement.
@@ -130,42 +145,95 @@ function groupByShape(queries: readonly FeedQuery[]): FeedQuery[][] {
 export class FeedService {
   constructor(private readonly db: DataSource) {}
 
-  /**
-   * One statement per shape: a UNION ALL of one branch per feed, each branch "ORDER BY … LIMIT n+1"
-   * on its feed index, so MySQL reads n+1 index entries per feed and stops. (A window function
-   * over all the feeds' rows would have to read and number every row of every feed first; LATERAL
-   * joins would do the same job but MariaDB has none.) The articles are joined once, outside.
-   */
   async pages(queries: readonly FeedQuery[]): Promise<FeedPage[]> {
     const results = new Map<FeedQuery, FeedPage>();
     for (const group of groupByShape(queries)) {
-      const q = group[0];
-      const src = sourceOf(q);
-      const sql = new Sql().add(`SELECT p.feed_key, ${ARTICLE_COLUMNS} FROM (`);
-      group.forEach((member, i) => {
-        if (i > 0) sql.add(' UNION ALL ');
-        sql.add(`(SELECT ${src.distinct ? 'DISTINCT ' : ''}? AS feed_key, ${src.sortAt} AS sort_at, ${src.articleId} AS article_id`, feedOwnerKey(member.base));
-        if (q.order === 'MOST_VIEWED') sql.add(', a.views');
-        fromAndFilters(sql, q, src);
-        sql.add(` AND ${src.owner}`, feedOwnerKey(member.base));
-        afterCursor(sql, q, src);
-        sql.add(` ORDER BY ${orderBy(q, src)} LIMIT ?)`, q.first + 1);
-      });
-      sql.add(') p JOIN articles a ON a.id = p.article_id');
-      const rows: Record<string, unknown>[] = await this.db.query(sql.text, sql.params);
-      const byOwner = new Map<string, Article[]>();
-      for (const row of rows) {
-        const key = String(row.feed_key);
-        const list = byOwner.get(key) ?? [];
-        list.push(articleFromRow(row));
-        byOwner.set(key, list);
-      }
-      for (const member of group) {
-        const articles = (byOwner.get(feedOwnerKey(member.base)) ?? []).sort(compareInOrder(q.order));
-        results.set(member, { articles: articles.slice(0, q.first), hasNextPage: articles.length > q.first });
+      if (group[0].search) {
+        // Searches are rare on a page and each may take a different path: one at a time.
+        for (const q of group) results.set(q, await this.searchPage(q));
+      } else {
+        const pages = await this.readPages(group, null);
+        group.forEach((q, i) => results.set(q, pages[i]));
       }
     }
     return queries.map((q) => results.get(q)!);
+  }
+
+  /**
+   * A search page. In date order it first walks the newest SEARCH_WINDOW rows of the feed, testing
+   * each (a frequent word fills a page within a few dozen rows, at any corpus size); only when the
+   * window holds too few matches does it ask the FULLTEXT index, whose cost follows the number of
+   * matching articles (small for the rare words that got there). Other orders rank every match.
+   */
+  private async searchPage(q: FeedQuery): Promise<FeedPage> {
+    const terms = q.search!.terms;
+    if (!terms) return EMPTY_PAGE;
+    if (q.order === 'NEWEST' || q.order === 'OLDEST') {
+      const boundary = await this.windowBoundary(q);
+      const [page] = await this.readPages([q], { kind: 'window', terms, boundary });
+      if (page.hasNextPage || boundary === null) return page;
+    }
+    const [page] = await this.readPages([q], { kind: 'index', terms });
+    return page;
+  }
+
+  /** The position of the SEARCH_WINDOW-th row after the cursor, or null if the feed ends sooner. */
+  private async windowBoundary(q: FeedQuery): Promise<{ at: Date; id: number } | null> {
+    const src = sourceOf(q);
+    const sql = new Sql().add(`SELECT ${src.distinct ? 'DISTINCT ' : ''}${src.sortAt} AS sort_at, ${src.articleId} AS article_id FROM ${src.from}`);
+    sql.add(` WHERE ${src.sortAt} <= ? AND ${src.owner}`, q.visibleUntil, feedOwnerKey(q.base));
+    afterCursor(sql, q, src.sortAt, src.articleId, '');
+    sql.add(` ORDER BY ${orderBy(q, src.sortAt, src.articleId, '')} LIMIT 1 OFFSET ?`, SEARCH_WINDOW - 1);
+    const rows: { sort_at: Date; article_id: number }[] = await this.db.query(sql.text, sql.params);
+    return rows.length ? { at: rows[0].sort_at, id: rows[0].article_id } : null;
+  }
+
+  /**
+   * One statement for a group of same-shaped feeds: a UNION ALL of one branch per feed, each branch
+   * "ORDER BY … LIMIT n+1" on its feed index, so MySQL reads n+1 index entries per feed and stops.
+   * (A window function over all the feeds' rows would have to read and number every row of every
+   * feed first; LATERAL joins would do the same job but MariaDB has none.) The articles are joined
+   * once, outside. RELEVANCE computes the score in a derived table so the cursor can compare it.
+   */
+  private async readPages(group: FeedQuery[], search: SearchMode | null): Promise<FeedPage[]> {
+    const q = group[0];
+    const src = sourceOf(q);
+    const relevance = q.order === 'RELEVANCE' && search !== null;
+    const sql = new Sql().add(`SELECT p.feed_key, p.rank_value, ${ARTICLE_COLUMNS} FROM (`);
+    group.forEach((member, i) => {
+      if (i > 0) sql.add(' UNION ALL ');
+      const owner = feedOwnerKey(member.base);
+      if (relevance) {
+        sql.add(`(SELECT ? AS feed_key, x.sort_at, x.article_id, x.rank_value FROM (SELECT ${src.distinct ? 'DISTINCT ' : ''}${src.sortAt} AS sort_at, ${src.articleId} AS article_id, `, owner);
+        relevanceScore(sql, search.terms);
+        sql.add(' AS rank_value');
+        fromAndFilters(sql, q, src, search);
+        sql.add(` AND ${src.owner}) x WHERE TRUE`, owner);
+        afterCursor(sql, q, 'x.sort_at', 'x.article_id', 'x.rank_value');
+        sql.add(` ORDER BY ${orderBy(q, 'x.sort_at', 'x.article_id', 'x.rank_value')} LIMIT ?)`, q.first + 1);
+      } else {
+        sql.add(`(SELECT ${src.distinct ? 'DISTINCT ' : ''}? AS feed_key, ${src.sortAt} AS sort_at, ${src.articleId} AS article_id, `, owner);
+        sql.add(q.order === 'MOST_VIEWED' ? 'a.views AS rank_value' : 'NULL AS rank_value');
+        fromAndFilters(sql, q, src, search);
+        sql.add(` AND ${src.owner}`, owner);
+        afterCursor(sql, q, src.sortAt, src.articleId, 'a.views');
+        sql.add(` ORDER BY ${orderBy(q, src.sortAt, src.articleId, 'a.views')} LIMIT ?)`, q.first + 1);
+      }
+    });
+    sql.add(') p JOIN articles a ON a.id = p.article_id');
+    const rows: Record<string, unknown>[] = await this.db.query(sql.text, sql.params);
+    const byOwner = new Map<string, Article[]>();
+    const scores = new Map<number, number>();
+    for (const row of rows) {
+      const key = String(row.feed_key);
+      const article = articleFromRow(row);
+      if (relevance) scores.set(article.id, Number(row.rank_value));
+      byOwner.set(key, [...(byOwner.get(key) ?? []), article]);
+    }
+    return group.map((member) => {
+      const articles = (byOwner.get(feedOwnerKey(member.base)) ?? []).sort(compareInOrder(q.order, scores));
+      return { articles: articles.slice(0, q.first), hasNextPage: articles.length > q.first, ...(relevance ? { scores } : {}) };
+    });
   }
 
   /** Whole-feed counts, one GROUP BY statement per shape. Cursors and page size do not matter here. */
@@ -173,18 +241,23 @@ export class FeedService {
     const results = new Map<FeedQuery, number>();
     for (const group of groupByShape(queries)) {
       const q = group[0];
+      if (q.search && !q.search.terms) {
+        for (const member of group) results.set(member, 0);
+        continue;
+      }
+      const search: SearchMode | null = q.search ? { kind: 'index', terms: q.search.terms! } : null;
       const src = sourceOf(q);
       const owners = group.map((m) => feedOwnerKey(m.base));
       const sql = new Sql();
       if (q.base.kind === 'unit' && q.base.scope === FeedScope.LINEAGE) {
         // Count per asking unit over the publications of all its ancestors, each article once.
         sql.add(`SELECT c.descendant_code AS feed_key, COUNT(DISTINCT f.article_id) AS n`);
-        fromAndFilters(sql, q, { ...src, from: 'unit_closure c JOIN publications f ON f.unit_code = c.ancestor_code' });
+        fromAndFilters(sql, q, { ...src, from: 'unit_closure c JOIN publications f ON f.unit_code = c.ancestor_code' }, search);
         sql.add(' AND c.descendant_code IN (?) GROUP BY c.descendant_code', owners);
       } else {
         const ownerColumn = q.base.kind === 'unit' ? 'f.unit_code' : q.base.kind === 'source' ? 'a.source_id' : "'all'";
         sql.add(`SELECT ${ownerColumn} AS feed_key, COUNT(*) AS n`);
-        fromAndFilters(sql, q, src);
+        fromAndFilters(sql, q, src, search);
         if (q.base.kind !== 'all') sql.add(` AND ${ownerColumn} IN (?) GROUP BY ${ownerColumn}`, q.base.kind === 'source' ? owners.map(Number) : owners);
       }
       const rows: { feed_key: string | number; n: number | string }[] = await this.db.query(sql.text, sql.params);

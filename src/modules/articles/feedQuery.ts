@@ -4,6 +4,7 @@ import { parseId } from '../../common/ids';
 import { slugify } from '../../common/vietnameseText';
 import { ArticleKind } from './article.entity';
 import { ArticleFilter, ArticleOrder, FeedScope } from './feed.types';
+import { parseSearch, SearchTerms } from './search/searchText';
 
 /** Whose articles a feed lists. */
 export type FeedBase =
@@ -12,7 +13,7 @@ export type FeedBase =
   | { kind: 'source'; id: number };
 
 /** The order a feed is read in; RELEVANCE without a search is NEWEST. */
-export type FeedOrder = 'NEWEST' | 'OLDEST' | 'MOST_VIEWED';
+export type FeedOrder = 'NEWEST' | 'OLDEST' | 'MOST_VIEWED' | 'RELEVANCE';
 
 /** One feed page request, validated and normalised: what FeedService turns into SQL. */
 export interface FeedQuery {
@@ -22,6 +23,11 @@ export interface FeedQuery {
   sourceIds: number[] | null;
   publishedFrom: Date | null;
   publishedBefore: Date | null;
+  /**
+   * filter.search, parsed; `{ terms: null }` when the text holds no searchable word (the feed is
+   * then empty), null when there is no search.
+   */
+  search: { terms: SearchTerms | null } | null;
   order: FeedOrder;
   first: number;
   after: FeedPosition | null;
@@ -51,9 +57,7 @@ export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date, 
     throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`, 'first');
   }
   const filter = args.filter ?? {};
-  if (filter.search != null) {
-    throw badUserInput('filter.search is not available yet on this gateway', 'filter.search');
-  }
+  const search = filter.search == null ? null : { terms: parseSearch(filter.search) };
   const topics = list(filter.topics, 'filter.topics');
   const sourceIds = list(filter.sourceIds, 'filter.sourceIds');
   const sourceIdNumbers = sourceIds && sourceIds.map(parseId);
@@ -61,7 +65,7 @@ export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date, 
   if (filter.publishedAfter && filter.publishedBefore && filter.publishedAfter >= filter.publishedBefore) {
     throw badUserInput('filter.publishedAfter must be earlier than filter.publishedBefore', 'filter.publishedAfter');
   }
-  const order: FeedOrder = !args.orderBy || args.orderBy === ArticleOrder.RELEVANCE ? 'NEWEST' : args.orderBy;
+  const order: FeedOrder = !args.orderBy || (args.orderBy === ArticleOrder.RELEVANCE && !search) ? 'NEWEST' : args.orderBy;
   return {
     base,
     kinds: list(filter.kinds, 'filter.kinds'),
@@ -69,6 +73,7 @@ export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date, 
     sourceIds: sourceIdNumbers as number[] | null,
     publishedFrom: filter.publishedAfter ?? null,
     publishedBefore: filter.publishedBefore ?? null,
+    search,
     order,
     first,
     after: args.after == null ? null : decodeCursor(args.after, order),

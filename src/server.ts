@@ -37,6 +37,9 @@ export async function createServer({ config, dataSource, logger = false }: Serve
     ],
     formatError: maskInternalError,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns the signals: Apollo's own SIGTERM handler would stop Apollo under Fastify's feet
+    // and leave app.close() waiting forever.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

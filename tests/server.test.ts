@@ -95,7 +95,8 @@ describe('configuration', () => {
 const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 
 function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // NODE_ENV as an operator would have it (jest sets 'test', which changes Apollo's signal handling).
+  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -10,8 +10,11 @@ export class Search1732800000000 implements MigrationInterface {
   name = 'Search1732800000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // IF NOT EXISTS and an idempotent backfill: MySQL commits DDL at once, so a start interrupted
+    // during the (long, on a large database) backfill leaves the table without the migration
+    // recorded, and the next start must be able to carry on.
     await q.query(`
-      CREATE TABLE article_search (
+      CREATE TABLE IF NOT EXISTS article_search (
         article_id     INT UNSIGNED NOT NULL,
         tokens         MEDIUMTEXT NOT NULL,
         title_folded   VARCHAR(400) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,

@@ -212,7 +212,7 @@ describe('search: bad input', () => {
 });
 
 describe('search uses the index', () => {
-  it('EXPLAIN: the index path reads the FULLTEXT index, the window path a feed index range; no scan of all articles', async () => {
+  it('EXPLAIN: across all articles a rare word goes to the FULLTEXT index; within a unit the feed index range is read; never all articles', async () => {
     const db = server.db.dataSource;
     const statements: [string, unknown[]][] = [];
     const query = db.query.bind(db);
@@ -221,8 +221,8 @@ describe('search uses the index', () => {
       return query(sql, params);
     }) as typeof db.query;
     try {
-      await search('chinh phu so', { unit: '01', scope: 'SUBTREE' }); // rare: window, then index
-      await search('cai cach thu tuc', { unit: '376', scope: 'SUBTREE', first: 5 }); // frequent: the window suffices
+      await search('chinh phu so'); // all articles, rare: the window of the newest falls short, then the index
+      await search('cai cach thu tuc', { unit: '376', scope: 'SUBTREE', first: 5 }); // a unit: its feed, in order
     } finally {
       db.query = query;
     }
@@ -230,8 +230,8 @@ describe('search uses the index', () => {
     for (const [sql, params] of statements.filter(([s]) => s.includes('article_search'))) plans.push({ sql, rows: await query(`EXPLAIN ${sql}`, params) });
     const indexPlan = plans.find((p) => p.sql.includes('MATCH('))!;
     expect(indexPlan.rows.some((r) => r.table === 's' && r.type === 'fulltext')).toBe(true);
-    const windowPlan = plans.find((p) => p.sql.includes('LOCATE(') && !p.sql.includes('MATCH('))!;
-    expect(windowPlan.rows.some((r) => r.table === 'f' && r.type === 'range' && r.key === 'PRIMARY')).toBe(true);
+    const scanPlan = plans.find((p) => p.sql.includes('subtree_feed') && !p.sql.includes('MATCH('))!;
+    expect(scanPlan.rows.some((r) => r.table === 'f' && r.type === 'range' && r.key === 'PRIMARY')).toBe(true);
     for (const p of plans) for (const r of p.rows) expect(r.table === 'a' && r.type === 'ALL').toBe(false);
   });
 });

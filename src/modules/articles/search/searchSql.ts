@@ -11,11 +11,7 @@ export function matchCondition(sql: Sql, terms: SearchTerms): void {
   sql.add(' AND MATCH(s.tokens) AGAINST (? IN BOOLEAN MODE)', terms.booleanQuery);
 }
 
-/**
- * The same test on one row's folded text: used while walking a feed newest first, where a frequent
- * word finds its ten matches in the first few dozen rows and reading the index's whole posting
- * list (tens of thousands of articles at a million) would be the slow way round.
- */
+/** The same test on one row's folded text, for scans of a feed in feed order (see FeedService). */
 export function rowCondition(sql: Sql, terms: SearchTerms): void {
   for (const syllable of terms.syllables) {
     const word = ` ${syllable} `;

@@ -4,7 +4,7 @@ import { Article } from './article.entity';
 import { ARTICLE_COLUMNS, articleFromRow } from './articleRow';
 import { FeedScope } from './feed.types';
 import { feedOwnerKey, feedShapeKey, FeedQuery } from './feedQuery';
-import { matchCondition, relevanceScore, rowCondition } from './search/searchSql';
+import { matchCondition, relevanceScore, rowCondition, rowMatch } from './search/searchSql';
 import { SearchTerms } from './search/searchText';
 
 export interface FeedPage {
@@ -34,19 +34,17 @@ interface FeedSource {
 type SearchMode = { kind: 'index'; terms: SearchTerms } | { kind: 'scan'; terms: SearchTerms; boundary: { at: Date; id: number } | null };
 
 /**
- * Which way a search is answered. InnoDB's FULLTEXT index is quick for rare words but reads its
- * whole posting list for common ones: "cai cach hanh chinh" matches a third of the benchmark's
- * articles and takes seconds through the index at 200,000 articles, growing with the corpus. A
- * unit's feed is bounded by the unit (a province holds a few percent of all articles), so within a
- * unit the feed itself is scanned, in feed order, testing each row; a page in date order stops at
- * its first n+1 matches. Only the all-articles feed, which no scan bounds, uses the index.
+ * Search has two ways to find matches, and picks by how common the words are in the feed's newest
+ * SEARCH_WINDOW rows. InnoDB's FULLTEXT index is quick for rare words but reads its whole posting
+ * list for common ones: "cai cach hanh chinh" matches a third of the benchmark's articles and takes
+ * seconds through the index at 200,000 articles, more with every article added. Testing the feed's
+ * rows in feed order costs what the feed holds, which a unit bounds (a province has a few percent
+ * of all articles), and a page in date order stops at its first n+1 matches. So: a page in date
+ * order first tries the window; otherwise common words (at least DENSE_MATCHES in the window) scan
+ * the unit's feed, and rare ones, or any search across all articles, go to the index.
  */
-function searchMode(q: FeedQuery, terms: SearchTerms): SearchMode {
-  return q.base.kind === 'unit' ? { kind: 'scan', terms, boundary: null } : { kind: 'index', terms };
-}
-
-/** Feed rows a search first looks at in date order before it asks the FULLTEXT index. */
 const SEARCH_WINDOW = 1000;
+const DENSE_MATCHES = 10;
 
 function sourceOf(q: FeedQuery): FeedSource {
   switch (q.base.kind) {
@@ -171,23 +169,32 @@ export class FeedService {
     return queries.map((q) => results.get(q)!);
   }
 
-  /**
-   * A search page. Within a unit: a scan of the unit's feed (see searchMode). Across all articles
-   * in date order it first walks the newest SEARCH_WINDOW rows, testing each (a frequent word fills
-   * a page within a few dozen rows, at any corpus size); only when that window holds too few
-   * matches does it ask the FULLTEXT index, by then for words rare enough to be quick there.
-   */
+  /** A search page (see SEARCH_WINDOW for the ways it can go). */
   private async searchPage(q: FeedQuery): Promise<FeedPage> {
     const terms = q.search!.terms;
     if (!terms) return EMPTY_PAGE;
-    const mode = searchMode(q, terms);
-    if (mode.kind === 'index' && (q.order === 'NEWEST' || q.order === 'OLDEST')) {
+    if (q.order === 'NEWEST' || q.order === 'OLDEST') {
       const boundary = await this.windowBoundary(q);
       const [page] = await this.readPages([q], { kind: 'scan', terms, boundary });
+      // Too few matches among the newest rows: the words are rare here, which the index is good at.
       if (page.hasNextPage || boundary === null) return page;
+      return (await this.readPages([q], { kind: 'index', terms }))[0];
     }
-    const [page] = await this.readPages([q], mode);
-    return page;
+    return (await this.readPages([q], await this.chooseSearchMode(q, terms)))[0];
+  }
+
+  /** Scan the unit's feed when the words are common in its newest rows, else ask the index. */
+  private async chooseSearchMode(q: FeedQuery, terms: SearchTerms): Promise<SearchMode> {
+    if (q.base.kind !== 'unit') return { kind: 'index', terms };
+    const src = sourceOf(q);
+    const sql = new Sql().add('SELECT COUNT(*) AS seen, COALESCE(SUM(');
+    rowMatch(sql, terms);
+    sql.add(`), 0) AS matched FROM (SELECT ${src.distinct ? 'DISTINCT ' : ''}${src.articleId} AS article_id, ${src.sortAt} AS sort_at FROM ${src.from}`);
+    sql.add(` WHERE ${src.sortAt} <= ? AND ${src.owner} ORDER BY ${src.sortAt} DESC, ${src.articleId} DESC LIMIT ?) w`, q.visibleUntil, feedOwnerKey(q.base), SEARCH_WINDOW);
+    sql.add(' JOIN article_search s ON s.article_id = w.article_id');
+    const [{ seen, matched }] = await this.db.query(sql.text, sql.params);
+    const wholeFeedSeen = Number(seen) < SEARCH_WINDOW;
+    return wholeFeedSeen || Number(matched) >= DENSE_MATCHES ? { kind: 'scan', terms, boundary: null } : { kind: 'index', terms };
   }
 
   /** The position of the SEARCH_WINDOW-th row after the cursor, or null if the feed ends sooner. */
@@ -253,30 +260,39 @@ export class FeedService {
   async counts(queries: readonly FeedQuery[]): Promise<number[]> {
     const results = new Map<FeedQuery, number>();
     for (const group of groupByShape(queries)) {
-      const q = group[0];
-      if (q.search && !q.search.terms) {
-        for (const member of group) results.set(member, 0);
-        continue;
-      }
-      const search = q.search ? searchMode(q, q.search.terms!) : null;
-      const src = sourceOf(q);
-      const owners = group.map((m) => feedOwnerKey(m.base));
-      const sql = new Sql();
-      if (q.base.kind === 'unit' && q.base.scope === FeedScope.LINEAGE) {
-        // Count per asking unit over the publications of all its ancestors, each article once.
-        sql.add(`SELECT c.descendant_code AS feed_key, COUNT(DISTINCT f.article_id) AS n`);
-        fromAndFilters(sql, q, { ...src, from: 'unit_closure c JOIN publications f ON f.unit_code = c.ancestor_code' }, search);
-        sql.add(' AND c.descendant_code IN (?) GROUP BY c.descendant_code', owners);
+      if (group[0].search) {
+        // Each search picks its own way (see SEARCH_WINDOW); no searchable word means no match.
+        for (const member of group) {
+          const terms = member.search!.terms;
+          results.set(member, terms ? (await this.countFeeds([member], await this.chooseSearchMode(member, terms)))[0] : 0);
+        }
       } else {
-        const ownerColumn = q.base.kind === 'unit' ? 'f.unit_code' : q.base.kind === 'source' ? 'a.source_id' : "'all'";
-        sql.add(`SELECT ${ownerColumn} AS feed_key, COUNT(*) AS n`);
-        fromAndFilters(sql, q, src, search);
-        if (q.base.kind !== 'all') sql.add(` AND ${ownerColumn} IN (?) GROUP BY ${ownerColumn}`, q.base.kind === 'source' ? owners.map(Number) : owners);
+        const counted = await this.countFeeds(group, null);
+        group.forEach((member, i) => results.set(member, counted[i]));
       }
-      const rows: { feed_key: string | number; n: number | string }[] = await this.db.query(sql.text, sql.params);
-      const byOwner = new Map(rows.map((r) => [String(r.feed_key), Number(r.n)]));
-      for (const member of group) results.set(member, byOwner.get(feedOwnerKey(member.base)) ?? 0);
     }
     return queries.map((q) => results.get(q)!);
+  }
+
+  /** One GROUP BY statement counting a group of same-shaped feeds. */
+  private async countFeeds(group: FeedQuery[], search: SearchMode | null): Promise<number[]> {
+    const q = group[0];
+    const src = sourceOf(q);
+    const owners = group.map((m) => feedOwnerKey(m.base));
+    const sql = new Sql();
+    if (q.base.kind === 'unit' && q.base.scope === FeedScope.LINEAGE) {
+      // Count per asking unit over the publications of all its ancestors, each article once.
+      sql.add(`SELECT c.descendant_code AS feed_key, COUNT(DISTINCT f.article_id) AS n`);
+      fromAndFilters(sql, q, { ...src, from: 'unit_closure c JOIN publications f ON f.unit_code = c.ancestor_code' }, search);
+      sql.add(' AND c.descendant_code IN (?) GROUP BY c.descendant_code', owners);
+    } else {
+      const ownerColumn = q.base.kind === 'unit' ? 'f.unit_code' : q.base.kind === 'source' ? 'a.source_id' : "'all'";
+      sql.add(`SELECT ${ownerColumn} AS feed_key, COUNT(*) AS n`);
+      fromAndFilters(sql, q, src, search);
+      if (q.base.kind !== 'all') sql.add(` AND ${ownerColumn} IN (?) GROUP BY ${ownerColumn}`, q.base.kind === 'source' ? owners.map(Number) : owners);
+    }
+    const rows: { feed_key: string | number; n: number | string }[] = await this.db.query(sql.text, sql.params);
+    const byOwner = new Map(rows.map((r) => [String(r.feed_key), Number(r.n)]));
+    return group.map((member) => byOwner.get(feedOwnerKey(member.base)) ?? 0);
   }
 }

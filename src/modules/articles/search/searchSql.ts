@@ -11,12 +11,19 @@ export function matchCondition(sql: Sql, terms: SearchTerms): void {
   sql.add(' AND MATCH(s.tokens) AGAINST (? IN BOOLEAN MODE)', terms.booleanQuery);
 }
 
-/** The same test on one row's folded text, for scans of a feed in feed order (see FeedService). */
-export function rowCondition(sql: Sql, terms: SearchTerms): void {
+/** The same test on one row's folded text, as a boolean expression (see FeedService for when). */
+export function rowMatch(sql: Sql, terms: SearchTerms): void {
+  sql.add('(TRUE');
   for (const syllable of terms.syllables) {
     const word = ` ${syllable} `;
     sql.add(' AND (LOCATE(?, s.title_folded) > 0 OR LOCATE(?, s.summary_folded) > 0 OR LOCATE(?, s.body_folded) > 0)', word, word, word);
   }
+  sql.add(')');
+}
+
+export function rowCondition(sql: Sql, terms: SearchTerms): void {
+  sql.add(' AND ');
+  rowMatch(sql, terms);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { encodeCursor } from '../../common/cursor';
 import { Context } from '../../context';
 import { Source } from '../sources/source.entity';
@@ -6,7 +6,7 @@ import { Unit } from '../units/unit.entity';
 import { AdministrativeUnit } from '../units/unit.types';
 import { isUnitCode } from '../units/unitCode';
 import { Article } from './article.entity';
-import { ArticleConnection, ArticleFilter, ArticleOrder, FeedScope } from './feed.types';
+import { ArticleConnection, FeedArgs, FeedScope, PageArgs } from './feed.types';
 import { FeedBase, FeedQuery, toFeedQuery } from './feedQuery';
 
 /** The connection object resolvers pass around; it keeps its query so totalCount can be asked later. */
@@ -58,14 +58,11 @@ export class UnitFeedResolver {
   articles(
     @Root() unit: Unit,
     @Arg('scope', () => FeedScope, { nullable: true, defaultValue: FeedScope.UNIT, description: 'Whose articles: this unit only, with everything below, or with everything above.' }) scope: FeedScope | null,
-    @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Only articles matching every given condition.' }) filter: ArticleFilter | null,
-    @Arg('orderBy', () => ArticleOrder, { nullable: true, defaultValue: ArticleOrder.NEWEST, description: 'The feed order.' }) orderBy: ArticleOrder | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: 'Page size, 0 to 100.' }) first: number | null,
-    @Arg('after', () => String, { nullable: true, description: "A cursor from this feed's previous page (pageInfo.endCursor)." }) after: string | null,
+    @Args(() => FeedArgs) args: FeedArgs,
     @Ctx() ctx: Context,
   ): Promise<FeedConnection> {
     const base: FeedBase = { kind: 'unit', code: unit.code, scope: scope ?? FeedScope.UNIT };
-    return connection(ctx, toFeedQuery(base, { filter, orderBy, first, after }, ctx.visibleUntil));
+    return connection(ctx, toFeedQuery(base, args, ctx.visibleUntil));
   }
 }
 
@@ -74,11 +71,10 @@ export class SourceFeedResolver {
   @FieldResolver(() => ArticleConnection, { description: 'Articles taken from this source, newest first.' })
   articles(
     @Root() source: Source,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: 'Page size, 0 to 100.' }) first: number | null,
-    @Arg('after', () => String, { nullable: true, description: "A cursor from the previous page (pageInfo.endCursor)." }) after: string | null,
+    @Args(() => PageArgs) args: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<FeedConnection> {
-    return connection(ctx, toFeedQuery({ kind: 'source', id: source.id }, { first, after }, ctx.visibleUntil));
+    return connection(ctx, toFeedQuery({ kind: 'source', id: source.id }, args, ctx.visibleUntil));
   }
 }
 
@@ -88,13 +84,9 @@ export class FeedQueryResolver {
   async articles(
     @Arg('unit', () => ID, { nullable: true, description: "Code of the unit whose feed to read; all articles when left out." }) unit: string | null,
     @Arg('scope', () => FeedScope, { nullable: true, defaultValue: FeedScope.SUBTREE, description: 'With unit: whose articles. Ignored without unit.' }) scope: FeedScope | null,
-    @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Only articles matching every given condition.' }) filter: ArticleFilter | null,
-    @Arg('orderBy', () => ArticleOrder, { nullable: true, defaultValue: ArticleOrder.NEWEST, description: 'The feed order.' }) orderBy: ArticleOrder | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: 'Page size, 0 to 100.' }) first: number | null,
-    @Arg('after', () => String, { nullable: true, description: "A cursor from this feed's previous page (pageInfo.endCursor)." }) after: string | null,
+    @Args(() => FeedArgs) args: FeedArgs,
     @Ctx() ctx: Context,
   ): Promise<FeedConnection> {
-    const args = { filter, orderBy, first, after };
     if (unit == null) return connection(ctx, toFeedQuery({ kind: 'all' }, args, ctx.visibleUntil));
     const query = toFeedQuery({ kind: 'unit', code: unit, scope: scope ?? FeedScope.SUBTREE }, args, ctx.visibleUntil);
     if (!isUnitCode(unit) || !(await ctx.loaders.unit.load(unit))) return emptyConnection(query);

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../../common/scalars';
 import { Article, ArticleKind } from './article.entity';
 
@@ -93,4 +93,22 @@ export class ArticleConnection {
   // totalCount is resolved by FeedResolver, only when asked for (it costs a COUNT).
   @Field(() => Int, { description: 'Articles in the whole feed, all pages together.' })
   totalCount: number;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: 'Page size, 0 to 100.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: "A cursor from this feed's previous page (pageInfo.endCursor)." })
+  after?: string | null;
+}
+
+@ArgsType()
+export class FeedArgs extends PageArgs {
+  @Field(() => ArticleFilter, { nullable: true, description: 'Only articles matching every given condition.' })
+  filter?: ArticleFilter | null;
+
+  @Field(() => ArticleOrder, { nullable: true, defaultValue: ArticleOrder.NEWEST, description: 'The feed order.' })
+  orderBy?: ArticleOrder | null;
 }

@@ -4,19 +4,30 @@ import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { seedBulkArticles } from './bulk';
 import { seedIfEmpty } from './index';
+import { DEFAULT_VISITS_END, seedVisits } from './visits';
 
-const USAGE = 'usage: npm run seed -- [--articles N] [--seed S]   (DATABASE_URL picks the database)';
+const USAGE = `usage: npm run seed -- [--articles N] [--seed S] [--visit-days N [--visits-end YYYY-MM-DD]]   (DATABASE_URL picks the database)
+  --visit-days N   also N days of visits to every unit, ending --visits-end (default ${DEFAULT_VISITS_END})`;
 
 /**
  * `npm run seed`: creates and migrates the database if needed, loads the units and demo content
  * when empty, then adds N deterministic bulk articles.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { articles: { type: 'string', default: '0' }, seed: { type: 'string', default: '42' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      articles: { type: 'string', default: '0' },
+      seed: { type: 'string', default: '42' },
+      'visit-days': { type: 'string', default: '0' },
+      'visits-end': { type: 'string', default: DEFAULT_VISITS_END },
+      help: { type: 'boolean' },
+    },
+  });
   if (values.help) return console.log(USAGE);
   const articles = Number(values.articles);
   const seed = Number(values.seed);
-  if (!Number.isSafeInteger(articles) || articles < 0 || !Number.isSafeInteger(seed)) throw new Error(USAGE);
+  const visitDays = Number(values['visit-days']);
+  if (!Number.isSafeInteger(articles) || articles < 0 || !Number.isSafeInteger(seed) || !Number.isSafeInteger(visitDays) || visitDays < 0) throw new Error(USAGE);
 
   const config = loadConfig();
   const db = await openDatabase(config.databaseUrl, 4);
@@ -35,6 +46,12 @@ async function main(): Promise<void> {
         },
       });
       console.log(`added ${result.articles.toLocaleString('en')} articles (${result.publications.toLocaleString('en')} publications) in ${result.seconds.toFixed(1)} s`);
+    }
+    if (visitDays > 0) {
+      const v = await seedVisits(db, { days: visitDays, end: values['visits-end'], seed });
+      console.log(
+        `added ${v.visits.toLocaleString('en')} visits to ${v.units.toLocaleString('en')} units, ${v.from} to ${v.to} (${v.rows.toLocaleString('en')} daily rows) in ${v.seconds.toFixed(1)} s`,
+      );
     }
   } finally {
     await db.destroy();

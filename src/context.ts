@@ -14,6 +14,9 @@ import { Source } from './modules/sources/source.entity';
 import { SourceService } from './modules/sources/source.service';
 import { Unit } from './modules/units/unit.entity';
 import { UnitService } from './modules/units/unit.service';
+import { UnitVisitCounts, Visits, VisitsOptions } from './modules/visits/visits';
+import { Tally } from './modules/visits/visitBatch';
+import { DailyRange } from './modules/visits/visits.service';
 
 /** The services, built once per process; loaders are built from them per request. */
 export interface Services {
@@ -25,9 +28,15 @@ export interface Services {
   syndication: SyndicationService;
   keys: ApiKeyService;
   audit: AuditService;
+  /** Stateful (buffer, flush timer): start() and close() with the server. */
+  visits: Visits;
 }
 
-export function createServices(db: DataSource): Services {
+export interface ServiceOptions {
+  visits?: VisitsOptions;
+}
+
+export function createServices(db: DataSource, options: ServiceOptions = {}): Services {
   return {
     units: new UnitService(db),
     articles: new ArticleService(db),
@@ -37,6 +46,7 @@ export function createServices(db: DataSource): Services {
     syndication: new SyndicationService(db),
     keys: new ApiKeyService(db),
     audit: new AuditService(db),
+    visits: new Visits(db, options.visits),
   };
 }
 
@@ -67,6 +77,12 @@ export function createLoaders(services: Services, visibleUntil: Date) {
       cacheKeyFn: (q) => JSON.stringify({ ...q, first: 0, after: null }),
       maxBatchSize: 500,
     }),
+    visitCounts: new DataLoader<string, UnitVisitCounts>((codes) => services.visits.counts(codes), { maxBatchSize: 1000 }),
+    visitDaily: new DataLoader<DailyRange, { date: string; visits: Tally }[], string>((ranges) => services.visits.daily(ranges), {
+      cacheKeyFn: (r) => `${r.unitCode}/${r.from}/${r.to}`,
+      maxBatchSize: 200,
+    }),
+    articleViews: new DataLoader<number, number | null>((ids) => services.visits.views(ids), { maxBatchSize: 1000 }),
   };
   return loaders;
 }

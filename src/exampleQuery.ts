@@ -6,6 +6,8 @@ query CommuneHome($code: ID! = "14620") {
     fullName
     district { fullName }
     province { fullName }
+    # 'Thống kê truy cập': Lượt truy cập, Hôm nay, Trực tuyến
+    visits { total today online }
     articles(first: 10) {
       totalCount
       nodes {

@@ -8,6 +8,7 @@ import { ArticleConnectionResolver, FeedQueryResolver, SourceFeedResolver, UnitF
 import { SourceResolver } from './modules/sources/source.resolver';
 import { AdministrativeUnitResolver, CommuneResolver, DistrictResolver, ProvinceResolver, UnitQueryResolver } from './modules/units/unit.resolver';
 import { Commune, District, Province } from './modules/units/unit.types';
+import { ArticleViewsResolver, RecordVisitResolver, UnitVisitsResolver, VisitStatsResolver } from './modules/visits/visits.resolver';
 
 let schema: GraphQLSchema | undefined;
 
@@ -30,6 +31,10 @@ export function graphqlSchema(): GraphQLSchema {
       ArticleWritingResolver,
       SyndicationResolver,
       AuditResolver,
+      UnitVisitsResolver,
+      VisitStatsResolver,
+      ArticleViewsResolver,
+      RecordVisitResolver,
     ],
     // Implementations are reached only through the interface in some queries; list them so they exist.
     orphanedTypes: [Province, District, Commune],

@@ -11,19 +11,33 @@ import { countStatements, StatementTally } from './db/statementCounter';
 import { EXAMPLE_QUERY } from './exampleQuery';
 import { authenticationPlugin } from './plugins/authentication';
 import { errorLoggingPlugin, maskInternalError } from './plugins/errorMasking';
+import { Clock } from './modules/visits/clock';
+import { Visits, VisitsOptions } from './modules/visits/visits';
 import { graphqlSchema } from './schema';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The visit counters (buffer and flusher), for tests and operators' tools. */
+    visits: Visits;
+  }
+}
 
 export interface ServerDeps {
   config: Pick<Config, 'production'>;
   dataSource: DataSource;
   /** Fastify's pino logger options; false for silence (tests). */
   logger?: boolean | { level: string };
+  /** The time the visit counters go by (tests cross midnight with it). Default: the system clock. */
+  clock?: Clock;
+  /** Tuning of the visit counters (flush interval, bounds); tests make them small. */
+  visits?: Omit<VisitsOptions, 'clock' | 'logger'>;
 }
 
 /** Builds the HTTP server and Apollo from their dependencies; no globals, so tests can run several. */
-export async function createServer({ config, dataSource, logger = false }: ServerDeps): Promise<FastifyInstance> {
+export async function createServer({ config, dataSource, logger = false, clock, visits }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger, genReqId: () => randomUUID(), requestIdHeader: false });
-  const services = createServices(dataSource);
+  const services = createServices(dataSource, { visits: { ...visits, clock, logger: app.log } });
+  app.decorate('visits', services.visits);
 
   const apollo = new ApolloServer<Context>({
     schema: graphqlSchema(),
@@ -71,8 +85,11 @@ export async function createServer({ config, dataSource, logger = false }: Serve
   });
   // app.close() stops accepting, lets in-flight requests finish (closing idle keep-alive sockets),
   // then stops Apollo. Apollo's Fastify drain plugin is not used: it calls app.close() itself.
+  // onClose runs once in-flight requests are done, so every visit they counted is in the last flush.
   app.addHook('onClose', async () => {
     await apollo.stop();
+    await services.visits.close();
   });
+  services.visits.start();
   return app;
 }

@@ -1,7 +1,7 @@
 import { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { FastifyInstance } from 'fastify';
 import { print } from 'graphql';
-import { createServer } from '../../src/server';
+import { createServer, ServerDeps } from '../../src/server';
 import { createTestDatabase, TestDatabase } from './testDatabase';
 
 export interface GraphQLResponse<T = any> {
@@ -25,10 +25,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** What a test may choose about the gateway: the clock and the visit counters' tuning. */
+export type TestServerOptions = Pick<ServerDeps, 'clock' | 'visits'>;
+
 /** The whole gateway over a throwaway database, listening on a free loopback port. */
-export async function startTestServer(options: { units?: boolean } = {}): Promise<TestServer> {
-  const db = await createTestDatabase(options);
-  const app = await createServer({ config: { production: false }, dataSource: db.dataSource });
+export async function startTestServer(options: { units?: boolean } & TestServerOptions = {}): Promise<TestServer> {
+  return serveTestDatabase(await createTestDatabase(options), options);
+}
+
+/** The gateway over a database a test already has (e.g. a second server after a restart). close() drops it. */
+export async function serveTestDatabase(db: TestDatabase, { clock, visits }: TestServerOptions = {}): Promise<TestServer> {
+  const app = await createServer({ config: { production: false }, dataSource: db.dataSource, clock, visits });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const post = async (query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>): Promise<GraphQLResponse> => {
     const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });

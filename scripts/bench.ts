@@ -1,0 +1,172 @@
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import mysql, { RowDataPacket } from 'mysql2/promise';
+import { scenarios } from './bench/scenarios';
+import { BenchEnv, Scenario, ScenarioRun } from './bench/scenario';
+
+const USAGE = `usage: npm run bench -- [--scenario NAME[,NAME…]] [--url URL] [--duration S] [--warmup S] [--connections N]
+
+Runs benchmark scenarios against a running gateway (start it first, e.g. npm start) and prints
+req/s, latency percentiles, errors and SQL statements per request. DATABASE_URL names the
+gateway's database: it is read for realistic inputs, the effects checks, and MySQL's Questions
+counter (SQL statements per request, server-wide: keep other clients quiet while measuring).
+
+scenarios:
+${scenarios.map((s) => `  ${s.name.padEnd(20)} ${s.description}`).join('\n')}`;
+
+interface Row {
+  scenario: string;
+  'req/s': string;
+  'p50 ms': string;
+  'p99 ms': string;
+  errors: string;
+  'SQL/req': string;
+  'SQL/req (header)': string;
+  [extra: string]: string;
+}
+
+interface LoadResult {
+  result: autocannon.Result;
+  unanswered: unknown[];
+  /** Sum of x-sql-statements over the answers: what the requests themselves cost, without background work. */
+  headerStatements: number;
+  answers: number;
+  graphqlErrors: number;
+}
+
+async function questions(db: mysql.Connection | null): Promise<number | null> {
+  if (!db) return null;
+  const [[row]] = await db.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'");
+  return Number(row.Value);
+}
+
+/** autocannon at fixed concurrency for a fixed time, every request from the scenario. */
+async function load(url: string, run: ScenarioRun, connections: number, seconds: number): Promise<LoadResult> {
+  const outstanding = new Set<unknown>();
+  let headerStatements = 0;
+  let answers = 0;
+  let graphqlErrors = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest(request, context) {
+          const next = run.nextRequest();
+          // One request in flight per connection: the context travels with it to onResponse.
+          context.tag = next.tag;
+          outstanding.add(next.tag);
+          return { ...request, body: next.body };
+        },
+        onResponse(status, body, context, headers) {
+          outstanding.delete(context.tag);
+          answers++;
+          headerStatements += Number(headers['x-sql-statements'] ?? 0);
+          if (status !== 200 || body.includes('"errors"')) graphqlErrors++;
+          run.onResponse?.(context.tag, status, body);
+        },
+      },
+    ],
+  });
+  return { result, unanswered: [...outstanding], headerStatements, answers, graphqlErrors };
+}
+
+async function runScenario(scenario: Scenario, env: BenchEnv, opts: { connections: number; duration: number; warmup: number }): Promise<{ row: Row; ok: boolean; lines: string[] }> {
+  console.log(`\n${scenario.name}: preparing`);
+  const run = await scenario.prepare(env);
+  if (opts.warmup > 0) {
+    console.log(`${scenario.name}: warm-up, ${opts.warmup} s at ${opts.connections} connections`);
+    const warm = await load(env.url, run, opts.connections, opts.warmup);
+    await run.settle?.(warm.unanswered);
+  }
+  await run.before?.();
+  console.log(`${scenario.name}: measuring, ${opts.duration} s at ${opts.connections} connections`);
+  const q0 = await questions(env.db);
+  const measured = await load(env.url, run, opts.connections, opts.duration);
+  const q1 = await questions(env.db);
+  await run.settle?.(measured.unanswered);
+  const verdict = (await run.verify?.()) ?? { ok: true, lines: [] };
+
+  const { result } = measured;
+  const seconds = result.duration;
+  const errors = result.errors + result.timeouts + result.non2xx + measured.graphqlErrors;
+  const row: Row = {
+    scenario: scenario.name,
+    'req/s': (measured.answers / seconds).toFixed(0),
+    ...run.figures?.(seconds),
+    'p50 ms': String(result.latency.p50),
+    'p99 ms': String(result.latency.p99),
+    errors: String(errors),
+    // The Questions delta minus the one SHOW STATUS that read it; includes background work (flushes).
+    'SQL/req': q0 === null || q1 === null ? 'n/a' : ((q1 - q0 - 1) / Math.max(1, measured.answers)).toFixed(3),
+    'SQL/req (header)': (measured.headerStatements / Math.max(1, measured.answers)).toFixed(3),
+  };
+  return { row, ok: verdict.ok && errors === 0, lines: verdict.lines };
+}
+
+function printTable(rows: Row[]): void {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const width = (c: string) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(width(columns[i])) : cell.padStart(width(columns[i])))).join(' | ')} |`;
+  console.log(line(columns));
+  console.log(`|${columns.map((c) => '-'.repeat(width(c) + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(columns.map((c) => r[c] ?? '')));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: 'string', multiple: true },
+      url: { type: 'string', default: 'http://127.0.0.1:4000/graphql' },
+      duration: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '5' },
+      connections: { type: 'string', default: '50' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return console.log(USAGE);
+  const names = (values.scenario ?? scenarios.map((s) => s.name)).flatMap((s) => s.split(','));
+  const chosen = names.map((name) => scenarios.find((s) => s.name === name) ?? (() => { throw new Error(`unknown scenario "${name}"\n\n${USAGE}`); })());
+  const opts = { duration: Number(values.duration), warmup: Number(values.warmup), connections: Number(values.connections) };
+  if (!(opts.duration > 0) || !(opts.warmup >= 0) || !(opts.connections >= 1)) throw new Error(USAGE);
+
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl && chosen.some((s) => s.needsDatabase)) throw new Error(`set DATABASE_URL to the gateway's database (${chosen.filter((s) => s.needsDatabase).map((s) => s.name).join(', ')} read it)`);
+  const db = databaseUrl ? await mysql.createConnection({ uri: databaseUrl, supportBigNumbers: true }) : null;
+  const env: BenchEnv = {
+    url: values.url!,
+    db,
+    async graphql(query, variables) {
+      const res = await fetch(values.url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      return (await res.json()) as any;
+    },
+  };
+  try {
+    const health = await fetch(new URL('/healthz', values.url!)).catch(() => null);
+    if (!health?.ok) throw new Error(`no gateway answers at ${values.url} (start it first: npm start)`);
+    const rows: Row[] = [];
+    let ok = true;
+    const notes: string[] = [];
+    for (const scenario of chosen) {
+      const r = await runScenario(scenario, env, opts);
+      rows.push(r.row);
+      ok &&= r.ok;
+      notes.push(...r.lines.map((l) => `${scenario.name}: ${l}`));
+    }
+    console.log('');
+    printTable(rows);
+    if (notes.length) console.log(`\n${notes.join('\n')}`);
+    console.log(`\n${ok ? 'all checks passed' : 'SOME CHECKS FAILED'} (${opts.duration} s at ${opts.connections} connections after ${opts.warmup} s warm-up; SQL/req from MySQL's Questions, server-wide; header: x-sql-statements of the answers)`);
+    if (!ok) process.exitCode = 1;
+  } finally {
+    await db?.end();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import type { RowDataPacket } from 'mysql2/promise';
+import { BenchEnv, BenchRequest, Scenario, ScenarioRun } from './scenario';
+
+const MUTATION = 'mutation Visit($unitCode: ID!, $articleId: ID, $visitorId: String!) { recordVisit(unitCode: $unitCode, articleId: $articleId, visitorId: $visitorId) }';
+/** Share of visits that read an article (the rest are home-page visits). */
+const ARTICLE_SHARE = 0.5;
+/** Share of requests that repeat the connection's previous visit at once: the abuse rule must refuse them. */
+const REPEAT_SHARE = 0.05;
+/** Distinct visitors cycle after this many visits: far more than 30 s (the repeat window) apart at any rate reached here. */
+const VISITORS = 1_000_000;
+/** Article pages to draw from: (commune, article shown on it) pairs of the newest articles, the ones people read. */
+const PAIRS = 5_000;
+
+interface Visit {
+  unitCode: string;
+  articleId: string | null;
+  visitorId: string;
+  /** A deliberate repeat of the previous visit on its connection: must not be counted. */
+  repeat: boolean;
+}
+
+/** mulberry32: inputs are drawn deterministically (the visitors differ by run through a salt). */
+function prng(seed: number): () => number {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function counters(env: BenchEnv, articleIds: number[]) {
+  const db = env.db!;
+  // Archived totals plus the recent days (see the Visits migration).
+  const [[units]] = await db.query<RowDataPacket[]>(
+    'SELECT (SELECT COALESCE(SUM(own), 0) FROM visit_totals) + (SELECT COALESCE(SUM(own), 0) FROM visit_days_recent) AS visits',
+  );
+  const [[days]] = await db.query<RowDataPacket[]>('SELECT COALESCE(SUM(views), 0) AS views FROM article_view_days');
+  const [[articles]] = await db.query<RowDataPacket[]>('SELECT COALESCE(SUM(views), 0) AS views FROM articles WHERE id IN (?)', [articleIds]);
+  const res = await env.graphql<{ provinces: { visits: { total: number } }[] }>('{ provinces { visits(includeDescendants: true) { total } } }');
+  if (!res.data) throw new Error(`reading the counters through GraphQL failed: ${JSON.stringify(res.errors)}`);
+  return {
+    visitsStored: Number(units.visits),
+    viewDaysStored: Number(days.views),
+    articleViewsStored: Number(articles.views),
+    visitsServed: res.data.provinces.reduce((sum, p) => sum + p.visits.total, 0),
+  };
+}
+
+/**
+ * record-visit: recordVisit from many visitors across many communes, half of them on an article
+ * page shown on that commune, 5% deliberate repeats (refused by the abuse rule). Afterwards the
+ * counters must have grown by exactly the visits the gateway said it counted, both as the gateway
+ * serves them (at once, buffer included) and as MySQL has them (after a flush).
+ *
+ * Requests still in flight when the load stops have an unknown outcome; each is sent again: the
+ * abuse rule counts a (visitor, unit, page) at most once in 30 s, so the original and the replay
+ * together count exactly once, whichever of them the gateway saw first.
+ */
+export const recordVisitScenario: Scenario = {
+  name: 'record-visit',
+  description: 'recordVisit from many visitors across many communes (half with an article), then checks the counters grew by exactly the counted calls',
+  needsDatabase: true,
+  async prepare(env): Promise<ScenarioRun<Visit>> {
+    const db = env.db!;
+    const [communeRows] = await db.query<RowDataPacket[]>("SELECT code FROM units WHERE level = 'COMMUNE' ORDER BY code");
+    const [pairRows] = await db.query<RowDataPacket[]>(
+      `SELECT p.unit_code, p.article_id FROM publications p JOIN units u ON u.code = p.unit_code AND u.level = 'COMMUNE'
+       JOIN articles a ON a.id = p.article_id AND a.published_at <= UTC_TIMESTAMP()
+       ORDER BY p.article_id DESC, p.unit_code LIMIT ?`,
+      [PAIRS],
+    );
+    const communes = communeRows.map((r) => r.code as string);
+    const pairs = pairRows.map((r) => ({ unitCode: r.unit_code as string, articleId: String(r.article_id) }));
+    if (communes.length === 0) throw new Error('record-visit: the database has no communes; run npm run seed first');
+    const articleIds = [...new Set(pairRows.map((r) => Number(r.article_id)))];
+
+    const random = prng(42);
+    const salt = randomBytes(4).toString('hex');
+    let n = 0;
+    const zero = { visits: 0, views: 0, refused: 0, repeatsCounted: 0, settledVisits: 0, settledViews: 0, errors: 0 };
+    let counted = { ...zero };
+    let baseline: Awaited<ReturnType<typeof counters>> | null = null;
+    let measuring = false;
+    let accepted = 0;
+    /** The last visit the gateway said it counted: repeating it must be refused. */
+    let lastCounted: Visit | null = null;
+
+    const fresh = (): Visit => {
+      const visitorId = `bench-${salt}-${n++ % VISITORS}`;
+      if (pairs.length > 0 && random() < ARTICLE_SHARE) {
+        const pair = pairs[Math.floor(random() * pairs.length)];
+        return { ...pair, visitorId, repeat: false };
+      }
+      return { unitCode: communes[Math.floor(random() * communes.length)], articleId: null, visitorId, repeat: false };
+    };
+
+    const add = (visit: Visit, into: 'counted' | 'settled') => {
+      if (into === 'counted') {
+        counted.visits++;
+        if (visit.articleId) counted.views++;
+      } else {
+        counted.settledVisits++;
+        if (visit.articleId) counted.settledViews++;
+      }
+    };
+
+    return {
+      nextRequest(): BenchRequest<Visit> {
+        // A repeat of a visit already answered as counted, milliseconds ago: well inside 30 s.
+        const visit = lastCounted && random() < REPEAT_SHARE ? { ...lastCounted, repeat: true } : fresh();
+        if (visit.repeat) lastCounted = null;
+        const { unitCode, articleId, visitorId } = visit;
+        return { body: JSON.stringify({ query: MUTATION, variables: { unitCode, articleId, visitorId } }), tag: visit };
+      },
+
+      onResponse(visit, status, body) {
+        if (status !== 200 || !body.includes('"recordVisit"')) {
+          counted.errors++;
+          return;
+        }
+        if (body.includes('"recordVisit":true')) {
+          add(visit, 'counted');
+          if (measuring) accepted++;
+          if (visit.repeat) counted.repeatsCounted++;
+          else lastCounted = visit;
+        } else {
+          counted.refused++;
+        }
+      },
+
+      async settle(unanswered) {
+        // A repeat in flight was refused or never arrived: its original was counted seconds ago.
+        for (const visit of unanswered.filter((v) => !v.repeat)) {
+          const res = await env.graphql(MUTATION, { unitCode: visit.unitCode, articleId: visit.articleId, visitorId: visit.visitorId });
+          if (!res.data) throw new Error(`record-visit: replaying an unanswered visit failed: ${JSON.stringify(res.errors)}`);
+          add(visit, 'settled');
+        }
+      },
+
+      async before() {
+        // The warm-up's visits must be in MySQL too before the stored baseline is read.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        baseline = await counters(env, articleIds);
+        measuring = true;
+        counted = { ...zero };
+      },
+
+      async verify() {
+        measuring = false;
+        const visits = counted.visits + counted.settledVisits;
+        const views = counted.views + counted.settledViews;
+        const served = await counters(env, articleIds);
+        // MySQL has them after the next flush (at most a second).
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const stored = await counters(env, articleIds);
+        const checks: [string, number, number][] = [
+          ['visits served (Σ provinces subtree total)', served.visitsServed - baseline!.visitsServed, visits],
+          ['visits stored (Σ own of visit_totals and visit_days_recent)', stored.visitsStored - baseline!.visitsStored, visits],
+          ['views stored (Σ articles.views)', stored.articleViewsStored - baseline!.articleViewsStored, views],
+          ['views stored (Σ article_view_days)', stored.viewDaysStored - baseline!.viewDaysStored, views],
+        ];
+        const lines = [
+          `counted ${visits} visits (${counted.settledVisits} of them settled after the load), ${views} article views; ` +
+            `${counted.refused} refused by the abuse rule, ${counted.repeatsCounted} deliberate repeats counted (must be 0), ${counted.errors} errors`,
+          ...checks.map(([what, grew, expected]) => `  ${grew === expected ? 'ok  ' : 'FAIL'} ${what}: grew by ${grew}, expected ${expected}`),
+        ];
+        return { ok: checks.every(([, grew, expected]) => grew === expected) && counted.repeatsCounted === 0 && counted.errors === 0, lines };
+      },
+
+      figures(seconds) {
+        return { 'accepted/s': (accepted / seconds).toFixed(0) };
+      },
+    };
+  },
+};

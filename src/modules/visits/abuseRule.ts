@@ -1,0 +1,100 @@
+/**
+ * Which visits count, so that one visitorId hammering a portal cannot inflate its counters:
+ *
+ * 1. One counted visit per visitor, unit and page (the home page, or one article) per 30 seconds:
+ *    a reload, a double click or a retry within that window is not counted again.
+ * 2. At most 10 counted visits per visitor and unit per minute, whatever the pages: a script
+ *    walking every article of a portal adds at most 10 a minute (600 an hour) to it.
+ *
+ * A real reader stays well inside both. Visits not counted are not errors (recordVisit returns
+ * false); they still mark the visitor online.
+ *
+ * Memory is bounded: each rule keeps one entry per key for its window, in insertion order (entries
+ * are never refreshed, so that is expiry order too), expired from the front. At `maxEntries` the
+ * oldest entry is dropped early, which only shortens that visitor's window: a flood of distinct
+ * visitorIds can make the rule forget, never make the gateway grow.
+ *
+ * Per process: with several gateway processes behind a balancer, a visitor whose calls land on k of
+ * them could be counted up to k times per window. The multi-process issue moves both rules to Redis:
+ * rule 1 as `SET visit:{unit}:{page}:{visitor} 1 NX PX 30000` (counted only if the key was set),
+ * rule 2 as `INCR` of `visits:{unit}:{visitor}` with `PEXPIRE 60000` on the first increment.
+ */
+export interface AbuseRuleOptions {
+  repeatWindowMs?: number;
+  perUnitLimit?: number;
+  perUnitWindowMs?: number;
+  /** Entries per rule. Default 500,000 (~50 MB for both rules at the bound). */
+  maxEntries?: number;
+}
+
+interface Window {
+  until: number;
+  counted: number;
+}
+
+export class VisitAbuseRule {
+  readonly repeatWindowMs: number;
+  readonly perUnitLimit: number;
+  readonly perUnitWindowMs: number;
+  private readonly maxEntries: number;
+  /** `${unit}|${article or ''}|${visitor}` → when the window ends. */
+  private readonly repeats = new Map<string, number>();
+  /** `${unit}|${visitor}` → the visitor's current minute on the unit. */
+  private readonly perUnit = new Map<string, Window>();
+  /** Entries dropped before their time because a map was full (for the log). */
+  evicted = 0;
+
+  constructor(options: AbuseRuleOptions = {}) {
+    this.repeatWindowMs = options.repeatWindowMs ?? 30_000;
+    this.perUnitLimit = options.perUnitLimit ?? 10;
+    this.perUnitWindowMs = options.perUnitWindowMs ?? 60_000;
+    this.maxEntries = options.maxEntries ?? 500_000;
+  }
+
+  /**
+   * Counts the visit if both rules allow it, and remembers it then. `commit` runs between the check
+   * and the remembering and may still refuse (a full buffer): a visit not counted uses up nothing.
+   */
+  admit(visitorKey: string, unitCode: string, articleId: number | null, now: number, commit: () => boolean): boolean {
+    this.expire(now);
+    const repeatKey = `${unitCode}|${articleId ?? ''}|${visitorKey}`;
+    const repeatUntil = this.repeats.get(repeatKey);
+    if (repeatUntil !== undefined && repeatUntil > now) return false;
+    const unitKey = `${unitCode}|${visitorKey}`;
+    let window = this.perUnit.get(unitKey);
+    if (window && window.until <= now) window = undefined;
+    if (window && window.counted >= this.perUnitLimit) return false;
+    if (!commit()) return false;
+    // delete first: a re-added key goes to the end, keeping insertion order = expiry order.
+    this.repeats.delete(repeatKey);
+    this.repeats.set(repeatKey, now + this.repeatWindowMs);
+    if (this.repeats.size > this.maxEntries) this.dropOldest(this.repeats);
+    if (window) window.counted++;
+    else {
+      this.perUnit.delete(unitKey);
+      this.perUnit.set(unitKey, { until: now + this.perUnitWindowMs, counted: 1 });
+      if (this.perUnit.size > this.maxEntries) this.dropOldest(this.perUnit);
+    }
+    return true;
+  }
+
+  get size(): number {
+    return this.repeats.size + this.perUnit.size;
+  }
+
+  private expire(now: number): void {
+    for (const [key, until] of this.repeats) {
+      if (until > now) break;
+      this.repeats.delete(key);
+    }
+    for (const [key, window] of this.perUnit) {
+      if (window.until > now) break;
+      this.perUnit.delete(key);
+    }
+  }
+
+  private dropOldest(map: Map<string, unknown>): void {
+    map.delete(map.keys().next().value as string);
+    this.evicted++;
+  }
+}

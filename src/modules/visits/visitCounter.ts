@@ -1,0 +1,308 @@
+import { randomBytes } from 'node:crypto';
+import { Clock } from './clock';
+import { dayFromNumber, vietnamDayNumber } from './vietnamDay';
+import { VisitBatch } from './visitBatch';
+import { CommitOutcomeUnknown, Snapshot, VisitService } from './visits.service';
+
+/** What the counter logs through (Fastify's pino logger in the server; silent by default). */
+export interface VisitLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface VisitCounterOptions {
+  /** Time between the end of one flush and the start of the next. Default 500 ms. */
+  flushIntervalMs?: number;
+  /**
+   * Rows the buffer may hold (see VisitBatch.rows): (unit, day), unit, (article, day) and article
+   * keys, not visits. Counted as held in memory: while a flush is being written, a row in both the
+   * batch being written and the open batch counts twice. Default 500,000 (~60 MB). Only reached when
+   * MySQL has been refusing flushes for long.
+   */
+  maxBufferedRows?: number;
+  /** How long close() keeps retrying the last flush. Default 10 s. */
+  closeTimeoutMs?: number;
+  logger?: VisitLogger;
+}
+
+const silent: VisitLogger = { info() {}, warn() {}, error() {} };
+/** Repeated failures and refusals are logged at most this often (with counts), not once per event. */
+const LOG_EVERY_MS = 30_000;
+
+/**
+ * The in-memory visit buffer and its flusher. recordVisit adds to the open batch (no SQL); a timer
+ * hands the batch to MySQL every flushIntervalMs, as a few multi-row upserts in one transaction
+ * (VisitService.writeBatch), and on close().
+ *
+ * Lossless:
+ * - A flush that fails before COMMIT is rolled back, and its batch goes back into the buffer to be
+ *   retried with the next one.
+ * - A flush whose COMMIT gets no answer (connection lost at that moment) may or may not have been
+ *   applied. Its batch is kept aside; before the next flush, this process's flush mark in MySQL
+ *   (visit_flush_marks, written in the same transaction) says which: applied, it is dropped; not, it
+ *   goes back into the buffer. Nothing is counted twice or lost.
+ * - Reads (read()) add what MySQL did not have when their statement ran: the open batch always;
+ *   the batch being flushed, the one kept aside and those committed while the read was running only
+ *   if their sequence number is above the flush mark that the read's own statement saw. So a caller
+ *   sees its visit at once, and never twice or not at all while a flush commits.
+ *
+ * Bounded: the buffer holds at most maxBufferedRows rows (all batches together). A visit that would
+ * need a new row beyond the bound (a unit, article or day not yet in the buffer) is refused: not
+ * counted, recordVisit returns false, and a warning with the number refused is logged (at most every
+ * 30 s). Visits to rows already buffered are still counted. This only happens after MySQL has
+ * refused flushes for a long time; memory stays bounded, and every visit reported as counted is
+ * eventually written.
+ *
+ * Several gateway processes: each buffers and flushes its own visits (the upserts add, so they
+ * combine in MySQL; each has its own flush mark). A read sees MySQL plus its own process's buffer,
+ * so another process's visits show up within one flush interval.
+ */
+export class VisitCounter {
+  /** Identifies this process's flushes in visit_flush_marks. */
+  readonly processId = randomBytes(8).toString('hex');
+  private open = new VisitBatch();
+  /** Being written by the current flush. */
+  private inFlight: VisitBatch | null = null;
+  /** Written by a flush whose COMMIT got no answer: applied or not, the flush mark will tell. */
+  private unsettled: VisitBatch | null = null;
+  private lastSeq = 0;
+  /** The Vietnamese day (number) for which the days before yesterday were last archived. */
+  private archivedOn = NaN;
+  private archiveFailureLoggedAt = -Infinity;
+  /**
+   * Batches applied while reads that started before were still running: such a read's statement may
+   * have run before the COMMIT, so it still needs them (by their seq). Kept until those reads end.
+   */
+  private recent: { batch: VisitBatch; epoch: number }[] = [];
+  /** Bumped whenever a batch is known applied; reads note it when they start. */
+  private epoch = 0;
+  /** Running reads by the epoch they started in. */
+  private readonly readsByEpoch = new Map<number, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private closed = false;
+  private readonly flushIntervalMs: number;
+  private readonly maxBufferedRows: number;
+  private readonly closeTimeoutMs: number;
+  private readonly log: VisitLogger;
+
+  /** Consecutive failed flushes, and when the last failure was logged. */
+  private failures = 0;
+  private failureLoggedAt = -Infinity;
+  /** Visits refused at the bound since the last warning, and when that was. */
+  private refused = 0;
+  private refusedLoggedAt = -Infinity;
+  /** For tests and the log. */
+  readonly stats = { flushes: 0, failedFlushes: 0, refusedAtBound: 0 };
+
+  constructor(
+    private readonly service: VisitService,
+    private readonly clock: Clock,
+    options: VisitCounterOptions = {},
+  ) {
+    this.flushIntervalMs = options.flushIntervalMs ?? 500;
+    this.maxBufferedRows = options.maxBufferedRows ?? 500_000;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+    this.log = options.logger ?? silent;
+  }
+
+  /** Rows held in memory, all batches together. */
+  get bufferedRows(): number {
+    return this.open.rows + (this.inFlight?.rows ?? 0) + (this.unsettled?.rows ?? 0);
+  }
+
+  /** Visits held in memory and not known to be in MySQL. */
+  get bufferedVisits(): number {
+    return this.open.visits + (this.inFlight?.visits ?? 0) + (this.unsettled?.visits ?? 0);
+  }
+
+  /**
+   * Counts one visit to lineage[0] (and one view of the article); false when the buffer is at its
+   * bound and the visit would need a new row.
+   */
+  add(lineage: readonly string[], day: string, articleId: number | null): boolean {
+    // Most visits land far below the bound: the exact check is only needed near it.
+    const mostNewRows = 2 * lineage.length + 2;
+    if (this.bufferedRows + mostNewRows > this.maxBufferedRows && this.bufferedRows + this.open.newRowsFor(lineage, day, articleId) > this.maxBufferedRows) {
+      this.refuse();
+      return false;
+    }
+    this.open.add(lineage, day, articleId);
+    return true;
+  }
+
+  /**
+   * Runs a read of the rollups and returns its value with the batches it must add: those whose seq
+   * is above the flush mark its statement saw, and the open batch.
+   */
+  async read<T>(query: () => Promise<Snapshot<T>>): Promise<{ value: T; pending: VisitBatch[] }> {
+    const epoch = this.epoch;
+    this.readsByEpoch.set(epoch, (this.readsByEpoch.get(epoch) ?? 0) + 1);
+    try {
+      const { flushedSeq, value } = await query();
+      const pending = [this.open];
+      for (const batch of [this.inFlight, this.unsettled, ...this.recent.map((r) => r.batch)]) {
+        if (batch && batch.seq! > flushedSeq) pending.push(batch);
+      }
+      return { value, pending };
+    } finally {
+      const left = this.readsByEpoch.get(epoch)! - 1;
+      if (left === 0) this.readsByEpoch.delete(epoch);
+      else this.readsByEpoch.set(epoch, left);
+      this.forgetRecent();
+    }
+  }
+
+  /** Starts the flush timer (unref'd: it never keeps a process alive by itself). */
+  start(): void {
+    if (this.closed || this.timer) return;
+    const tick = () => {
+      this.timer = null;
+      void this.flush().finally(() => {
+        if (!this.closed) this.timer = setTimeout(tick, this.flushIntervalMs).unref();
+      });
+    };
+    this.timer = setTimeout(tick, this.flushIntervalMs).unref();
+  }
+
+  /** One flush now (waits for a running one first). Never throws: failures are logged and retried later. */
+  flush(): Promise<void> {
+    const previous = this.running ?? Promise.resolve();
+    const next = previous.then(() => this.flushOnce());
+    const tracked = next.finally(() => {
+      if (this.running === tracked) this.running = null;
+    });
+    this.running = tracked;
+    return tracked;
+  }
+
+  /**
+   * Stops the timer and writes everything buffered, retrying for up to closeTimeoutMs if MySQL is
+   * unavailable. What still cannot be written is logged as an error with its numbers.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const deadline = Date.now() + this.closeTimeoutMs;
+    for (;;) {
+      await this.flush();
+      if (this.open.isEmpty && !this.unsettled) break;
+      if (Date.now() >= deadline) {
+        this.log.error(
+          { visits: this.bufferedVisits, views: this.open.views + (this.unsettled?.views ?? 0), attempts: this.failures },
+          'visit counters: could not write the buffered visits before shutting down; they are lost',
+        );
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await this.service.forgetProcess(this.processId).catch(() => undefined);
+  }
+
+  private async flushOnce(): Promise<void> {
+    await this.archive();
+    try {
+      await this.settle();
+      if (this.open.isEmpty) return;
+      const batch = this.open;
+      this.open = new VisitBatch();
+      batch.seq = ++this.lastSeq;
+      this.inFlight = batch;
+      try {
+        await this.service.writeBatch(batch, this.processId, new Date(this.clock.now()));
+      } catch (e) {
+        this.inFlight = null;
+        if (e instanceof CommitOutcomeUnknown) {
+          this.unsettled = batch;
+        } else {
+          // Rolled back: the counts go back into the buffer, in front of nothing (the open batch is
+          // always read in full, so moving them there changes no read).
+          batch.seq = null;
+          this.open.absorb(batch);
+        }
+        throw e;
+      }
+      this.inFlight = null;
+      this.applied(batch);
+      this.stats.flushes++;
+      if (this.failures > 0) this.log.info({ failedAttempts: this.failures, visits: batch.visits }, 'visit counters: flushing again after failures; nothing was lost');
+      this.failures = 0;
+    } catch (e) {
+      this.failures++;
+      this.stats.failedFlushes++;
+      const now = Date.now();
+      if (now - this.failureLoggedAt >= LOG_EVERY_MS) {
+        this.failureLoggedAt = now;
+        this.log.warn(
+          { err: e, consecutiveFailures: this.failures, bufferedVisits: this.bufferedVisits, bufferedRows: this.bufferedRows, maxBufferedRows: this.maxBufferedRows },
+          'visit counters: flush failed; the visits stay buffered and are retried',
+        );
+      }
+    }
+  }
+
+  /**
+   * Once a day (and at start), moves the days before yesterday out of the table flushes write (see
+   * the Visits migration). A failure is logged and retried at the next flush; visits flush anyway.
+   */
+  private async archive(): Promise<void> {
+    const today = vietnamDayNumber(this.clock.now());
+    if (today === this.archivedOn) return;
+    try {
+      const moved = await this.service.archiveDays(dayFromNumber(today - 1));
+      this.archivedOn = today;
+      if (moved > 0) this.log.info({ rows: moved, before: dayFromNumber(today - 1) }, 'visit counters: archived the days before yesterday');
+    } catch (e) {
+      const now = Date.now();
+      if (now - this.archiveFailureLoggedAt >= LOG_EVERY_MS) {
+        this.archiveFailureLoggedAt = now;
+        this.log.warn({ err: e }, 'visit counters: archiving past days failed; retrying at the next flush (nothing is lost, reads add both tables)');
+      }
+    }
+  }
+
+  /** Decides, from the flush mark, whether the batch whose COMMIT went unanswered was applied. */
+  private async settle(): Promise<void> {
+    const batch = this.unsettled;
+    if (!batch) return;
+    const flushedSeq = await this.service.flushedSeq(this.processId);
+    this.unsettled = null;
+    if (flushedSeq >= batch.seq!) {
+      this.applied(batch);
+      return;
+    }
+    batch.seq = null;
+    this.open.absorb(batch);
+  }
+
+  /** The batch is in MySQL: reads that started before now may still need it (see read()). */
+  private applied(batch: VisitBatch): void {
+    this.epoch++;
+    if (this.readsByEpoch.size > 0) this.recent.push({ batch, epoch: this.epoch });
+  }
+
+  private forgetRecent(): void {
+    if (this.recent.length === 0) return;
+    let oldestRead = Infinity;
+    for (const epoch of this.readsByEpoch.keys()) oldestRead = Math.min(oldestRead, epoch);
+    // A read that started in epoch e needs the batches applied after it started (epoch > e).
+    this.recent = this.recent.filter((r) => r.epoch > oldestRead);
+  }
+
+  private refuse(): void {
+    this.refused++;
+    this.stats.refusedAtBound++;
+    const now = Date.now();
+    if (now - this.refusedLoggedAt >= LOG_EVERY_MS) {
+      this.refusedLoggedAt = now;
+      this.log.warn(
+        { refusedVisits: this.refused, bufferedRows: this.bufferedRows, maxBufferedRows: this.maxBufferedRows, bufferedVisits: this.bufferedVisits },
+        'visit counters: buffer full (MySQL has not taken a flush for a while); visits needing a new row are not counted',
+      );
+      this.refused = 0;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { AsyncResource } from 'node:async_hooks';
+import DataLoader from 'dataloader';
+import { BoundedCache } from './boundedCache';
+import { ArticleOnUnit, VisitService } from './visits.service';
+
+/**
+ * Units change with a new administrative map, not during the day: every unit's lineage is loaded at
+ * once (one statement, ~33,000 closure rows, ~2 MB) and reloaded this often.
+ */
+const UNIT_TREE_TTL_MS = 10 * 60_000;
+/** A code missing from the tree is looked up alone (a unit added since) and the answer kept this long. */
+const UNIT_TTL_MS = 60_000;
+/**
+ * Where an article is shown changes with syndicate/withdraw (possibly on another gateway process):
+ * for this long after a change, visits may still be accepted or refused as before it.
+ */
+const SHOWN_TTL_MS = 30_000;
+const NOT_SHOWN_TTL_MS = 5_000;
+/** Codes missing from the tree (mostly codes of no unit), each remembered for UNIT_TTL_MS. */
+const MAX_UNITS = 50_000;
+/** ~100 bytes each: about 20 MB at the bound. */
+const MAX_PAIRS = 200_000;
+
+/**
+ * The checks recordVisit makes on every call (the unit exists and what is above it; the article
+ * exists, is public and is shown on that unit), answered from bounded caches so that the hot path
+ * sends no SQL. Misses from concurrent requests are batched into one statement per tick.
+ *
+ * The caches are per process and per gateway start; with several gateway processes each keeps its
+ * own, which only matters for how soon a syndicate/withdraw is seen (the TTLs above).
+ */
+export class VisitTargets {
+  /** Every unit's lineage, from the last full load. */
+  private tree: Map<string, string[]> | null = null;
+  private treeLoadedAt = -Infinity;
+  private treeLoading: Promise<void> | null = null;
+  /**
+   * The async context the targets were made in (server start, no request): background reloads run
+   * in it, so their SQL is not billed to whichever request happened to trigger them (x-sql-statements).
+   */
+  private readonly background = new AsyncResource('VisitTargets');
+  /** Codes not in the tree: units added since it was loaded, or (mostly) codes of no unit. */
+  private readonly units = new BoundedCache<string, string[] | null>(MAX_UNITS);
+  private readonly pairs = new BoundedCache<string, ArticleOnUnit>(MAX_PAIRS);
+  private readonly unitLoader: DataLoader<string, string[] | null>;
+  private readonly pairLoader: DataLoader<{ articleId: number; unitCode: string }, ArticleOnUnit, string>;
+
+  constructor(private readonly service: VisitService) {
+    // cache: false: the caches above decide what is remembered and for how long; DataLoader only batches.
+    this.unitLoader = new DataLoader(
+      async (codes) => {
+        const found = await service.lineages(codes);
+        return codes.map((c) => found.get(c) ?? null);
+      },
+      { cache: false, maxBatchSize: 1000 },
+    );
+    this.pairLoader = new DataLoader((pairs) => service.articlesOnUnits(pairs), { cache: false, maxBatchSize: 1000 });
+  }
+
+  /** The unit and every unit above it, nearest first; null for a code that names no unit. */
+  lineage(code: string, now: number): string[] | null | Promise<string[] | null> {
+    if (now - this.treeLoadedAt >= UNIT_TREE_TTL_MS) {
+      // The first load is waited for (and billed to the request); later ones run in the background
+      // while the old tree serves, and are retried on the next visit if they fail.
+      if (!this.tree) return this.loadTree(now).then(() => this.lineage(code, now));
+      if (!this.treeLoading) void this.background.runInAsyncScope(() => this.loadTree(now)).catch(() => undefined);
+    }
+    const inTree = this.tree!.get(code);
+    if (inTree) return inTree;
+    const cached = this.units.get(code, now);
+    if (cached !== undefined) return cached;
+    return this.unitLoader.load(code).then((lineage) => {
+      this.units.set(code, lineage, now + UNIT_TTL_MS);
+      return lineage;
+    });
+  }
+
+  private loadTree(now: number): Promise<void> {
+    this.treeLoading ??= this.service
+      .allLineages()
+      .then((tree) => {
+        this.tree = tree;
+        this.treeLoadedAt = now;
+      })
+      .finally(() => {
+        this.treeLoading = null;
+      });
+    return this.treeLoading;
+  }
+
+  /** Whether the article exists and is shown on the unit (public or not is for the caller to judge). */
+  articleOnUnit(articleId: number, unitCode: string, now: number): ArticleOnUnit | Promise<ArticleOnUnit> {
+    const key = `${articleId}:${unitCode}`;
+    const cached = this.pairs.get(key, now);
+    if (cached !== undefined) return cached;
+    return this.pairLoader.load({ articleId, unitCode }).then((state) => {
+      this.pairs.set(key, state, now + (state.kind === 'shown' ? SHOWN_TTL_MS : NOT_SHOWN_TTL_MS));
+      return state;
+    });
+  }
+}

@@ -1,0 +1,85 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { badUserInput } from '../../common/errors';
+import { Context } from '../../context';
+import { Article } from '../articles/article.entity';
+import { Unit } from '../units/unit.entity';
+import { AdministrativeUnit } from '../units/unit.types';
+import { parseDay } from './vietnamDay';
+import { MAX_DAILY_DAYS } from './visits';
+import { DailyVisits, DateScalar, VisitStats } from './visits.types';
+
+@Resolver()
+export class RecordVisitResolver {
+  // Not audited like the editorial mutations: it is anonymous, thousands a second, and the
+  // counters are its record.
+  @Mutation(() => Boolean, {
+    description:
+      "Count one visit to a unit's portal, and to an article when articleId is given. Open to anyone. " +
+      'True when the visit was counted; false when it was not because the same visitor already had a visit to this unit ' +
+      '(and article) counted in the last 30 seconds, or 10 visits to this unit in the last minute (see the README). ' +
+      'An unknown unit or article, an article not shown on that unit, or a visitorId that is not 1-128 printable characters is BAD_USER_INPUT and counts nothing.',
+  })
+  recordVisit(
+    @Arg('unitCode', () => ID, { description: "The GSO code of the unit whose portal was visited, e.g. '14620'." }) unitCode: string,
+    @Arg('articleId', () => ID, { nullable: true, description: 'The article read, if the visit was to an article page; it must be shown on that unit.' }) articleId: string | null,
+    @Arg('visitorId', () => String, { description: "The portal's anonymous id for the browser (e.g. a cookie value): 1-128 printable characters." }) visitorId: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    return ctx.services.visits.record({ unitCode, articleId: articleId ?? null, visitorId });
+  }
+}
+
+@Resolver(() => AdministrativeUnit)
+export class UnitVisitsResolver {
+  @FieldResolver(() => VisitStats, { description: "This unit's visit counter: its own portal, or its whole subtree." })
+  visits(
+    @Root() unit: Unit,
+    @Arg('includeDescendants', () => Boolean, { nullable: true, defaultValue: false, description: 'Add the visits of every unit below this one.' })
+    includeDescendants: boolean | null,
+  ): VisitStats {
+    return Object.assign(new VisitStats(), { unitCode: unit.code, includeDescendants: includeDescendants ?? false });
+  }
+}
+
+@Resolver(() => VisitStats)
+export class VisitStatsResolver {
+  @FieldResolver(() => Int, { description: "All visits ever recorded ('Lượt truy cập')." })
+  async total(@Root() stats: VisitStats, @Ctx() ctx: Context): Promise<number> {
+    const counts = await ctx.loaders.visitCounts.load(stats.unitCode);
+    return stats.includeDescendants ? counts.total.subtree : counts.total.own;
+  }
+
+  @FieldResolver(() => Int, { description: "Visits since midnight in Asia/Ho_Chi_Minh ('Hôm nay')." })
+  async today(@Root() stats: VisitStats, @Ctx() ctx: Context): Promise<number> {
+    const counts = await ctx.loaders.visitCounts.load(stats.unitCode);
+    return stats.includeDescendants ? counts.today.subtree : counts.today.own;
+  }
+
+  @FieldResolver(() => Int, { description: "Distinct visitors seen in the last 5 minutes ('Trực tuyến')." })
+  online(@Root() stats: VisitStats, @Ctx() ctx: Context): number {
+    return ctx.services.visits.onlineCount(stats.unitCode, stats.includeDescendants);
+  }
+
+  @FieldResolver(() => [DailyVisits], { description: `Visits on every day from \`from\` to \`to\` (both included, at most ${MAX_DAILY_DAYS} days), in order, days without visits as 0.` })
+  async daily(
+    @Root() stats: VisitStats,
+    @Arg('from', () => DateScalar, { description: 'The first day.' }) from: string,
+    @Arg('to', () => DateScalar, { description: 'The last day, not before `from`.' }) to: string,
+    @Ctx() ctx: Context,
+  ): Promise<DailyVisits[]> {
+    const days = parseDay(to)! - parseDay(from)! + 1;
+    if (days < 1) throw badUserInput(`to (${to}) is before from (${from})`, 'to');
+    if (days > MAX_DAILY_DAYS) throw badUserInput(`daily covers at most ${MAX_DAILY_DAYS} days; ${from} to ${to} is ${days}`, 'to');
+    const list = await ctx.loaders.visitDaily.load({ unitCode: stats.unitCode, from, to });
+    return list.map(({ date, visits }) => Object.assign(new DailyVisits(), { date, visits: stats.includeDescendants ? visits.subtree : visits.own }));
+  }
+}
+
+@Resolver(() => Article)
+export class ArticleViewsResolver {
+  @FieldResolver(() => Int, { description: 'Views recorded with recordVisit(articleId: …).' })
+  async views(@Root() article: Article, @Ctx() ctx: Context): Promise<number> {
+    // An article deleted since it was loaded keeps the number it was loaded with.
+    return (await ctx.loaders.articleViews.load(article.id)) ?? article.views;
+  }
+}

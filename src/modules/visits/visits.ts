@@ -1,0 +1,197 @@
+import { DataSource } from 'typeorm';
+import { badUserInput } from '../../common/errors';
+import { parseId } from '../../common/ids';
+import { isUnitCode } from '../units/unitCode';
+import { AbuseRuleOptions, VisitAbuseRule } from './abuseRule';
+import { Clock, systemClock } from './clock';
+import { Tally } from './visitBatch';
+import { VisitCounter, VisitCounterOptions, VisitLogger } from './visitCounter';
+import { VisitorsOnline, VisitorsOnlineOptions } from './visitorsOnline';
+import { DailyRange, VisitService } from './visits.service';
+import { VisitTargets } from './visitTargets';
+import { dayFromNumber, parseDay, vietnamDay } from './vietnamDay';
+
+export interface VisitsOptions {
+  clock?: Clock;
+  logger?: VisitLogger;
+  counter?: Omit<VisitCounterOptions, 'logger'>;
+  abuse?: AbuseRuleOptions;
+  online?: VisitorsOnlineOptions;
+}
+
+export interface RecordVisitInput {
+  unitCode: string;
+  articleId: string | null;
+  visitorId: string;
+}
+
+/** A unit's counters as a portal reads them: MySQL's plus what is still buffered. */
+export interface UnitVisitCounts {
+  total: Tally;
+  today: Tally;
+}
+
+/** 1-128 characters, none of them a control, format, unassigned or line/paragraph separator. */
+const VISITOR_ID = /^[^\p{C}\p{Zl}\p{Zp}]{1,128}$/u;
+/** `daily` returns at most this many days. */
+export const MAX_DAILY_DAYS = 366;
+
+/** A short fixed-size key for a visitorId (cyrb53, 53 bits): map keys stay small whatever the id's length. */
+export function visitorKey(visitorId: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < visitorId.length; i++) {
+    const c = visitorId.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** A caller's text quoted in an error message, cut short. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
+/**
+ * The visit counters ('Thống kê truy cập'): recordVisit, and total / today / online / daily for any
+ * unit, own portal or whole subtree, plus Article.views. Built once per server; see visitCounter.ts
+ * for buffering and flushing, abuseRule.ts for which visits count, visitorsOnline.ts for online.
+ */
+export class Visits {
+  readonly clock: Clock;
+  readonly counter: VisitCounter;
+  readonly abuse: VisitAbuseRule;
+  readonly online: VisitorsOnline;
+  private readonly service: VisitService;
+  private readonly targets: VisitTargets;
+  private readonly log?: VisitLogger;
+  private evictionsLogged = 0;
+  private evictionsLoggedAt = -Infinity;
+
+  constructor(db: DataSource, options: VisitsOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.service = new VisitService(db);
+    this.targets = new VisitTargets(this.service);
+    this.counter = new VisitCounter(this.service, this.clock, { ...options.counter, logger: options.logger });
+    this.abuse = new VisitAbuseRule(options.abuse);
+    this.online = new VisitorsOnline(options.online);
+    this.log = options.logger;
+  }
+
+  /** Starts flushing on a timer. */
+  start(): void {
+    this.counter.start();
+  }
+
+  /** Writes everything buffered (server shutdown). */
+  close(): Promise<void> {
+    return this.counter.close();
+  }
+
+  /**
+   * One visit: true when counted, false when the abuse rule (or a full buffer during a long MySQL
+   * outage) leaves it uncounted. Bad input throws BAD_USER_INPUT and counts nothing. No SQL once the
+   * unit and the article are in VisitTargets' caches.
+   */
+  async record({ unitCode, articleId, visitorId }: RecordVisitInput): Promise<boolean> {
+    if (!VISITOR_ID.test(visitorId)) throw badUserInput('visitorId must be 1 to 128 printable characters', 'visitorId');
+    if (!isUnitCode(unitCode)) throw badUserInput(`there is no unit with code ${quote(unitCode)}`, 'unitCode');
+    const article = articleId === null ? null : parseId(articleId);
+    if (articleId !== null && article === null) throw badUserInput(`there is no article with id ${quote(articleId)}`, 'articleId');
+
+    const lineage = await this.targets.lineage(unitCode, this.clock.now());
+    if (!lineage) throw badUserInput(`there is no unit with code ${quote(unitCode)}`, 'unitCode');
+    if (article !== null) {
+      const state = await this.targets.articleOnUnit(article, unitCode, this.clock.now());
+      // A scheduled article does not exist for the public until its time.
+      if (state.kind === 'unknown' || state.visibleFrom > this.clock.now()) throw badUserInput(`there is no article with id ${quote(articleId!)}`, 'articleId');
+      if (state.kind === 'not-shown') throw badUserInput(`article ${article} is not shown on unit ${unitCode}`, 'articleId');
+    }
+
+    const now = this.clock.now();
+    const visitor = visitorKey(visitorId);
+    this.online.seen(lineage, visitor, now);
+    const counted = this.abuse.admit(visitor, unitCode, article, now, () => this.counter.add(lineage, vietnamDay(now), article));
+    this.warnIfEvicting();
+    return counted;
+  }
+
+  /** Total and today (Vietnam's calendar day, by the clock) of each unit. One statement. */
+  async counts(codes: readonly string[]): Promise<UnitVisitCounts[]> {
+    const day = vietnamDay(this.clock.now());
+    const { value, pending } = await this.counter.read(() => this.service.counts(codes, day, this.counter.processId));
+    return codes.map((code) => {
+      const stored = value.get(code);
+      const total = { own: stored?.total.own ?? 0, subtree: stored?.total.subtree ?? 0 };
+      const today = { own: stored?.today.own ?? 0, subtree: stored?.today.subtree ?? 0 };
+      for (const batch of pending) {
+        const t = batch.unitTotals.get(code);
+        if (t) {
+          total.own += t.own;
+          total.subtree += t.subtree;
+        }
+        const d = batch.unitDays.get(code)?.get(day);
+        if (d) {
+          today.own += d.own;
+          today.subtree += d.subtree;
+        }
+      }
+      return { total, today };
+    });
+  }
+
+  /** Every day of each range, in order, zeros included. One statement. Ranges are checked by the caller. */
+  async daily(ranges: readonly DailyRange[]): Promise<{ date: string; visits: Tally }[][]> {
+    const { value, pending } = await this.counter.read(() => this.service.daily(ranges, this.counter.processId));
+    return ranges.map(({ unitCode, from, to }) => {
+      const stored = value.get(unitCode);
+      const days: { date: string; visits: Tally }[] = [];
+      for (let n = parseDay(from)!, last = parseDay(to)!; n <= last; n++) {
+        const date = dayFromNumber(n);
+        const s = stored?.get(date);
+        const visits = { own: s?.own ?? 0, subtree: s?.subtree ?? 0 };
+        for (const batch of pending) {
+          const d = batch.unitDays.get(unitCode)?.get(date);
+          if (d) {
+            visits.own += d.own;
+            visits.subtree += d.subtree;
+          }
+        }
+        days.push({ date, visits });
+      }
+      return days;
+    });
+  }
+
+  /** Article.views of each article (null for one that no longer exists). One statement. */
+  async views(ids: readonly number[]): Promise<(number | null)[]> {
+    const { value, pending } = await this.counter.read(() => this.service.views(ids, this.counter.processId));
+    return ids.map((id) => {
+      const stored = value.get(id);
+      if (stored === undefined) return null;
+      let views = stored;
+      for (const batch of pending) views += batch.articleTotals.get(id) ?? 0;
+      return views;
+    });
+  }
+
+  /** Distinct visitors of the unit (or its subtree) in the last 5 minutes; memory only. */
+  onlineCount(unitCode: string, includeDescendants: boolean): number {
+    return this.online.count(unitCode, includeDescendants, this.clock.now());
+  }
+
+  /** The abuse rule's and online's memory bounds drop entries early under a flood: say so, rarely. */
+  private warnIfEvicting(): void {
+    const evicted = this.abuse.evicted + this.online.evicted;
+    if (evicted === this.evictionsLogged || Date.now() - this.evictionsLoggedAt < 30_000) return;
+    this.log?.warn(
+      { droppedEarly: evicted - this.evictionsLogged, abuseRuleEntries: this.abuse.size, onlineEntries: this.online.size },
+      'visit counters: abuse-rule or online memory at its bound, oldest entries dropped early (a flood of distinct visitorIds?)',
+    );
+    this.evictionsLogged = evicted;
+    this.evictionsLoggedAt = Date.now();
+  }
+}

@@ -1,0 +1,242 @@
+import { VisitAbuseRule } from '../src/modules/visits/abuseRule';
+import { VisitBatch } from '../src/modules/visits/visitBatch';
+import { VisitCounter, VisitLogger } from '../src/modules/visits/visitCounter';
+import { VisitorsOnline } from '../src/modules/visits/visitorsOnline';
+import { CommitOutcomeUnknown, Snapshot, VisitService } from '../src/modules/visits/visits.service';
+import { parseDay, vietnamDay } from '../src/modules/visits/vietnamDay';
+
+/**
+ * The in-memory parts of the visit counters, without MySQL: the buffer and its flusher against a
+ * fake store (so a COMMIT can "get no answer" on purpose), the abuse rule, online, Vietnam's days.
+ */
+
+const COMMUNE = ['14620', '376', '37'];
+const DAY = '2025-03-10';
+
+type WriteMode = 'ok' | 'fails' | 'commits, no answer' | 'no commit, no answer';
+
+/** What VisitCounter needs of VisitService, over an in-memory "database". */
+class FakeStore {
+  /** Own visits per unit, as committed. */
+  readonly totals = new Map<string, number>();
+  mark = 0;
+  mode: WriteMode = 'ok';
+  writes = 0;
+
+  async writeBatch(batch: VisitBatch): Promise<void> {
+    this.writes++;
+    if (this.mode === 'fails' || this.mode === 'no commit, no answer') {
+      throw this.mode === 'fails' ? new Error('connection refused') : new CommitOutcomeUnknown(new Error('socket closed'));
+    }
+    for (const [unit, t] of batch.unitTotals) this.totals.set(unit, (this.totals.get(unit) ?? 0) + t.own);
+    this.mark = batch.seq!;
+    if (this.mode === 'commits, no answer') throw new CommitOutcomeUnknown(new Error('socket closed'));
+  }
+
+  async flushedSeq(): Promise<number> {
+    if (this.mode === 'fails') throw new Error('connection refused');
+    return this.mark;
+  }
+
+  async archiveDays(): Promise<number> {
+    return 0;
+  }
+
+  async forgetProcess(): Promise<void> {}
+
+  /** A read: the committed total of a unit and the mark, in one "statement". */
+  snapshot(unit: string): Snapshot<number> {
+    return { flushedSeq: this.mark, value: this.totals.get(unit) ?? 0 };
+  }
+}
+
+function counterOn(store: FakeStore, options: { maxBufferedRows?: number; closeTimeoutMs?: number; logger?: VisitLogger } = {}) {
+  return new VisitCounter(store as unknown as VisitService, { now: () => Date.parse('2025-03-10T03:00:00Z') }, { flushIntervalMs: 3_600_000, ...options });
+}
+
+/** What a portal would read: stored plus what the read must add from memory. */
+async function served(counter: VisitCounter, store: FakeStore, unit = '14620', query?: () => Promise<Snapshot<number>>): Promise<number> {
+  const { value, pending } = await counter.read(query ?? (async () => store.snapshot(unit)));
+  return value + pending.reduce((sum, b) => sum + (b.unitTotals.get(unit)?.own ?? 0), 0);
+}
+
+function logger() {
+  const lines: { level: string; msg: string; obj: object }[] = [];
+  const log = (level: string) => (obj: object, msg: string) => lines.push({ level, msg, obj });
+  return { lines, logger: { info: log('info'), warn: log('warn'), error: log('error') } };
+}
+
+describe('VisitBatch', () => {
+  it("adds a visit to the unit's own count and to the subtree of its whole lineage", () => {
+    const batch = new VisitBatch();
+    batch.add(COMMUNE, DAY, 7);
+    batch.add(['376', '37'], DAY, null);
+    expect(batch.unitTotals.get('14620')).toEqual({ own: 1, subtree: 1 });
+    expect(batch.unitTotals.get('376')).toEqual({ own: 1, subtree: 2 });
+    expect(batch.unitTotals.get('37')).toEqual({ own: 0, subtree: 2 });
+    expect(batch.unitDays.get('37')!.get(DAY)).toEqual({ own: 0, subtree: 2 });
+    expect(batch.articleTotals.get(7)).toBe(1);
+    // 3 units × (day + total) + article × (day + total)
+    expect(batch.rows).toBe(8);
+    expect(batch.newRowsFor(COMMUNE, DAY, 7)).toBe(0);
+    expect(batch.newRowsFor(COMMUNE, '2025-03-11', 8)).toBe(5);
+    const other = new VisitBatch();
+    other.absorb(batch);
+    other.absorb(batch);
+    expect(other.unitTotals.get('376')).toEqual({ own: 2, subtree: 4 });
+    expect([other.visits, other.views, other.rows]).toEqual([4, 2, 8]);
+  });
+});
+
+describe('VisitCounter', () => {
+  it('a flush that fails keeps the visits and the next one writes them once', async () => {
+    const store = new FakeStore();
+    const counter = counterOn(store);
+    for (let i = 0; i < 3; i++) counter.add(COMMUNE, DAY, null);
+    store.mode = 'fails';
+    await counter.flush();
+    await counter.flush();
+    expect(counter.stats.failedFlushes).toBe(2);
+    expect(await served(counter, store)).toBe(3);
+    store.mode = 'ok';
+    counter.add(COMMUNE, DAY, null);
+    await counter.flush();
+    expect(store.totals.get('14620')).toBe(4);
+    expect(counter.bufferedVisits).toBe(0);
+    expect(await served(counter, store)).toBe(4);
+  });
+
+  it('a COMMIT that got no answer but was applied is neither counted twice nor written again', async () => {
+    const store = new FakeStore();
+    const counter = counterOn(store);
+    for (let i = 0; i < 3; i++) counter.add(COMMUNE, DAY, null);
+    store.mode = 'commits, no answer';
+    await counter.flush();
+    expect(store.totals.get('14620')).toBe(3);
+    expect(await served(counter, store)).toBe(3);
+    store.mode = 'ok';
+    counter.add(COMMUNE, DAY, null);
+    await counter.flush();
+    expect(store.totals.get('14620')).toBe(4);
+    expect(counter.bufferedVisits).toBe(0);
+  });
+
+  it('a COMMIT that got no answer and was not applied is written by the next flush', async () => {
+    const store = new FakeStore();
+    const counter = counterOn(store);
+    for (let i = 0; i < 3; i++) counter.add(COMMUNE, DAY, null);
+    store.mode = 'no commit, no answer';
+    await counter.flush();
+    expect(store.totals.get('14620')).toBeUndefined();
+    expect(await served(counter, store)).toBe(3);
+    // Settling needs MySQL: while it is down the batch waits, still counted by reads.
+    store.mode = 'fails';
+    await counter.flush();
+    expect(await served(counter, store)).toBe(3);
+    store.mode = 'ok';
+    await counter.flush();
+    expect(store.totals.get('14620')).toBe(3);
+    expect(await served(counter, store)).toBe(3);
+  });
+
+  it('a read whose statement ran before a flush committed, answered after it, still counts that flush once', async () => {
+    const store = new FakeStore();
+    const counter = counterOn(store);
+    for (let i = 0; i < 5; i++) counter.add(COMMUNE, DAY, null);
+    let release!: () => void;
+    const slowRead = served(counter, store, '14620', async () => {
+      const before = store.snapshot('14620'); // the statement sees nothing flushed yet
+      await new Promise<void>((resolve) => (release = resolve));
+      return before;
+    });
+    await counter.flush(); // commits, and the batch leaves the buffer, while the read is out
+    expect(store.totals.get('14620')).toBe(5);
+    release();
+    expect(await slowRead).toBe(5);
+    // And one whose statement ran after the COMMIT does not add it again.
+    expect(await served(counter, store)).toBe(5);
+  });
+
+  it('the bound refuses visits needing new rows, keeps counting the others, and says so once', async () => {
+    const store = new FakeStore();
+    const { lines, logger: log } = logger();
+    const counter = counterOn(store, { maxBufferedRows: 10, logger: log });
+    expect(counter.add(COMMUNE, DAY, null)).toBe(true); // 6 rows
+    expect(counter.add(['14621', '376', '37'], DAY, null)).toBe(true); // 8
+    expect(counter.add(['14622', '376', '37'], DAY, null)).toBe(true); // 10
+    expect(counter.add(['14623', '376', '37'], DAY, null)).toBe(false);
+    expect(counter.add(['14624', '376', '37'], DAY, null)).toBe(false);
+    expect(counter.add(COMMUNE, DAY, null)).toBe(true);
+    expect(counter.add(COMMUNE, DAY, 99)).toBe(false); // the article would need 2 rows
+    expect(counter.stats.refusedAtBound).toBe(3);
+    expect(counter.bufferedRows).toBe(10);
+    expect(lines.filter((l) => l.level === 'warn' && /buffer full/.test(l.msg))).toHaveLength(1);
+    await counter.flush();
+    expect(store.totals.get('14620')).toBe(2);
+    expect(counter.add(['14623', '376', '37'], DAY, null)).toBe(true);
+  });
+
+  it('close() writes what is buffered, retrying while MySQL is down, and logs what it could not write', async () => {
+    const store = new FakeStore();
+    const counter = counterOn(store, { closeTimeoutMs: 5_000 });
+    counter.add(COMMUNE, DAY, null);
+    store.mode = 'fails';
+    setTimeout(() => (store.mode = 'ok'), 300);
+    await counter.close();
+    expect(store.totals.get('14620')).toBe(1);
+
+    const down = new FakeStore();
+    const { lines, logger: log } = logger();
+    const doomed = counterOn(down, { closeTimeoutMs: 300, logger: log });
+    doomed.add(COMMUNE, DAY, 5);
+    down.mode = 'fails';
+    await doomed.close();
+    expect(lines.find((l) => l.level === 'error')).toMatchObject({ obj: { visits: 1, views: 1 }, msg: expect.stringMatching(/lost/) });
+  });
+});
+
+describe('VisitAbuseRule', () => {
+  it('a visit the buffer refuses uses up nothing', () => {
+    const rule = new VisitAbuseRule();
+    expect(rule.admit('v', '14620', null, 0, () => false)).toBe(false);
+    expect(rule.admit('v', '14620', null, 1, () => true)).toBe(true);
+    expect(rule.admit('v', '14620', null, 2, () => true)).toBe(false);
+  });
+
+  it('at its bound it forgets the oldest entries early instead of growing', () => {
+    const rule = new VisitAbuseRule({ maxEntries: 100 });
+    for (let i = 0; i < 1000; i++) rule.admit(`v${i}`, '14620', null, i, () => true);
+    expect(rule.size).toBeLessThanOrEqual(200);
+    expect(rule.evicted).toBeGreaterThan(0);
+    expect(rule.admit('v999', '14620', null, 1000, () => true)).toBe(false); // the newest are remembered
+    expect(rule.admit('v0', '14620', null, 1000, () => true)).toBe(true); // the oldest were forgotten
+  });
+});
+
+describe('VisitorsOnline', () => {
+  it('counts distinct visitors per unit and subtree, forgets them after 5 minutes, and stays bounded', () => {
+    const online = new VisitorsOnline({ maxEntries: 50 });
+    online.seen(COMMUNE, 'a', 0);
+    online.seen(['14621', '376', '37'], 'a', 1_000);
+    online.seen(COMMUNE, 'b', 2_000);
+    expect(online.count('376', true, 3_000)).toBe(2);
+    expect(online.count('14620', false, 3_000)).toBe(2);
+    expect(online.count('14620', false, 300_000)).toBe(1); // a was last seen there at 0
+    expect(online.count('376', true, 300_500)).toBe(2); // … but at 1 000 in the district
+    expect(online.count('37', true, 302_000)).toBe(0);
+    for (let i = 0; i < 1000; i++) online.seen(COMMUNE, `flood-${i}`, 400_000);
+    expect(online.size).toBeLessThanOrEqual(100);
+    // Only the 50 latest subtree entries are kept, 3 per visit (commune, district, province).
+    expect(online.count('37', true, 400_000)).toBe(17);
+    expect(online.evicted).toBeGreaterThan(0);
+  });
+});
+
+describe("Vietnam's calendar day", () => {
+  it('turns at 17:00 UTC and parses only real days', () => {
+    expect(vietnamDay(Date.parse('2024-12-31T16:59:59.999Z'))).toBe('2024-12-31');
+    expect(vietnamDay(Date.parse('2024-12-31T17:00:00Z'))).toBe('2025-01-01');
+    expect(parseDay('2024-02-29')).not.toBeNull();
+    for (const bad of ['2025-02-29', '2024-13-01', '2024-1-01', '0999-01-01', '2024-01-01T00:00']) expect(parseDay(bad)).toBeNull();
+  });
+});

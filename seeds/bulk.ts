@@ -4,6 +4,7 @@ import { ArticleKind } from '../src/modules/articles/article.entity';
 import { writeSearchDocuments } from '../src/modules/articles/search/searchIndex';
 import { rebuildSubtreeFeedRange } from '../src/modules/articles/subtreeFeed';
 import type { UnitLevel } from '../src/modules/units/unit.entity';
+import { mulberry32 } from './mulberry32';
 
 /**
  * Deterministic bulk articles for benchmarks and load tests (`npm run seed -- --articles N`).
@@ -55,17 +56,6 @@ const SOURCE_CREATED_AT = '2024-06-30 00:00:00';
 // ---------- PRNG ----------
 
 type Rng = () => number;
-
-/** mulberry32, exactly as the reference generator has it: a uniform float in [0, 1). */
-function mulberry32(seed: number): Rng {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Draw helpers over one stream; each helper consumes exactly one number, as in the reference. */
 class Draws {

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dayFromNumber, parseDay } from '../src/modules/visits/vietnamDay';
+import { mulberry32 } from './mulberry32';
 
 /**
  * Deterministic daily visits for benchmarks (`npm run seed -- --visit-days 365`): every unit, every
@@ -35,16 +36,6 @@ export interface VisitSeedResult {
 export const DEFAULT_VISITS_END = '2025-06-30';
 const ROWS_PER_STATEMENT = 5000;
 const DAILY_BASE: Record<string, number> = { PROVINCE: 5000, DISTRICT: 800, COMMUNE: 120 };
-
-function mulberry32(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function seedVisits(db: DataSource, opts: VisitSeedOptions): Promise<VisitSeedResult> {
   const started = process.hrtime.bigint();

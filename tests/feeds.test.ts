@@ -1,17 +1,7 @@
 import { insertArticles, minutesAfter } from './helpers/fixtures';
 import { ancestorsOrSelf, childrenOf, expectedFeed, ModelArticle, Scope } from './helpers/feedModel';
 import { startTestServer, TestServer } from './helpers/testServer';
-
-/** mulberry32: a fixed seed gives the same fixture world on every run. */
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../seeds/mulberry32';
 
 const KINDS = ['NEWS', 'ANNOUNCEMENT', 'LEGAL_DOCUMENT'] as const;
 const TOPICS = ['Cải cách hành chính', 'Chính phủ số', 'Nông thôn mới', 'Đất đai'];
@@ -56,7 +46,7 @@ beforeAll(async () => {
     const r = await db.query('INSERT INTO sources (name, created_at) VALUES (?, ?)', [name, now]);
     sourceIds.push(Number(r.insertId));
   }
-  const rnd = prng(7);
+  const rnd = mulberry32(7);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const fixtures = [];
   for (let i = 0; i < 240; i++) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import { BenchEnv, BenchRequest, Scenario, ScenarioRun } from './scenario';
+import { mulberry32 } from '../../seeds/mulberry32';
 
 const MUTATION = 'mutation Visit($unitCode: ID!, $articleId: ID, $visitorId: String!) { recordVisit(unitCode: $unitCode, articleId: $articleId, visitorId: $visitorId) }';
 /** Share of visits that read an article (the rest are home-page visits). */
@@ -18,17 +19,6 @@ interface Visit {
   visitorId: string;
   /** A deliberate repeat of the previous visit on its connection: must not be counted. */
   repeat: boolean;
-}
-
-/** mulberry32: inputs are drawn deterministically (the visitors differ by run through a salt). */
-function prng(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function counters(env: BenchEnv, articleIds: number[]) {
@@ -77,7 +67,7 @@ export const recordVisitScenario: Scenario = {
     if (communes.length === 0) throw new Error('record-visit: the database has no communes; run npm run seed first');
     const articleIds = [...new Set(pairRows.map((r) => Number(r.article_id)))];
 
-    const random = prng(42);
+    const random = mulberry32(42);
     const salt = randomBytes(4).toString('hex');
     let n = 0;
     const zero = { visits: 0, views: 0, refused: 0, repeatsCounted: 0, settledVisits: 0, settledViews: 0, errors: 0 };

@@ -1,0 +1,13 @@
+/**
+ * mulberry32: a tiny, fast PRNG with a 32-bit seed, the same as the benchmark's reference generator
+ * (../shared/bench/dataset/gen.mjs), so generated data is reproducible byte for byte. Uniform in [0, 1).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

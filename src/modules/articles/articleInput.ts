@@ -1,5 +1,5 @@
 import { badUserInput } from '../../common/errors';
-import { parseId } from '../../common/ids';
+import { idArgument } from '../../common/ids';
 import { slugify } from '../../common/vietnameseText';
 import { ArticleKind } from './article.entity';
 import { sanitizeBody } from './articleBody';
@@ -67,13 +67,6 @@ export function sourceUrl(value: string | null | undefined, field = 'input.sourc
   return url.toString();
 }
 
-export function id(value: string | null | undefined, field: string): number | null {
-  if (value == null) return null;
-  const parsed = parseId(value);
-  if (parsed === null) throw badUserInput(`${field} is not an id`, field);
-  return parsed;
-}
-
 export function slug(value: string, field = 'input.slug'): string {
   if (value.length > LIMITS.slug || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(value)) {
     throw badUserInput(`${field} must be lower-case ASCII letters and digits joined by single hyphens, at most ${LIMITS.slug} characters`, field);
@@ -111,7 +104,7 @@ export function draftFromCreateInput(input: CreateArticleInput): ArticleDraft {
     kind: input.kind ?? ArticleKind.NEWS,
     topics: topics(input.topics),
     publishedAt: input.publishedAt ?? null,
-    sourceId: id(input.sourceId, 'input.sourceId'),
+    sourceId: idArgument(input.sourceId, 'input.sourceId'),
     sourceUrl: sourceUrl(input.sourceUrl),
     slug: input.slug == null ? null : slug(input.slug),
   };
@@ -133,7 +126,7 @@ export function changesFromUpdateInput(input: UpdateArticleInput): ArticleChange
   if (given('kind')) changes.kind = notNull(input.kind, 'input.kind');
   if (given('topics')) changes.topics = topics(input.topics ?? []);
   if (given('publishedAt')) changes.publishedAt = notNull(input.publishedAt, 'input.publishedAt');
-  if (given('sourceId')) changes.sourceId = id(input.sourceId, 'input.sourceId');
+  if (given('sourceId')) changes.sourceId = idArgument(input.sourceId, 'input.sourceId');
   if (given('sourceUrl')) changes.sourceUrl = sourceUrl(input.sourceUrl);
   return changes;
 }

@@ -3,7 +3,8 @@ import { Context } from '../../context';
 import { AuditTrail } from '../audit/auditTrail';
 import { assertMayWriteAt, requireKey } from '../keys/access';
 import { Article } from './article.entity';
-import { changesFromUpdateInput, draftFromCreateInput, id as parseInputId } from './articleInput';
+import { idArgument } from '../../common/ids';
+import { changesFromUpdateInput, draftFromCreateInput } from './articleInput';
 import { CreateArticleInput, UpdateArticleInput } from './articleInput.types';
 import { notFound } from './articleWriter.service';
 
@@ -27,7 +28,7 @@ export class ArticleWritingResolver {
     @Ctx() ctx: Context,
   ): Promise<Article> {
     const key = requireKey(ctx);
-    const articleId = parseInputId(id, 'id')!;
+    const articleId = idArgument(id, 'id')!;
     const changes = changesFromUpdateInput(input);
     await ctx.services.articleWriter.update(articleId, changes, ctx.now, (a) => assertMayWriteAt(ctx, key, a.originCode));
     return this.reload(ctx, articleId);
@@ -37,7 +38,7 @@ export class ArticleWritingResolver {
   @UseMiddleware(AuditTrail)
   async deleteArticle(@Arg('id', () => ID, { description: 'The article.' }) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const key = requireKey(ctx);
-    return ctx.services.articleWriter.delete(parseInputId(id, 'id')!, (a) => assertMayWriteAt(ctx, key, a.originCode));
+    return ctx.services.articleWriter.delete(idArgument(id, 'id')!, (a) => assertMayWriteAt(ctx, key, a.originCode));
   }
 
   /** The article as readers will see it, after the write committed. */

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { badUserInput } from '../../common/errors';
-import { parseId } from '../../common/ids';
+import { idArgument } from '../../common/ids';
 import { Context } from '../../context';
 import { requireAdmin } from '../keys/access';
 import { AuditEntry } from './audit.types';
@@ -18,12 +18,6 @@ export class AuditResolver {
     requireAdmin(ctx);
     const limit = first ?? 50;
     if (limit < 1 || limit > 500) throw badUserInput(`first must be between 1 and 500, got ${limit}`, 'first');
-    const id = (value: string | null | undefined, field: string) => {
-      if (value == null) return null;
-      const parsed = parseId(value);
-      if (parsed === null) throw badUserInput(`${field} is not an id`, field);
-      return parsed;
-    };
-    return ctx.services.audit.list({ first: limit, before: id(before, 'before'), operation: operation ?? null, keyId: id(keyId, 'keyId') }) as Promise<AuditEntry[]>;
+    return ctx.services.audit.list({ first: limit, before: idArgument(before, 'before'), operation: operation ?? null, keyId: idArgument(keyId, 'keyId') }) as Promise<AuditEntry[]>;
   }
 }

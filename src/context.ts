@@ -62,6 +62,7 @@ export function createLoaders(services: Services, visibleUntil: Date) {
     unitChildren: new DataLoader<string, Unit[]>(async (codes) => byKey(codes, await services.units.children(codes), [])),
     article: new DataLoader<number, Article | null>(async (ids) => byKey(ids, await services.articles.byIds(ids, visibleUntil), null)),
     articleBySlug: new DataLoader<string, Article | null>(async (slugs) => byKey(slugs, await services.articles.bySlugs(slugs, visibleUntil), null)),
+    articleBody: new DataLoader<number, string>(async (ids) => byKey(ids, await services.articles.bodies(ids), '')),
     topics: new DataLoader<number, string[]>(async (ids) => byKey(ids, await services.articles.topics(ids), [])),
     publications: new DataLoader<number, Publication[]>(async (ids) => byKey(ids, await services.articles.publications(ids), [])),
     related: new DataLoader<RelatedRequest, Article[], string>((requests) => services.articles.related(requests, visibleUntil), {

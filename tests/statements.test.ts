@@ -33,6 +33,17 @@ describe('SQL statements per request do not grow with the rows returned', () => 
     expect(res.statements).toBe(6);
   });
 
+  it('feeds leave article bodies out, and fetch them in one statement for the page when asked', async () => {
+    const without = await server.gql('{ articles(unit: "37", first: 20) { nodes { id title } } }');
+    const withBodies = await server.gql('{ articles(unit: "37", first: 20) { nodes { id title body } } }');
+    expect(withBodies.statements).toBe(without.statements + 1);
+    const nodes = withBodies.data.articles.nodes as { id: string; body: string }[];
+    const rows: { id: number; body: string }[] = await server.db.dataSource.query('SELECT id, body FROM articles WHERE id IN (?)', [nodes.map((n) => Number(n.id))]);
+    const stored = new Map(rows.map((r) => [String(r.id), r.body]));
+    for (const n of nodes) expect(n.body).toBe(stored.get(n.id));
+    expect(nodes.every((n) => n.body.length > 0)).toBe(true);
+  });
+
   it('a page of 100 articles with everything hanging off them costs what a page of 1 does', async () => {
     const query = `query($first: Int) { articles(unit: "37", first: $first) { totalCount nodes { id topics source { name } origin { code parent { code } }
       publications { unit { code } } related(first: 3) { id source { name } } } } }`;

@@ -36,6 +36,7 @@ export class Article {
   @Field(() => String, { nullable: true, description: 'A sentence or two in plain text, for lists and previews.' })
   summary: string | null;
 
+  /** Not read for lists (feeds, related): undefined there until ArticleResolver.body loads it. */
   @Column({ type: 'mediumtext' })
   @Field(() => String, { description: 'Sanitized HTML: safe to render on any portal.' })
   body: string;

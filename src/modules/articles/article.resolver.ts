@@ -26,6 +26,11 @@ export class ArticleResolver {
     return slug!.length > 200 ? null : ctx.loaders.articleBySlug.load(slug!);
   }
 
+  @FieldResolver(() => String, { description: 'Sanitized HTML: safe to render on any portal.' })
+  body(@Root() article: Article, @Ctx() ctx: Context): Promise<string> | string {
+    return article.body ?? ctx.loaders.articleBody.load(article.id);
+  }
+
   @FieldResolver(() => [String], { description: "Subjects the article is filed under, e.g. 'Cải cách hành chính'." })
   topics(@Root() article: Article, @Ctx() ctx: Context): Promise<string[]> {
     return ctx.loaders.topics.load(article.id);

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Article } from './article.entity';
-import { ARTICLE_COLUMNS, articleFromRow } from './articleRow';
+import { ARTICLE_COLUMNS, ARTICLE_LIST_COLUMNS, articleFromRow } from './articleRow';
 import { Publication } from './publication.entity';
 
 /** How many of each topic's newest articles `related` looks at (see related()). */
@@ -24,6 +24,12 @@ export class ArticleService {
   async bySlugs(slugs: readonly string[], visibleUntil: Date): Promise<Map<string, Article>> {
     const rows = await this.db.query(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.slug IN (?) AND a.published_at <= ?`, [slugs, visibleUntil]);
     return new Map(rows.map((r: Record<string, unknown>) => [r.slug as string, articleFromRow(r)]));
+  }
+
+  /** Bodies of articles read for a list (see ARTICLE_LIST_COLUMNS). */
+  async bodies(ids: readonly number[]): Promise<Map<number, string>> {
+    const rows: { id: number; body: string }[] = await this.db.query('SELECT id, body FROM articles WHERE id IN (?)', [ids]);
+    return new Map(rows.map((r) => [r.id, r.body]));
   }
 
   /** Topic names of each article, alphabetical. */
@@ -97,7 +103,7 @@ export class ArticleService {
       .join(' UNION ALL ');
     const params: unknown[] = topicRows.flatMap((t) => [t.topic_id, visibleUntil, RELATED_CANDIDATES_PER_TOPIC]);
     const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT r.for_id, ${ARTICLE_COLUMNS} FROM (
+      `SELECT r.for_id, ${ARTICLE_LIST_COLUMNS} FROM (
          SELECT s.article_id AS for_id, cand.article_id AS id,
                 ROW_NUMBER() OVER (PARTITION BY s.article_id ORDER BY COUNT(*) DESC, MAX(cand.sort_at) DESC, cand.article_id DESC) AS rn
          FROM article_topics s
@@ -122,7 +128,7 @@ export class ArticleService {
   ): Promise<Map<number, Article[]>> {
     const wanted = [...needs.entries()];
     const sql = wanted
-      .map(() => `(SELECT ? AS for_id, ${ARTICLE_COLUMNS} FROM articles a WHERE a.origin_code = ? AND a.published_at <= ? AND a.id NOT IN (?) ORDER BY a.published_at DESC, a.id DESC LIMIT ?)`)
+      .map(() => `(SELECT ? AS for_id, ${ARTICLE_LIST_COLUMNS} FROM articles a WHERE a.origin_code = ? AND a.published_at <= ? AND a.id NOT IN (?) ORDER BY a.published_at DESC, a.id DESC LIMIT ?)`)
       .join(' UNION ALL ');
     const params = wanted.flatMap(([id, need]) => [id, articles.get(id)!.originCode, visibleUntil, [id, ...(exclude.get(id) ?? []).map((a) => a.id)], need]);
     const rows: Record<string, unknown>[] = await this.db.query(sql, params);

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Sql } from '../../common/sql';
 import { Article } from './article.entity';
-import { ARTICLE_COLUMNS, articleFromRow } from './articleRow';
+import { ARTICLE_LIST_COLUMNS, articleFromRow } from './articleRow';
 import { FeedScope } from './feed.types';
 import { feedOwnerKey, feedShapeKey, FeedQuery } from './feedQuery';
 import { matchCondition, relevanceScore, rowCondition, rowMatch } from './search/searchSql';
@@ -219,7 +219,7 @@ export class FeedService {
     const q = group[0];
     const src = sourceOf(q);
     const relevance = q.order === 'RELEVANCE' && search !== null;
-    const sql = new Sql().add(`SELECT p.feed_key, p.rank_value, ${ARTICLE_COLUMNS} FROM (`);
+    const sql = new Sql().add(`SELECT p.feed_key, p.rank_value, ${ARTICLE_LIST_COLUMNS} FROM (`);
     group.forEach((member, i) => {
       if (i > 0) sql.add(' UNION ALL ');
       const owner = feedOwnerKey(member.base);

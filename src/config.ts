@@ -1,3 +1,5 @@
+import { DEFAULT_QUERY_LIMITS, QueryLimits } from './plugins/queryLimits';
+
 /** Environment, parsed and validated once at start; everything else receives a Config. */
 export interface Config {
   port: number;
@@ -7,6 +9,8 @@ export interface Config {
   dbPoolSize: number;
   /** Production hides the Sandbox landing page (introspection stays on: the API is public). */
   production: boolean;
+  /** Refused before any SQL runs: see plugins/queryLimits.ts. */
+  queryLimits: QueryLimits;
 }
 
 export class ConfigError extends Error {}
@@ -46,5 +50,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     dbPoolSize: int(env, 'DB_POOL_SIZE', 16, 1, 500),
     production: env.NODE_ENV === 'production',
+    queryLimits: {
+      maxDepth: int(env, 'QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),
+      maxCost: int(env, 'QUERY_MAX_COST', DEFAULT_QUERY_LIMITS.maxCost, 1, 1_000_000_000),
+      maxAliases: int(env, 'QUERY_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 0, 10_000),
+    },
   };
 }

@@ -10,6 +10,7 @@ import { Context, createContext, createServices } from './context';
 import { countStatements, StatementTally } from './db/statementCounter';
 import { EXAMPLE_QUERY } from './exampleQuery';
 import { authenticationPlugin } from './plugins/authentication';
+import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin } from './plugins/queryLimits';
 import { errorLoggingPlugin, maskInternalError } from './plugins/errorMasking';
 import { Clock } from './modules/visits/clock';
 import { Visits, VisitsOptions } from './modules/visits/visits';
@@ -23,7 +24,7 @@ declare module 'fastify' {
 }
 
 export interface ServerDeps {
-  config: Pick<Config, 'production'>;
+  config: Pick<Config, 'production'> & Partial<Pick<Config, 'queryLimits'>>;
   dataSource: DataSource;
   /** Fastify's pino logger options; false for silence (tests). */
   logger?: boolean | { level: string };
@@ -39,8 +40,9 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   const services = createServices(dataSource, { visits: { ...visits, clock, logger: app.log } });
   app.decorate('visits', services.visits);
 
+  const schema = graphqlSchema();
   const apollo = new ApolloServer<Context>({
-    schema: graphqlSchema(),
+    schema,
     introspection: true,
     plugins: [
       config.production
@@ -48,6 +50,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_QUERY, includeCookies: false }),
       errorLoggingPlugin(app.log),
       authenticationPlugin(),
+      queryLimitsPlugin(schema, config.queryLimits ?? DEFAULT_QUERY_LIMITS),
     ],
     formatError: maskInternalError,
     includeStacktraceInErrorResponses: false,

@@ -11,11 +11,15 @@ export interface Config {
   production: boolean;
   /** Refused before any SQL runs: see plugins/queryLimits.ts. */
   queryLimits: QueryLimits;
+  /** Largest request body accepted, in bytes (HTTP 413 beyond). */
+  bodyLimit: number;
 }
 
 export class ConfigError extends Error {}
 
 const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/lienthong';
+/** 2 MiB: a createArticle with a long body fits, and so does a syndicate call of 100,000 ids (~1 MB). */
+export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -50,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     dbPoolSize: int(env, 'DB_POOL_SIZE', 16, 1, 500),
     production: env.NODE_ENV === 'production',
+    bodyLimit: int(env, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 100 * 1024 * 1024),
     queryLimits: {
       maxDepth: int(env, 'QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),
       maxCost: int(env, 'QUERY_MAX_COST', DEFAULT_QUERY_LIMITS.maxCost, 1, 1_000_000_000),

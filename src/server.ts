@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { FastifyInstance } from 'fastify';
 import { DataSource } from 'typeorm';
-import { Config } from './config';
+import { Config, DEFAULT_BODY_LIMIT } from './config';
 import { Context, createContext, createServices } from './context';
 import { countStatements, StatementTally } from './db/statementCounter';
 import { EXAMPLE_QUERY } from './exampleQuery';
@@ -24,7 +24,7 @@ declare module 'fastify' {
 }
 
 export interface ServerDeps {
-  config: Pick<Config, 'production'> & Partial<Pick<Config, 'queryLimits'>>;
+  config: Pick<Config, 'production'> & Partial<Pick<Config, 'queryLimits' | 'bodyLimit'>>;
   dataSource: DataSource;
   /** Fastify's pino logger options; false for silence (tests). */
   logger?: boolean | { level: string };
@@ -36,7 +36,7 @@ export interface ServerDeps {
 
 /** Builds the HTTP server and Apollo from their dependencies; no globals, so tests can run several. */
 export async function createServer({ config, dataSource, logger = false, clock, visits }: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger, genReqId: () => randomUUID(), requestIdHeader: false });
+  const app = Fastify({ logger, genReqId: () => randomUUID(), requestIdHeader: false, bodyLimit: config.bodyLimit ?? DEFAULT_BODY_LIMIT });
   const services = createServices(dataSource, { visits: { ...visits, clock, logger: app.log } });
   app.decorate('visits', services.visits);
 

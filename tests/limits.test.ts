@@ -75,3 +75,27 @@ describe('query limits are configurable', () => {
     }
   });
 });
+
+describe('request limits', () => {
+  const post = (body: string) => fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  it('refuse a body over BODY_LIMIT (2 MiB by default) with 413, running no SQL', async () => {
+    const res = await post(JSON.stringify({ query: '{ provinces { code } }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } }));
+    expect(res.status).toBe(413);
+    expect(res.headers.get('x-sql-statements')).toBeNull();
+  });
+
+  it('take one operation per request: a batch is refused', async () => {
+    const res = await post(JSON.stringify([{ query: '{ provinces { code } }' }, { query: '{ sources { id } }' }]));
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/batching/i);
+  });
+
+  it('answer queries over GET (cacheable) but never mutations', async () => {
+    const get = (query: string) => fetch(`${server.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect((await get('{ province(code: "37") { code } }')).status).toBe(200);
+    const mutation = await get('mutation { deleteArticle(id: "1") }');
+    expect(mutation.status).toBe(405);
+    expect(mutation.headers.get('x-sql-statements')).toBe('0');
+  });
+});

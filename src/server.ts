@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { FastifyInstance } from 'fastify';
+import Fastify, { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Config, DEFAULT_BODY_LIMIT } from './config';
 import { Context, createContext, createServices } from './context';
@@ -11,6 +11,7 @@ import { countStatements, StatementTally } from './db/statementCounter';
 import { EXAMPLE_QUERY } from './exampleQuery';
 import { authenticationPlugin } from './plugins/authentication';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin } from './plugins/queryLimits';
+import { requestLogPlugin } from './plugins/requestLog';
 import { errorLoggingPlugin, maskInternalError } from './plugins/errorMasking';
 import { Clock } from './modules/visits/clock';
 import { Visits, VisitsOptions } from './modules/visits/visits';
@@ -27,7 +28,7 @@ export interface ServerDeps {
   config: Pick<Config, 'production'> & Partial<Pick<Config, 'queryLimits' | 'bodyLimit'>>;
   dataSource: DataSource;
   /** Fastify's pino logger options; false for silence (tests). */
-  logger?: boolean | { level: string };
+  logger?: FastifyServerOptions['logger'];
   /** The time the visit counters go by (tests cross midnight with it). Default: the system clock. */
   clock?: Clock;
   /** Tuning of the visit counters (flush interval, bounds); tests make them small. */
@@ -36,7 +37,14 @@ export interface ServerDeps {
 
 /** Builds the HTTP server and Apollo from their dependencies; no globals, so tests can run several. */
 export async function createServer({ config, dataSource, logger = false, clock, visits }: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger, genReqId: () => randomUUID(), requestIdHeader: false, bodyLimit: config.bodyLimit ?? DEFAULT_BODY_LIMIT });
+  const app = Fastify({
+    logger,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: config.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // GraphQL requests get one line each from requestLogPlugin instead of Fastify's two.
+    disableRequestLogging: true,
+  });
   const services = createServices(dataSource, { visits: { ...visits, clock, logger: app.log } });
   app.decorate('visits', services.visits);
 
@@ -49,6 +57,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_QUERY, includeCookies: false }),
       errorLoggingPlugin(app.log),
+      requestLogPlugin(app.log),
       authenticationPlugin(),
       queryLimitsPlugin(schema, config.queryLimits ?? DEFAULT_QUERY_LIMITS),
     ],

@@ -142,3 +142,28 @@ describe('npm start', () => {
     }
   });
 });
+
+describe('request log', () => {
+  it('writes one JSON line per GraphQL request with its id, operation, duration and SQL statements', async () => {
+    const lines: any[] = [];
+    const stream = { write: (line: string) => void lines.push(JSON.parse(line)) };
+    const { createServer } = await import('../src/server');
+    const app = await createServer({ config: { production: false }, dataSource: server.db.dataSource, logger: { level: 'info', stream } });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'query Home { commune(code: "14620") { fullName district { fullName } } }', operationName: 'Home' }),
+      });
+      await res.text();
+      const logged = lines.filter((l) => l.msg === 'graphql request');
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ requestId: res.headers.get('x-request-id'), operation: 'Home', type: 'query', sql: Number(res.headers.get('x-sql-statements')), errors: [] });
+      expect(logged[0].ms).toBeGreaterThan(0);
+      expect(lines.filter((l) => l.msg === 'incoming request')).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -3,13 +3,14 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { FastifyInstance, FastifyServerOptions } from 'fastify';
+import Fastify, { FastifyInstance, FastifyServerOptions, LogController } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Config, DEFAULT_BODY_LIMIT } from './config';
 import { Context, createContext, createServices } from './context';
 import { countStatements, StatementTally } from './db/statementCounter';
 import { EXAMPLE_QUERY } from './exampleQuery';
 import { authenticationPlugin } from './plugins/authentication';
+import { Metrics } from './plugins/metrics';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin } from './plugins/queryLimits';
 import { requestLogPlugin } from './plugins/requestLog';
 import { errorLoggingPlugin, maskInternalError } from './plugins/errorMasking';
@@ -43,11 +44,12 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     requestIdHeader: false,
     bodyLimit: config.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // GraphQL requests get one line each from requestLogPlugin instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   const services = createServices(dataSource, { visits: { ...visits, clock, logger: app.log } });
   app.decorate('visits', services.visits);
 
+  const metrics = new Metrics(services.visits);
   const schema = graphqlSchema();
   const apollo = new ApolloServer<Context>({
     schema,
@@ -58,6 +60,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_QUERY, includeCookies: false }),
       errorLoggingPlugin(app.log),
       requestLogPlugin(app.log),
+      metrics.plugin(),
       authenticationPlugin(),
       queryLimitsPlugin(schema, config.queryLimits ?? DEFAULT_QUERY_LIMITS),
     ],
@@ -87,6 +90,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/readyz', async (_request, reply) => {
     try {
       await dataSource.query('SELECT 1');

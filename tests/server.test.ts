@@ -167,3 +167,20 @@ describe('request log', () => {
     }
   });
 });
+
+describe('GET /metrics', () => {
+  it('serves Prometheus text: requests by operation and outcome, latency, SQL per request, buffered visits', async () => {
+    await server.gql('query CommuneName { commune(code: "14620") { fullName } }');
+    await server.gql('query Broken { commune(code: "14620") { articles(first: 1000) { totalCount } } }');
+    await server.gql('mutation Visit { recordVisit(unitCode: "14620", visitorId: "metrics-test") }');
+    const res = await fetch(`${server.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/lienthong_graphql_requests_total\{operation="CommuneName",outcome="ok"\} 1/);
+    expect(text).toMatch(/lienthong_graphql_requests_total\{operation="Broken",outcome="BAD_USER_INPUT"\} 1/);
+    expect(text).toMatch(/lienthong_graphql_request_duration_seconds_count\{operation="CommuneName"\} 1/);
+    expect(text).toMatch(/lienthong_sql_statements_per_request_count \d+/);
+    expect(text).toMatch(/lienthong_visits_buffered \d+/);
+  });
+});

@@ -99,3 +99,14 @@ describe('request limits', () => {
     expect(mutation.headers.get('x-sql-statements')).toBe('0');
   });
 });
+
+describe('query limits and bad variables', () => {
+  it.each([
+    ['missing', {}],
+    ['null', { c: null }],
+    ['wrong type', { c: { a: 1 } }],
+  ])('a %s required variable is still BAD_USER_INPUT (400), not an internal error', async (_name, variables) => {
+    const res = await server.gql('query($c: ID!) { province(code: $c) { districts { articles(first: 5) { totalCount } } } }', variables);
+    expect({ status: res.status, code: res.errors?.[0]?.extensions?.code, statements: res.statements }).toEqual({ status: 400, code: 'BAD_USER_INPUT', statements: 0 });
+  });
+});

@@ -88,7 +88,14 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
           const { depth, aliases } = measure(operation, fragments);
           if (depth > limits.maxDepth) throw refusal(`query is ${depth} fields deep; at most ${limits.maxDepth} are allowed`, 'depth', limits.maxDepth, depth);
           if (aliases > limits.maxAliases) throw refusal(`query has ${aliases} aliases; at most ${limits.maxAliases} are allowed`, 'aliases', limits.maxAliases, aliases);
-          const cost = getComplexity({ schema, query: document, operationName: request.operationName ?? undefined, variables: request.variables ?? {}, estimators: [estimateCost] });
+          let cost: number;
+          try {
+            cost = getComplexity({ schema, query: document, operationName: request.operationName ?? undefined, variables: request.variables ?? {}, estimators: [estimateCost] });
+          } catch {
+            // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT
+            // before any resolver runs, so there is nothing to estimate.
+            return;
+          }
           if (cost > limits.maxCost) {
             throw refusal(`query would cost ${cost} (fields times list sizes and page sizes); at most ${limits.maxCost} is allowed: ask for fewer or smaller pages`, 'cost', limits.maxCost, cost);
           }

@@ -1,7 +1,7 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { FastifyBaseLogger } from 'fastify';
-import { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { Context } from '../context';
 
 /** Codes whose message is written for the caller; every other error is ours and is masked. */
@@ -20,9 +20,16 @@ const CALLER_CODES = new Set([
 
 const isCallerError = (e: { extensions?: Record<string, unknown> }) => CALLER_CODES.has(String(e.extensions?.code));
 
-/** Apollo's formatError: internal errors lose their message (it may hold SQL or table names). */
-export function maskInternalError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+/**
+ * Apollo's formatError: internal errors lose their message (it may hold SQL or table names).
+ * graphql-js's own refusals of a request (e.g. a subscription, which this schema has none of) carry
+ * no code, no path and no cause: they describe the request, so the caller sees them.
+ */
+export function maskInternalError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (isCallerError(formatted)) return formatted;
+  if (error instanceof GraphQLError && !error.originalError && !error.path && formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+    return { ...formatted, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+  }
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 

@@ -1,4 +1,5 @@
 import { foldVietnamese } from '../src/common/vietnameseText';
+import { indexArticles } from '../src/modules/articles/search/searchIndex';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { expectedFeed, ModelArticle, Scope } from './helpers/feedModel';
 import { ArticleFixture, insertArticles, minutesAfter } from './helpers/fixtures';
@@ -62,7 +63,7 @@ beforeAll(async () => {
     // insertArticles writes the title as the body unless the fixture has its own.
     if (f.body) {
       await server.db.dataSource.query('UPDATE articles SET body = ? WHERE id = ?', [f.body, named[n]]);
-      await server.db.dataSource.transaction((m) => require('../src/modules/articles/search/searchIndex').indexArticles(m, [named[n]]));
+      await server.db.dataSource.transaction((m) => indexArticles(m, [named[n]]));
     }
     model.push({ id: named[n], publishedAt: f.publishedAt, shownOn: [f.origin, ...(f.shownOn ?? [])], kind: 'NEWS', topics: [], sourceId: null, views: 0, text: `${f.title} ${f.summary ?? ''} ${(f.body ?? f.title).replace(/<[^>]+>/g, ' ').replace('&amp;', '&')}` });
   }

@@ -13,6 +13,15 @@ export interface Config {
   queryLimits: QueryLimits;
   /** Largest request body accepted, in bytes (HTTP 413 beyond). */
   bodyLimit: number;
+  /**
+   * Redis shared by every gateway process (response cache, persisted queries, online visitors,
+   * abuse limits). Without it, one process keeps all of that in memory.
+   */
+  redisUrl?: string;
+  /** The response cache for anonymous reads; RESPONSE_CACHE=off turns it off (to measure without it). */
+  responseCache: boolean;
+  /** Read replicas: reads outside mutations go to them, everything else to DATABASE_URL. */
+  replicaUrls: string[];
 }
 
 export class ConfigError extends Error {}
@@ -30,25 +39,59 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return Number(raw);
 }
 
-export function parseDatabaseUrl(url: string): URL {
+export function parseDatabaseUrl(url: string, name = 'DATABASE_URL'): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`DATABASE_URL is not a URL: expected mysql://user[:password]@host[:port]/database`);
+    throw new ConfigError(`${name} is not a URL: expected mysql://user[:password]@host[:port]/database`);
   }
-  if (parsed.protocol !== 'mysql:') throw new ConfigError(`DATABASE_URL must start with mysql://, got ${parsed.protocol}//`);
+  if (parsed.protocol !== 'mysql:') throw new ConfigError(`${name} must start with mysql://, got ${parsed.protocol}//`);
   const database = decodeURIComponent(parsed.pathname.slice(1));
   if (!/^[A-Za-z0-9_]{1,64}$/.test(database)) {
-    throw new ConfigError('DATABASE_URL must name a database of letters, digits and _ (e.g. mysql://root@127.0.0.1:3306/lienthong)');
+    throw new ConfigError(`${name} must name a database of letters, digits and _ (e.g. mysql://root@127.0.0.1:3306/lienthong)`);
   }
   return parsed;
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(`${name} must be on or off, got "${raw}"`);
+}
+
+function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.REDIS_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError('REDIS_URL is not a URL: expected redis://[user:password@]host[:port][/db]');
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got ${parsed.protocol}//`);
+  }
+  return raw;
+}
+
+function replicaUrls(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.DATABASE_REPLICA_URLS;
+  if (raw === undefined || raw.trim() === '') return [];
+  const urls = raw.split(',').map((url) => url.trim()).filter((url) => url !== '');
+  for (const url of urls) parseDatabaseUrl(url, 'DATABASE_REPLICA_URLS');
+  return urls;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
   parseDatabaseUrl(databaseUrl);
   return {
+    redisUrl: redisUrl(env),
+    responseCache: onOff(env, 'RESPONSE_CACHE', true),
+    replicaUrls: replicaUrls(env),
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     databaseUrl,

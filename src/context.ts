@@ -1,5 +1,8 @@
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
+import { Caches, createCaches, readThrough } from './cache/caches';
+import { ContentVersion, LocalContentVersion } from './cache/contentVersion';
+import { DataCache } from './cache/dataCache';
 import { StatementTally } from './db/statementCounter';
 import { Article } from './modules/articles/article.entity';
 import { ArticleService, RelatedRequest } from './modules/articles/article.service';
@@ -30,14 +33,28 @@ export interface Services {
   audit: AuditService;
   /** Stateful (buffer, flush timer): start() and close() with the server. */
   visits: Visits;
+  /** Changes when content does; content mutations bump it (cache/contentChange.ts). */
+  contentVersion: ContentVersion;
+  caches: Caches;
+  /** Told the size of every loader batch (for /metrics). */
+  onBatch: (loader: string, size: number) => void;
 }
 
 export interface ServiceOptions {
   visits?: VisitsOptions;
+  /** Shared by every process when there are several (Redis); in memory by default. */
+  contentVersion?: ContentVersion;
+  /** Content caches under the loaders: on with the response cache. Default on. */
+  contentCaches?: boolean;
+  onBatch?: (loader: string, size: number) => void;
 }
 
 export function createServices(db: DataSource, options: ServiceOptions = {}): Services {
+  const contentVersion = options.contentVersion ?? new LocalContentVersion();
   return {
+    contentVersion,
+    caches: createCaches(contentVersion, { content: options.contentCaches ?? true }),
+    onBatch: options.onBatch ?? (() => {}),
     units: new UnitService(db),
     articles: new ArticleService(db),
     articleWriter: new ArticleWriter(db),
@@ -55,37 +72,65 @@ export function createServices(db: DataSource, options: ServiceOptions = {}): Se
  * query costs one statement per relation and depth, however many rows it returns. They cache for
  * the request only, so no caller ever sees another's data or a stale row from an earlier request.
  */
-export function createLoaders(services: Services, visibleUntil: Date) {
+export function createLoaders(services: Services, visibleUntil: Date, anonymous: boolean) {
   const byKey = <K, V>(keys: readonly K[], found: Map<K, V>, missing: V) => keys.map((k) => found.get(k) ?? missing);
+  const { caches } = services;
+  // Content as anonymous readers see it is the same for all of them, so it may come from the shared
+  // caches; key holders also see scheduled articles, so theirs is always read.
+  const shared = <C>(cache: C | null) => (anonymous ? cache : null);
+  const loader = <K, V, C = K>(name: string, batch: DataLoader.BatchLoadFn<K, V>, options?: DataLoader.Options<K, V, C>) =>
+    new DataLoader<K, V, C>((keys) => {
+      services.onBatch(name, keys.length);
+      return batch(keys);
+    }, options);
+  const feedKey = (q: FeedQuery) => JSON.stringify({ ...q, visibleUntil: undefined });
+  const feedCountKey = (q: FeedQuery) => JSON.stringify({ ...q, first: 0, after: null, visibleUntil: undefined });
   const loaders = {
-    unit: new DataLoader<string, Unit | null>(async (codes) => byKey(codes, await services.units.byCodes(codes), null)),
-    unitChildren: new DataLoader<string, Unit[]>(async (codes) => byKey(codes, await services.units.children(codes), [])),
-    article: new DataLoader<number, Article | null>(async (ids) => byKey(ids, await services.articles.byIds(ids, visibleUntil), null)),
-    articleBySlug: new DataLoader<string, Article | null>(async (slugs) => byKey(slugs, await services.articles.bySlugs(slugs, visibleUntil), null)),
-    articleBody: new DataLoader<number, string>(async (ids) => byKey(ids, await services.articles.bodies(ids), '')),
-    topics: new DataLoader<number, string[]>(async (ids) => byKey(ids, await services.articles.topics(ids), [])),
-    publications: new DataLoader<number, Publication[]>(async (ids) => byKey(ids, await services.articles.publications(ids), [])),
-    related: new DataLoader<RelatedRequest, Article[], string>((requests) => services.articles.related(requests, visibleUntil), {
+    unit: loader<string, Unit | null>('unit', async (codes) => byKey(codes, await readThrough(caches.units, codes, (c) => services.units.byCodes(c)), null)),
+    unitChildren: loader<string, Unit[]>('unit_children', async (codes) => byKey(codes, await readThrough(caches.unitChildren, codes, (c) => services.units.children(c)), [])),
+    article: loader<number, Article | null>('article', async (ids) =>
+      byKey(ids, await readThrough(shared(caches.articles), ids, (missing) => services.articles.byIds(missing, visibleUntil)), null),
+    ),
+    articleBySlug: loader<string, Article | null>('article_by_slug', async (slugs) => byKey(slugs, await services.articles.bySlugs(slugs, visibleUntil), null)),
+    articleBody: loader<number, string>('article_body', async (ids) => byKey(ids, await services.articles.bodies(ids), '')),
+    topics: loader<number, string[]>('topics', async (ids) => byKey(ids, await services.articles.topics(ids), [])),
+    publications: loader<number, Publication[]>('publications', async (ids) => byKey(ids, await services.articles.publications(ids), [])),
+    related: loader<RelatedRequest, Article[], string>('related', (requests) => services.articles.related(requests, visibleUntil), {
       cacheKeyFn: (r) => `${r.article.id}:${r.first}`,
     }),
-    source: new DataLoader<number, Source | null>(async (ids) => byKey(ids, await services.sources.byIds(ids), null)),
-    feedPage: new DataLoader<FeedQuery, FeedPage, string>((queries) => services.feeds.pages(queries), {
-      cacheKeyFn: (q) => JSON.stringify(q),
+    source: loader<number, Source | null>('source', async (ids) => byKey(ids, await readThrough(caches.sources, ids, (missing) => services.sources.byIds(missing)), null)),
+    feedPage: loader<FeedQuery, FeedPage, string>('feed_page', (queries) => cachedFeeds(shared(caches.feedPages), queries, feedKey, (q) => services.feeds.pages(q)), {
+      cacheKeyFn: feedKey,
       maxBatchSize: 100,
     }),
-    feedCount: new DataLoader<FeedQuery, number, string>((queries) => services.feeds.counts(queries), {
+    feedCount: loader<FeedQuery, number, string>('feed_count', (queries) => cachedFeeds(shared(caches.feedCounts), queries, feedCountKey, (q) => services.feeds.counts(q)), {
       // The count ignores the page: all pages of one feed share it.
-      cacheKeyFn: (q) => JSON.stringify({ ...q, first: 0, after: null }),
+      cacheKeyFn: feedCountKey,
       maxBatchSize: 500,
     }),
-    visitCounts: new DataLoader<string, UnitVisitCounts>((codes) => services.visits.counts(codes), { maxBatchSize: 1000 }),
-    visitDaily: new DataLoader<DailyRange, { date: string; visits: Tally }[], string>((ranges) => services.visits.daily(ranges), {
+    visitCounts: loader<string, UnitVisitCounts>('visit_counts', (codes) => services.visits.counts(codes), { maxBatchSize: 1000 }),
+    visitDaily: loader<DailyRange, { date: string; visits: Tally }[], string>('visit_daily', (ranges) => services.visits.daily(ranges), {
       cacheKeyFn: (r) => `${r.unitCode}/${r.from}/${r.to}`,
       maxBatchSize: 200,
     }),
-    articleViews: new DataLoader<number, number | null>((ids) => services.visits.views(ids), { maxBatchSize: 1000 }),
+    articleViews: loader<number, number | null>('article_views', (ids) => services.visits.views(ids), { maxBatchSize: 1000 }),
   };
   return loaders;
+}
+
+/** Feed reads keyed by their query: the shared cache answers what it can, one batch reads the rest. */
+async function cachedFeeds<V extends {}>(
+  cache: DataCache<string, V> | null,
+  queries: readonly FeedQuery[],
+  key: (q: FeedQuery) => string,
+  read: (queries: FeedQuery[]) => Promise<V[]>,
+): Promise<V[]> {
+  const byKey = new Map(queries.map((q) => [key(q), q]));
+  const found = await readThrough(cache, [...byKey.keys()], async (keys) => {
+    const values = await read(keys.map((k) => byKey.get(k)!));
+    return new Map(keys.map((k, i) => [k, values[i]]));
+  });
+  return queries.map((q) => found.get(key(q))!);
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -112,5 +157,5 @@ const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
 export async function createContext(services: Services, requestId: string, sql: StatementTally, authorization: string | undefined, now = new Date()): Promise<Context> {
   const auth = await services.keys.authenticate(authorization, now);
   const visibleUntil = auth.key ? END_OF_TIME : now;
-  return { requestId, services, auth, now, visibleUntil, loaders: createLoaders(services, visibleUntil), sql };
+  return { requestId, services, auth, now, visibleUntil, loaders: createLoaders(services, visibleUntil, !auth.key), sql };
 }

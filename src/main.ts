@@ -7,7 +7,7 @@ import { createServer } from './server';
 /** `npm start`: read config, create and migrate the database, seed it when empty, serve. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const dataSource = await openDatabase(config.databaseUrl, config.dbPoolSize);
+  const dataSource = await openDatabase(config.databaseUrl, config.dbPoolSize, config.replicaUrls);
   await seedIfEmpty(dataSource, (line) => console.log(line));
   const app = await createServer({ config, dataSource, logger: { level: process.env.LOG_LEVEL || 'info' } });
   await app.listen({ port: config.port, host: config.host });

@@ -1,5 +1,6 @@
-import { GraphQLSchema } from 'graphql';
+import { GraphQLSchema, specifiedDirectives } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
+import { cacheControlDirective } from './cache/cacheHints';
 import { ArticleResolver, PublicationResolver } from './modules/articles/article.resolver';
 import { ArticleWritingResolver } from './modules/articles/articleWriting.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
@@ -38,6 +39,8 @@ export function graphqlSchema(): GraphQLSchema {
     ],
     // Implementations are reached only through the interface in some queries; list them so they exist.
     orphanedTypes: [Province, District, Commune],
+    // The types carry @cacheControl hints (cache/cacheHints.ts); Apollo reads them from the schema.
+    directives: [...specifiedDirectives, cacheControlDirective],
     validate: false,
   });
   return schema;

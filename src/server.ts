@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { FastifyInstance, FastifyServerOptions, LogController } from 'fastify';
 import { DataSource } from 'typeorm';
+import { Caches } from './cache/caches';
+import { LocalContentVersion } from './cache/contentVersion';
+import { connectRedis } from './cache/redis';
+import { RedisContentVersion } from './cache/redisContentVersion';
+import { createKeyValueCache, responseCachePlugin } from './cache/responseCache';
 import { Config, DEFAULT_BODY_LIMIT } from './config';
 import { Context, createContext, createServices } from './context';
 import { countStatements, StatementTally } from './db/statementCounter';
@@ -12,21 +18,25 @@ import { EXAMPLE_QUERY } from './exampleQuery';
 import { authenticationPlugin } from './plugins/authentication';
 import { Metrics } from './plugins/metrics';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin } from './plugins/queryLimits';
+import { readReplicaPlugin } from './plugins/readReplica';
 import { requestLogPlugin } from './plugins/requestLog';
 import { errorLoggingPlugin, maskInternalError } from './plugins/errorMasking';
+import { rethrowIfDatabaseUnavailable } from './common/databaseErrors';
 import { Clock } from './modules/visits/clock';
 import { Visits, VisitsOptions } from './modules/visits/visits';
-import { graphqlSchema } from './schema';
+import { subgraphSchema } from './federation';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The visit counters (buffer and flusher), for tests and operators' tools. */
     visits: Visits;
+    /** The shared caches under the loaders, for tests. */
+    caches: Caches;
   }
 }
 
 export interface ServerDeps {
-  config: Pick<Config, 'production'> & Partial<Pick<Config, 'queryLimits' | 'bodyLimit'>>;
+  config: Pick<Config, 'production'> & Partial<Pick<Config, 'queryLimits' | 'bodyLimit' | 'responseCache' | 'redisUrl'>>;
   dataSource: DataSource;
   /** Fastify's pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
@@ -46,15 +56,29 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     // GraphQL requests get one line each from requestLogPlugin instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
-  const services = createServices(dataSource, { visits: { ...visits, clock, logger: app.log } });
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, app.log) : null;
+  const contentVersion = redis ? await RedisContentVersion.connect(redis, app.log) : new LocalContentVersion();
+  const responseCache = config.responseCache ?? true;
+  const metrics = new Metrics();
+  const services = createServices(dataSource, {
+    visits: { ...visits, clock, logger: app.log },
+    contentVersion,
+    contentCaches: responseCache,
+    onBatch: metrics.observeBatch,
+  });
   app.decorate('visits', services.visits);
+  app.decorate('caches', services.caches);
+  metrics.watch(services);
 
-  const metrics = new Metrics(services.visits);
-  const schema = graphqlSchema();
+  const schema = subgraphSchema();
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
+    // Responses and automatic persisted queries (hashes of queries clients sent before).
+    cache: createKeyValueCache(contentVersion, redis, app.log),
+    persistedQueries: { ttl: 24 * 3600 },
     plugins: [
+      ...(responseCache ? responseCachePlugin(contentVersion) : []),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_QUERY, includeCookies: false }),
@@ -63,6 +87,10 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       metrics.plugin(),
       authenticationPlugin(),
       queryLimitsPlugin(schema, config.queryLimits ?? DEFAULT_QUERY_LIMITS),
+      readReplicaPlugin(services.contentVersion),
+      // Field traces for a router that asks (apollo-federation-include-trace), error messages masked.
+      // Apollo installs this for subgraphs anyway; named here, it does so without a plain-text log line.
+      ApolloServerPluginInlineTrace(),
     ],
     formatError: maskInternalError,
     includeStacktraceInErrorResponses: false,
@@ -74,7 +102,9 @@ export async function createServer({ config, dataSource, logger = false, clock, 
 
   const tallies = new WeakMap<object, StatementTally>();
   const graphql = fastifyApolloHandler(apollo, {
-    context: async (request) => createContext(services, request.id, tallies.get(request) ?? { statements: 0 }, request.headers.authorization),
+    // Checking a key needs MySQL: during an outage say 503 SERVICE_UNAVAILABLE, not 500 "Context creation failed".
+    context: async (request) =>
+      createContext(services, request.id, tallies.get(request) ?? { statements: 0 }, request.headers.authorization).catch(rethrowIfDatabaseUnavailable),
   });
   app.route<{ Reply: string }>({
     url: '/graphql',
@@ -105,6 +135,8 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   app.addHook('onClose', async () => {
     await apollo.stop();
     await services.visits.close();
+    if (contentVersion instanceof RedisContentVersion) await contentVersion.close();
+    await redis?.quit().catch(() => {});
   });
   services.visits.start();
   return app;

@@ -10,13 +10,9 @@ function describe(url: URL): string {
   return `${url.hostname}:${url.port || 3306} as ${decodeURIComponent(url.username) || '(no user)'}`;
 }
 
-/** Creates the database named in the URL when it does not exist yet (utf8mb4, a collation MySQL 8 and MariaDB share). */
-export async function ensureDatabase(databaseUrl: string): Promise<void> {
-  const url = parseDatabaseUrl(databaseUrl);
-  const name = decodeURIComponent(url.pathname.slice(1));
-  let conn: mysql.Connection;
+async function connect(url: URL, name: string): Promise<mysql.Connection> {
   try {
-    conn = await mysql.createConnection({
+    return await mysql.createConnection({
       host: url.hostname,
       port: Number(url.port || 3306),
       user: decodeURIComponent(url.username),
@@ -25,8 +21,15 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     });
   } catch (e) {
     const reason = (e as { code?: string; message?: string }).code ?? (e as Error).message;
-    throw new DatabaseUnavailableError(`cannot reach MySQL at ${describe(url)} (${reason}); is it running, and is DATABASE_URL right?`);
+    throw new DatabaseUnavailableError(`cannot reach MySQL at ${describe(url)} (${reason}); is it running, and is ${name} right?`);
   }
+}
+
+/** Creates the database named in the URL when it does not exist yet (utf8mb4, a collation MySQL 8 and MariaDB share). */
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const url = parseDatabaseUrl(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  const conn = await connect(url, 'DATABASE_URL');
   try {
     // The name was checked against [A-Za-z0-9_] by parseDatabaseUrl, so it is safe between backquotes.
     await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -35,10 +38,15 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-/** Creates the database if missing, connects and runs pending migrations. */
-export async function openDatabase(databaseUrl: string, poolSize?: number): Promise<DataSource> {
+/**
+ * Creates the database if missing, connects and runs pending migrations (on the primary). Replicas
+ * are only checked to answer: on a first start they may not have the database yet, a moment later
+ * they will, from the primary.
+ */
+export async function openDatabase(databaseUrl: string, poolSize?: number, replicaUrls: readonly string[] = []): Promise<DataSource> {
   await ensureDatabase(databaseUrl);
-  const dataSource = createDataSource({ databaseUrl, poolSize });
+  for (const replicaUrl of replicaUrls) await (await connect(parseDatabaseUrl(replicaUrl, 'DATABASE_REPLICA_URLS'), 'DATABASE_REPLICA_URLS')).end();
+  const dataSource = createDataSource({ databaseUrl, poolSize, replicaUrls });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;

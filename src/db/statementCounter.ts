@@ -4,6 +4,8 @@ import { AbstractLogger, LogLevel, LogMessage, QueryRunner } from 'typeorm';
 /** What one request has sent to MySQL so far. */
 export interface StatementTally {
   statements: number;
+  /** Set once the request is known to be a query: its reads may go to a replica (db/replication.ts). */
+  readsFromReplica?: boolean;
 }
 
 const current = new AsyncLocalStorage<StatementTally>();
@@ -11,6 +13,11 @@ const current = new AsyncLocalStorage<StatementTally>();
 /** Runs `fn` with every SQL statement it causes counted in `tally` (follows promises and callbacks). */
 export function countStatements<T>(tally: StatementTally, fn: () => T): T {
   return current.run(tally, fn);
+}
+
+/** The tally of the request the caller runs for; undefined outside requests (timers started at boot, commands). */
+export function currentTally(): StatementTally | undefined {
+  return current.getStore();
 }
 
 /**

@@ -2,6 +2,7 @@ import { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { FastifyBaseLogger } from 'fastify';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, SERVICE_UNAVAILABLE } from '../common/databaseErrors';
 import { Context } from '../context';
 
 /** Codes whose message is written for the caller; every other error is ours and is masked. */
@@ -19,32 +20,50 @@ const CALLER_CODES = new Set([
 ]);
 
 const isCallerError = (e: { extensions?: Record<string, unknown> }) => CALLER_CODES.has(String(e.extensions?.code));
+const isUnavailable = (e: { extensions?: Record<string, unknown> }) => e.extensions?.code === SERVICE_UNAVAILABLE;
 
 /**
  * Apollo's formatError: internal errors lose their message (it may hold SQL or table names).
  * graphql-js's own refusals of a request (e.g. a subscription, which this schema has none of) carry
  * no code, no path and no cause: they describe the request, so the caller sees them.
+ * MySQL being out of reach is not the request's fault and will pass: SERVICE_UNAVAILABLE, retryable
+ * (HTTP 503 and Retry-After are set by errorLoggingPlugin).
  */
 export function maskInternalError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (isCallerError(formatted)) return formatted;
+  if (isUnavailable(formatted) || isDatabaseUnavailable(error)) {
+    return { message: DATABASE_UNAVAILABLE_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: SERVICE_UNAVAILABLE, retryable: true } };
+  }
   if (error instanceof GraphQLError && !error.originalError && !error.path && formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
     return { ...formatted, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
   }
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
-/** Logs internal errors in full with the request id, and gives the caller that id to quote. */
+/**
+ * Logs internal errors in full with the request id, and gives the caller that id to quote. Answers
+ * 503 with Retry-After when MySQL was out of reach, so clients and proxies retry instead of giving up.
+ */
 export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
-            if (!isCallerError(error)) log.error({ err: unwrapResolverError(error), requestId: contextValue?.requestId, path: error.path }, 'internal error in GraphQL request');
+            if (isCallerError(error)) continue;
+            const err = unwrapResolverError(error);
+            // An outage fails every request alike: one warning each is enough, the stack says nothing.
+            if (isDatabaseUnavailable(err)) log.warn({ requestId: contextValue?.requestId, path: error.path, reason: databaseErrorCode(err) }, 'database unavailable during GraphQL request');
+            else log.error({ err, requestId: contextValue?.requestId, path: error.path }, 'internal error in GraphQL request');
           }
         },
         async willSendResponse({ response, contextValue }) {
-          if (response.body.kind !== 'single' || !response.body.singleResult.errors || !contextValue) return;
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          if (response.body.singleResult.errors.some(isUnavailable)) {
+            response.http.status = 503;
+            response.http.headers.set('retry-after', '1');
+          }
+          if (!contextValue) return;
           response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
             e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } } : e,
           );
@@ -52,4 +71,11 @@ export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<C
       };
     },
   };
+}
+
+/** The driver's code of an outage error (ECONNREFUSED …), for the log. */
+function databaseErrorCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -1,12 +1,11 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { Context } from '../context';
-import { Visits } from '../modules/visits/visits';
+import { Context, Services } from '../context';
 
 /**
  * Prometheus metrics of one server (its own registry, so tests can run several): GraphQL requests
- * by operation and outcome, their latency, the SQL statements each cost, and the visits still
- * buffered in memory. Served as text at GET /metrics.
+ * by operation and outcome, their latency, the SQL statements each cost, DataLoader batch sizes,
+ * cache hits and misses, and the visits still buffered in memory. Served as text at GET /metrics.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -33,13 +32,47 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(visits: Visits) {
+  private readonly batches = new Histogram({
+    name: 'lienthong_dataloader_batch_size',
+    help: 'Keys per DataLoader batch (one batch is one SQL statement, or none when the shared cache has them all), by loader.',
+    labelNames: ['loader'],
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+    registers: [this.registry],
+  });
+
+  private readonly responses = new Counter({
+    name: 'lienthong_response_cache_total',
+    help: 'Anonymous queries answered from the response cache (hit) or executed (miss).',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+
+  /** For createServices: told the size of every loader batch. */
+  readonly observeBatch = (loader: string, size: number): void => this.batches.observe({ loader }, size);
+
+  /** Gauges read from the services at each scrape. */
+  watch(services: Services): void {
     new Gauge({
       name: 'lienthong_visits_buffered',
       help: 'Visits counted in memory and not yet written to MySQL.',
       registers: [this.registry],
       collect() {
-        this.set(visits.counter.bufferedVisits);
+        this.set(services.visits.counter.bufferedVisits);
+      },
+    });
+    const caches = Object.values(services.caches).filter((cache) => cache !== null);
+    // Counters that live in the caches themselves: reported as they are at each scrape.
+    new Counter({
+      name: 'lienthong_data_cache_lookups_total',
+      help: 'Rows asked of the shared data caches under the loaders, by cache and result (hit, miss).',
+      labelNames: ['cache', 'result'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const cache of caches) {
+          this.inc({ cache: cache.name, result: 'hit' }, cache.stats.hits);
+          this.inc({ cache: cache.name, result: 'miss' }, cache.stats.misses);
+        }
       },
     });
   }
@@ -61,7 +94,10 @@ export class Metrics {
       requestDidStart: async ({ contextValue }) => {
         const started = process.hrtime.bigint();
         return {
-          willSendResponse: async ({ operationName, errors, response }) => {
+          willSendResponse: async ({ operationName, errors, response, operation: document, metrics, request }) => {
+            // responseCacheHit is left undefined when the response cache is off.
+            const cacheable = document?.operation === 'query' && !request.http?.headers.get('authorization');
+            if (cacheable && metrics.responseCacheHit !== undefined) this.responses.inc({ result: metrics.responseCacheHit ? 'hit' : 'miss' });
             const operation = label(operationName);
             const body = response.body.kind === 'single' ? response.body.singleResult : null;
             const first = (errors ?? body?.errors ?? [])[0];

@@ -37,9 +37,16 @@ const LIST_SIZES: Record<string, number> = {
  */
 const MAX_PAGE = 100;
 
+/** How many items a list field returns: `first`, a federation router's representations, or LIST_SIZES. */
+function listItems(typeName: string, fieldName: string, args: Record<string, unknown>): number {
+  if (typeof args.first === 'number') return Math.min(args.first, MAX_PAGE);
+  if (Array.isArray(args.representations)) return args.representations.length;
+  return LIST_SIZES[`${typeName}.${fieldName}`] ?? 1;
+}
+
 /** One per field, times the items of a list: a page of 100 articles costs 100 times one article. */
 function estimateCost({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number {
-  const items = typeof args.first === 'number' ? Math.min(args.first, MAX_PAGE) : (LIST_SIZES[`${type.name}.${field.name}`] ?? 1);
+  const items = listItems(type.name, field.name, args);
   return 1 + Math.max(items, 1) * childComplexity;
 }
 

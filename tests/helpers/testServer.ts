@@ -1,6 +1,7 @@
 import { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { FastifyInstance } from 'fastify';
 import { print } from 'graphql';
+import { emptyCaches } from '../../src/cache/caches';
 import { createServer, ServerDeps } from '../../src/server';
 import { createTestDatabase, TestDatabase } from './testDatabase';
 
@@ -22,11 +23,13 @@ export interface TestServer {
   gql<T, V extends Record<string, unknown>>(query: TypedDocumentNode<T, V>, variables: V): Promise<GraphQLResponse<T>>;
   /** The same, sending `Authorization: Bearer <key>`. */
   gqlWithKey<T = any>(key: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Empties the process's shared caches, so the next request is measured cold. */
+  emptyCaches(): void;
   close(): Promise<void>;
 }
 
-/** What a test may choose about the gateway: the clock and the visit counters' tuning. */
-export type TestServerOptions = Pick<ServerDeps, 'clock' | 'visits'>;
+/** What a test may choose about the gateway: the clock, the visit counters' tuning, the caches. */
+export type TestServerOptions = Pick<ServerDeps, 'clock' | 'visits'> & { config?: Partial<Pick<ServerDeps['config'], 'responseCache' | 'redisUrl'>> };
 
 /** The whole gateway over a throwaway database, listening on a free loopback port. */
 export async function startTestServer(options: { units?: boolean } & TestServerOptions = {}): Promise<TestServer> {
@@ -34,8 +37,8 @@ export async function startTestServer(options: { units?: boolean } & TestServerO
 }
 
 /** The gateway over a database a test already has (e.g. a second server after a restart). close() drops it. */
-export async function serveTestDatabase(db: TestDatabase, { clock, visits }: TestServerOptions = {}): Promise<TestServer> {
-  const app = await createServer({ config: { production: false }, dataSource: db.dataSource, clock, visits });
+export async function serveTestDatabase(db: TestDatabase, { clock, visits, config }: TestServerOptions = {}): Promise<TestServer> {
+  const app = await createServer({ config: { production: false, ...config }, dataSource: db.dataSource, clock, visits });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const post = async (query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>): Promise<GraphQLResponse> => {
     const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
@@ -48,6 +51,7 @@ export async function serveTestDatabase(db: TestDatabase, { clock, visits }: Tes
     url,
     gql: (query: string | TypedDocumentNode, variables?: Record<string, unknown>) => post(typeof query === 'string' ? query : print(query), variables, {}),
     gqlWithKey: (key, query, variables) => post(query, variables, { authorization: `Bearer ${key}` }),
+    emptyCaches: () => emptyCaches(app.caches),
     async close() {
       await app.close();
       await db.drop();

@@ -1,4 +1,5 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { CONTENT_MAX_AGE, cacheFor } from '../../cache/cacheHints';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { DateTimeScalar } from '../../common/scalars';
 
@@ -18,6 +19,8 @@ registerEnumType(ArticleKind, {
 });
 
 @Entity({ name: 'articles' })
+@Directive('@key(fields: "id")')
+@Directive(cacheFor(CONTENT_MAX_AGE))
 @ObjectType({ description: 'A news item, announcement or legal document, written by one unit and shown on many portals.' })
 export class Article {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })

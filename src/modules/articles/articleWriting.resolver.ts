@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Resolver, UseMiddleware } from 'type-graphql';
 import { Context } from '../../context';
+import { ChangesContent } from '../../cache/contentChange';
 import { AuditTrail } from '../audit/auditTrail';
 import { assertMayWriteAt, requireKey } from '../keys/access';
 import { Article } from './article.entity';
@@ -11,7 +12,7 @@ import { notFound } from './articleWriter.service';
 @Resolver(() => Article)
 export class ArticleWritingResolver {
   @Mutation(() => Article, { description: "Writes an article at its origin unit. Editors: only within their unit's subtree." })
-  @UseMiddleware(AuditTrail)
+  @UseMiddleware(AuditTrail, ChangesContent)
   async createArticle(@Arg('input', () => CreateArticleInput, { description: 'The article.' }) input: CreateArticleInput, @Ctx() ctx: Context): Promise<Article> {
     const key = requireKey(ctx);
     const draft = draftFromCreateInput(input);
@@ -21,7 +22,7 @@ export class ArticleWritingResolver {
   }
 
   @Mutation(() => Article, { description: "Changes an article. Editors: only articles whose origin is within their unit's subtree." })
-  @UseMiddleware(AuditTrail)
+  @UseMiddleware(AuditTrail, ChangesContent)
   async updateArticle(
     @Arg('id', () => ID, { description: 'The article.' }) id: string,
     @Arg('input', () => UpdateArticleInput, { description: 'What changes.' }) input: UpdateArticleInput,
@@ -35,7 +36,7 @@ export class ArticleWritingResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Deletes an article from every feed; false if there was no such article.' })
-  @UseMiddleware(AuditTrail)
+  @UseMiddleware(AuditTrail, ChangesContent)
   async deleteArticle(@Arg('id', () => ID, { description: 'The article.' }) id: string, @Ctx() ctx: Context): Promise<boolean> {
     const key = requireKey(ctx);
     return ctx.services.articleWriter.delete(idArgument(id, 'id')!, (a) => assertMayWriteAt(ctx, key, a.originCode));

@@ -1,4 +1,5 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { CONTENT_MAX_AGE, cacheFor } from '../../cache/cacheHints';
 import { DateTimeScalar } from '../../common/scalars';
 import { Article, ArticleKind } from './article.entity';
 
@@ -55,6 +56,7 @@ export class ArticleFilter {
   search?: string | null;
 }
 
+@Directive(cacheFor(CONTENT_MAX_AGE))
 @ObjectType({ description: 'Relay page information.' })
 export class PageInfo {
   @Field(() => Boolean, { description: 'More articles follow this page.' })
@@ -70,6 +72,7 @@ export class PageInfo {
   endCursor: string | null;
 }
 
+@Directive(cacheFor(CONTENT_MAX_AGE))
 @ObjectType({ description: 'One article of a feed page, with its position.' })
 export class ArticleEdge {
   @Field(() => String, { description: 'Opaque position of this article, valid for the same orderBy.' })
@@ -79,6 +82,7 @@ export class ArticleEdge {
   node: Article;
 }
 
+@Directive(cacheFor(CONTENT_MAX_AGE))
 @ObjectType({ description: 'A page of a feed (Relay connection).' })
 export class ArticleConnection {
   @Field(() => [ArticleEdge], { description: 'The articles of this page with their cursors.' })

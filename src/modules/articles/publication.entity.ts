@@ -1,8 +1,10 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
+import { CONTENT_MAX_AGE, cacheFor } from '../../cache/cacheHints';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { DateTimeScalar } from '../../common/scalars';
 
 @Entity({ name: 'publications' })
+@Directive(cacheFor(CONTENT_MAX_AGE))
 @ObjectType({ description: "One unit's portal showing one article." })
 export class Publication {
   @PrimaryColumn({ name: 'article_id', type: 'int', unsigned: true })

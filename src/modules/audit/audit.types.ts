@@ -1,4 +1,5 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { NEVER_CACHED } from '../../cache/cacheHints';
 import { DateTimeScalar } from '../../common/scalars';
 
 export enum AuditOutcomeEnum {
@@ -16,6 +17,7 @@ registerEnumType(AuditOutcomeEnum, {
   },
 });
 
+@Directive(NEVER_CACHED)
 @ObjectType({ description: 'One mutation call, as the audit trail keeps it.' })
 export class AuditEntry {
   @Field(() => ID, { description: 'Entries are numbered in the order they were written.' })

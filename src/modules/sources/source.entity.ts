@@ -1,7 +1,10 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { SOURCE_MAX_AGE, cacheFor } from '../../cache/cacheHints';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'sources' })
+@Directive('@key(fields: "id")')
+@Directive(cacheFor(SOURCE_MAX_AGE))
 @ObjectType({ description: "The publication an article was taken from, e.g. 'Báo Ninh Bình'." })
 export class Source {
   @PrimaryGeneratedColumn({ type: 'int', unsigned: true })

@@ -1,6 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
 import { parseId } from '../../common/ids';
 import { Context } from '../../context';
+import { ChangesContent } from '../../cache/contentChange';
 import { AuditTrail } from '../audit/auditTrail';
 import { requireKey } from '../keys/access';
 import { Source } from './source.entity';
@@ -20,7 +21,7 @@ export class SourceResolver {
   }
 
   @Mutation(() => Source, { description: 'Adds a source. Any key.' })
-  @UseMiddleware(AuditTrail)
+  @UseMiddleware(AuditTrail, ChangesContent)
   createSource(@Arg('input', () => CreateSourceInput, { description: 'The source.' }) input: CreateSourceInput, @Ctx() ctx: Context): Promise<Source> {
     requireKey(ctx);
     return ctx.services.sources.create(input, ctx.now);

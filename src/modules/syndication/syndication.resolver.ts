@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver, UseMiddleware } from 'type-graphql';
 import { Context } from '../../context';
+import { ChangesContent } from '../../cache/contentChange';
 import { AuditTrail } from '../audit/auditTrail';
 import { requireKey, writableRoot } from '../keys/access';
 import { SyndicationRequest } from './syndication.service';
@@ -20,13 +21,13 @@ function request(ctx: Context, input: SyndicationInput): SyndicationRequest {
 @Resolver()
 export class SyndicationResolver {
   @Mutation(() => SyndicationResult, { description: 'Show articles on more portals. Idempotent. Editors: only to units within their subtree.' })
-  @UseMiddleware(AuditTrail)
+  @UseMiddleware(AuditTrail, ChangesContent)
   syndicate(@Arg('input', () => SyndicationInput, { description: 'The article-unit pairs.' }) input: SyndicationInput, @Ctx() ctx: Context): Promise<SyndicationResult> {
     return ctx.services.syndication.syndicate(request(ctx, input));
   }
 
   @Mutation(() => SyndicationResult, { description: 'Stop showing articles on portals other than their origin. Idempotent. Editors: only from units within their subtree.' })
-  @UseMiddleware(AuditTrail)
+  @UseMiddleware(AuditTrail, ChangesContent)
   withdraw(@Arg('input', () => SyndicationInput, { description: 'The article-unit pairs.' }) input: SyndicationInput, @Ctx() ctx: Context): Promise<SyndicationResult> {
     return ctx.services.syndication.withdraw(request(ctx, input));
   }

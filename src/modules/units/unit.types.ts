@@ -1,4 +1,5 @@
-import { Field, ID, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { UNIT_MAX_AGE, cacheFor } from '../../cache/cacheHints';
 import { Unit } from './unit.entity';
 
 export enum UnitLevelEnum {
@@ -18,6 +19,7 @@ registerEnumType(UnitLevelEnum, {
 
 const TYPE_BY_LEVEL: Record<string, string> = { PROVINCE: 'Province', DISTRICT: 'District', COMMUNE: 'Commune' };
 
+@Directive(cacheFor(UNIT_MAX_AGE))
 @InterfaceType('AdministrativeUnit', {
   description: 'A province, district or commune, identified by its national statistics code (GSO code).',
   resolveType: (unit: Unit) => TYPE_BY_LEVEL[unit.level],
@@ -45,11 +47,17 @@ export abstract class AdministrativeUnit {
   path: string;
 }
 
+@Directive('@key(fields: "code")')
+@Directive(cacheFor(UNIT_MAX_AGE))
 @ObjectType({ implements: AdministrativeUnit, description: 'A province or centrally governed city (tỉnh, thành phố trực thuộc trung ương).' })
 export class Province extends AdministrativeUnit {}
 
+@Directive('@key(fields: "code")')
+@Directive(cacheFor(UNIT_MAX_AGE))
 @ObjectType({ implements: AdministrativeUnit, description: 'A district-level unit (quận, huyện, thị xã, thành phố thuộc tỉnh).' })
 export class District extends AdministrativeUnit {}
 
+@Directive('@key(fields: "code")')
+@Directive(cacheFor(UNIT_MAX_AGE))
 @ObjectType({ implements: AdministrativeUnit, description: 'A commune-level unit (xã, phường, thị trấn).' })
 export class Commune extends AdministrativeUnit {}

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { NEVER_CACHED } from '../../cache/cacheHints';
 import { badUserInput } from '../../common/errors';
 import { Context } from '../../context';
 import { Article } from '../articles/article.entity';
@@ -78,6 +79,7 @@ export class VisitStatsResolver {
 @Resolver(() => Article)
 export class ArticleViewsResolver {
   @FieldResolver(() => Int, { description: 'Views recorded with recordVisit(articleId: …).' })
+  @Directive(NEVER_CACHED)
   async views(@Root() article: Article, @Ctx() ctx: Context): Promise<number> {
     // An article deleted since it was loaded keeps the number it was loaded with.
     return (await ctx.loaders.articleViews.load(article.id)) ?? article.views;

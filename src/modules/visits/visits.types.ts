@@ -1,5 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
+import { NEVER_CACHED } from '../../cache/cacheHints';
 import { parseDay } from './vietnamDay';
 
 function parseDate(value: unknown): string {
@@ -24,6 +25,7 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   },
 });
 
+@Directive(NEVER_CACHED)
 @ObjectType({ description: 'Visits to a portal on one day.' })
 export class DailyVisits {
   @Field(() => DateScalar, { description: "The calendar day in Vietnam's time zone." })
@@ -34,6 +36,7 @@ export class DailyVisits {
 }
 
 /** VisitStats of one unit, as its field resolvers receive it; the numbers come through loaders. */
+@Directive(NEVER_CACHED)
 @ObjectType('VisitStats', { description: "The visit counter of a portal ('Thống kê truy cập')." })
 export class VisitStats {
   unitCode: string;

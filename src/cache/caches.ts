@@ -1,0 +1,49 @@
+import { Article } from '../modules/articles/article.entity';
+import { FeedPage } from '../modules/articles/feed.service';
+import { Source } from '../modules/sources/source.entity';
+import { Unit } from '../modules/units/unit.entity';
+import { CONTENT_MAX_AGE, SOURCE_MAX_AGE, UNIT_MAX_AGE } from './cacheHints';
+import { ContentVersion } from './contentVersion';
+import { DataCache } from './dataCache';
+
+/**
+ * The process's shared caches under the per-request loaders, kept as long as the cache hints say
+ * clients may keep the same data (cacheHints.ts).
+ *
+ * Units are reference data: they change only with a new administrative map (a migration or seed),
+ * never through the API, so they are always cached, for an hour. Content (feeds, articles,
+ * sources) is cached only when the response cache is on, and emptied whenever content changes;
+ * its TTL also bounds how late a scheduled article appears to anonymous readers.
+ */
+export interface Caches {
+  units: DataCache<string, Unit>;
+  unitChildren: DataCache<string, Unit[]>;
+  sources: DataCache<number, Source> | null;
+  /** Anonymous readers' feed pages and counts, keyed by the query without its instant. */
+  feedPages: DataCache<string, FeedPage> | null;
+  feedCounts: DataCache<string, number> | null;
+  /** Articles as anonymous readers see them (published ones). */
+  articles: DataCache<number, Article> | null;
+}
+
+export function createCaches(version: ContentVersion, { content }: { content: boolean }): Caches {
+  const seconds = (s: number) => s * 1000;
+  return {
+    units: new DataCache('units', { max: 20_000, ttlMs: seconds(UNIT_MAX_AGE) }),
+    unitChildren: new DataCache('unit_children', { max: 1_000, ttlMs: seconds(UNIT_MAX_AGE) }),
+    sources: content ? new DataCache('sources', { max: 10_000, ttlMs: seconds(SOURCE_MAX_AGE), version }) : null,
+    feedPages: content ? new DataCache('feed_pages', { max: 20_000, ttlMs: seconds(CONTENT_MAX_AGE), version }) : null,
+    feedCounts: content ? new DataCache('feed_counts', { max: 20_000, ttlMs: seconds(CONTENT_MAX_AGE), version }) : null,
+    articles: content ? new DataCache('articles', { max: 50_000, ttlMs: seconds(CONTENT_MAX_AGE), version }) : null,
+  };
+}
+
+/** Reads through `cache` when there is one. */
+export function readThrough<K extends {}, V extends {}>(cache: DataCache<K, V> | null, keys: readonly K[], read: (keys: K[]) => Promise<Map<K, V>>): Promise<Map<K, V>> {
+  return cache ? cache.getMany(keys, read) : read([...keys]);
+}
+
+/** Empties every shared cache (tests measure cold requests with it). */
+export function emptyCaches(caches: Caches): void {
+  for (const cache of Object.values(caches)) cache?.clear();
+}

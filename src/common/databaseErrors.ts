@@ -1,0 +1,80 @@
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+
+/**
+ * mysql2 / Node error codes that mean MySQL is out of reach or dropped us, not that the statement
+ * was wrong: the same request is worth retrying in a moment. mysql2 gives network errors Node's
+ * code (ECONNREFUSED …), its own protocol codes, or the server's error name (ER_…).
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'ER_CON_COUNT_ERROR',
+  'ER_TOO_MANY_USER_CONNECTIONS',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CONNECTION_KILLED',
+  'ER_NET_READ_ERROR',
+  'ER_NET_READ_INTERRUPTED',
+  'ER_NET_ERROR_ON_WRITE',
+  'ER_NET_WRITE_INTERRUPTED',
+  'CR_SERVER_GONE_ERROR',
+  'CR_SERVER_LOST',
+  'CR_CONNECTION_ERROR',
+  'CR_CONN_HOST_ERROR',
+]);
+
+/** The same conditions by MySQL error number, for errors that carry only `errno`. */
+const UNAVAILABLE_ERRNOS = new Set([1040, 1053, 1203, 1927, 2002, 2003, 2006, 2013]);
+
+/** mysql2 says these without a code when a connection it handed out has already died. */
+const UNAVAILABLE_MESSAGES = /^(Can't add new command when connection is in closed state|Can't write in closed state|Connection lost: The server closed the connection\.)$/;
+
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable; retry shortly.';
+export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
+
+/**
+ * Whether an error (or what it wraps: GraphQL's originalError, typeorm's driverError, a cause, an
+ * AggregateError's errors, graphql-js's thrownValue when the value is not an Error of this realm)
+ * says MySQL could not be reached.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [error];
+  while (pending.length > 0 && seen.size < 20) {
+    const e = pending.pop();
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    const { code, errno, message, originalError, driverError, cause, errors, thrownValue } = e as Record<string, unknown>;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (typeof errno === 'number' && UNAVAILABLE_ERRNOS.has(errno)) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
+    pending.push(originalError, driverError, cause, thrownValue, ...(Array.isArray(errors) ? errors : []));
+  }
+  return false;
+}
+
+/**
+ * What the caller gets instead: a retryable code and a message without host, SQL or stack. The
+ * `http` extension is read by Apollo where it answers without running plugins (context creation).
+ */
+export function databaseUnavailableError(): GraphQLError {
+  return new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, {
+    extensions: { code: SERVICE_UNAVAILABLE, retryable: true, http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) } },
+  });
+}
+
+/** For a promise's catch: an outage becomes databaseUnavailableError(), anything else is rethrown as is. */
+export function rethrowIfDatabaseUnavailable(error: unknown): never {
+  throw isDatabaseUnavailable(error) ? databaseUnavailableError() : error;
+}

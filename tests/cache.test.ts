@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import { seedDemoContent } from '../seeds/demo';
+import { ApiKeyService } from '../src/modules/keys/apiKey.service';
+import { startTestServer, TestServer } from './helpers/testServer';
+
+let server: TestServer;
+let admin: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.db.dataSource.transaction((m) => seedDemoContent(m));
+  admin = (await new ApiKeyService(server.db.dataSource).create({ role: 'admin', unitCode: null, label: 'cache test' })).key;
+}, 60_000);
+afterAll(() => server.close());
+
+interface Answer {
+  status: number;
+  body: { data?: any; errors?: { message: string; extensions?: Record<string, any> }[] };
+  statements: number;
+  cacheControl: string | null;
+  /** Set by the response cache on a hit: seconds since the response was cached. */
+  age: string | null;
+}
+
+async function send(target: TestServer, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(`${target.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return {
+    status: res.status,
+    body: (await res.json()) as Answer['body'],
+    statements: Number(res.headers.get('x-sql-statements')),
+    cacheControl: res.headers.get('cache-control'),
+    age: res.headers.get('age'),
+  };
+}
+
+const query = (text: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => send(server, { query: text, variables }, headers);
+const withKey = (text: string, variables?: Record<string, unknown>) => query(text, variables, { authorization: `Bearer ${admin}` });
+
+const FEED = 'query Feed($code: ID!) { commune(code: $code) { articles(first: 5) { nodes { id title source { name } } } } }';
+const titles = (a: Answer) => (a.body.data.commune.articles.nodes as { title: string }[]).map((n) => n.title);
+
+const CREATE = 'mutation($input: CreateArticleInput!) { createArticle(input: $input) { id title } }';
+const article = (title: string, extra: Record<string, unknown> = {}) => ({ input: { originCode: '14620', title, summary: 'Tóm tắt.', body: '<p>Nội dung.</p>', ...extra } });
+
+describe('cache hints (Cache-Control)', () => {
+  it('units are long, feeds short, visit counters never, key holders private', async () => {
+    expect((await query('{ province(code: "37") { fullName districts { code } } }')).cacheControl).toBe('max-age=3600, public');
+    expect((await query(FEED, { code: '14620' })).cacheControl).toBe('max-age=30, public');
+    expect((await query('{ source(id: "1") { name } }')).cacheControl).toBe('max-age=300, public');
+    // One counter makes the whole response uncacheable.
+    expect((await query('{ commune(code: "14620") { fullName visits { total } } }')).cacheControl).toBe('no-store');
+    expect((await query('{ articles(first: 1) { nodes { title views } } }')).cacheControl).toBe('no-store');
+    expect((await withKey(FEED, { code: '14620' })).cacheControl).toBe('private, no-store');
+  });
+});
+
+describe('response cache', () => {
+  it('answers a repeated anonymous query from memory, with no SQL, and the same data', async () => {
+    const first = await query(FEED, { code: '14623' });
+    const second = await query(FEED, { code: '14623' });
+    expect(first.statements).toBeGreaterThan(0);
+    expect(first.age).toBeNull();
+    expect(second.statements).toBe(0);
+    expect(second.age).not.toBeNull();
+    expect(second.body).toEqual(first.body);
+    // Other variables are another entry.
+    expect((await query(FEED, { code: '14632' })).age).toBeNull();
+  });
+
+  it('shows an edit to the very next reader: create, update, syndicate, withdraw, delete', async () => {
+    await query(FEED, { code: '14620' });
+    expect((await query(FEED, { code: '14620' })).age).not.toBeNull();
+
+    const created = await withKey(CREATE, article('Phát Diệm mở lớp tập huấn dịch vụ công trực tuyến'));
+    expect(created.body.errors).toBeUndefined();
+    const id = created.body.data.createArticle.id as string;
+    let after = await query(FEED, { code: '14620' });
+    expect(after.age).toBeNull();
+    expect(titles(after)[0]).toBe('Phát Diệm mở lớp tập huấn dịch vụ công trực tuyến');
+
+    await withKey('mutation($id: ID!) { updateArticle(id: $id, input: { title: "Phát Diệm mở lớp tập huấn Đề án 06" }) { id } }', { id });
+    expect(titles(await query(FEED, { code: '14620' }))[0]).toBe('Phát Diệm mở lớp tập huấn Đề án 06');
+
+    expect(titles(await query(FEED, { code: '14623' }))).not.toContain('Phát Diệm mở lớp tập huấn Đề án 06');
+    await withKey('mutation($ids: [ID!]!) { syndicate(input: { articleIds: $ids, targetCodes: ["14623"] }) { changed } }', { ids: [id] });
+    expect(titles(await query(FEED, { code: '14623' }))[0]).toBe('Phát Diệm mở lớp tập huấn Đề án 06');
+    await withKey('mutation($ids: [ID!]!) { withdraw(input: { articleIds: $ids, targetCodes: ["14623"] }) { changed } }', { ids: [id] });
+    expect(titles(await query(FEED, { code: '14623' }))).not.toContain('Phát Diệm mở lớp tập huấn Đề án 06');
+
+    await withKey('mutation($id: ID!) { deleteArticle(id: $id) }', { id });
+    after = await query(FEED, { code: '14620' });
+    expect(titles(after)).not.toContain('Phát Diệm mở lớp tập huấn Đề án 06');
+  });
+
+  it('shows a new source at once', async () => {
+    const SOURCES = '{ sources { name } }';
+    await query(SOURCES);
+    expect((await query(SOURCES)).age).not.toBeNull();
+    await withKey('mutation { createSource(input: { name: "Cổng thông tin điện tử huyện Kim Sơn" }) { id } }');
+    const after = await query(SOURCES);
+    expect(after.age).toBeNull();
+    expect(after.body.data.sources.map((s: { name: string }) => s.name)).toContain('Cổng thông tin điện tử huyện Kim Sơn');
+  });
+
+  it('refreshes the shared feed cache under uncacheable responses too (a home page with its counter)', async () => {
+    const HOME = '{ commune(code: "14620") { visits { total } articles(first: 3) { nodes { title } } } }';
+    await query(HOME);
+    const warm = await query(HOME);
+    expect(warm.statements).toBe(1); // only the counter
+    await withKey(CREATE, article('Thị trấn Phát Diệm ra quân vệ sinh môi trường'));
+    const after = await query(HOME);
+    expect(after.body.data.commune.articles.nodes[0].title).toBe('Thị trấn Phát Diệm ra quân vệ sinh môi trường');
+  });
+
+  it('keeps cached answers through dry runs and refused mutations (they change nothing)', async () => {
+    await query(FEED, { code: '14632' });
+    expect((await query(FEED, { code: '14632' })).age).not.toBeNull();
+    await withKey('mutation { syndicate(input: { articleIds: ["1"], targetCodes: ["14632"], dryRun: true }) { changed } }');
+    const refused = await query(CREATE, article('Không có khoá'));
+    expect(refused.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const bad = await query(CREATE, article('Khoá sai'), { authorization: 'Bearer lt_1_nope' });
+    expect(bad.status).toBe(401);
+    expect((await query(FEED, { code: '14632' })).age).not.toBeNull();
+  });
+
+  it('never serves key holders from it, nor anonymous readers what key holders see', async () => {
+    const scheduled = await withKey(CREATE, article('Lịch tiếp công dân tháng tới', { publishedAt: '2099-01-01T08:00:00+07:00' }));
+    expect(scheduled.body.errors).toBeUndefined();
+    const editor1 = await withKey(FEED, { code: '14620' });
+    const editor2 = await withKey(FEED, { code: '14620' });
+    expect(titles(editor1)[0]).toBe('Lịch tiếp công dân tháng tới');
+    expect(editor2.age).toBeNull();
+    expect(editor2.statements).toBeGreaterThan(0);
+    const public1 = await query(FEED, { code: '14620' });
+    const public2 = await query(FEED, { code: '14620' });
+    expect(titles(public1)).not.toContain('Lịch tiếp công dân tháng tới');
+    expect(public2.age).not.toBeNull();
+    expect(titles(await withKey(FEED, { code: '14620' }))[0]).toBe('Lịch tiếp công dân tháng tới');
+  });
+
+  it('caches GET queries too (what a CDN would send)', async () => {
+    const url = `${server.url}/graphql?query=${encodeURIComponent('{ province(code: "01") { fullName } }')}`;
+    const get = () => fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+    const first = await get();
+    const second = await get();
+    expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('max-age=3600, public');
+    expect(second.headers.get('age')).not.toBeNull();
+    expect(await second.json()).toEqual({ data: { province: { fullName: 'Thành phố Hà Nội' } } });
+  });
+
+  it('counts hits and misses, loader batch sizes and shared-cache lookups in /metrics', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const value = (pattern: RegExp) => Number(text.match(pattern)?.[1] ?? NaN);
+    expect(value(/^lienthong_response_cache_total\{result="hit"\} (\d+)/m)).toBeGreaterThanOrEqual(8);
+    expect(value(/^lienthong_response_cache_total\{result="miss"\} (\d+)/m)).toBeGreaterThanOrEqual(8);
+    expect(value(/^lienthong_dataloader_batch_size_count\{loader="feed_page"\} (\d+)/m)).toBeGreaterThan(0);
+    expect(value(/^lienthong_data_cache_lookups_total\{cache="units",result="hit"\} (\d+)/m)).toBeGreaterThan(0);
+  });
+});
+
+describe('automatic persisted queries', () => {
+  const text = '{ commune(code: "14620") { fullName } }';
+  const hash = createHash('sha256').update(text).digest('hex');
+  const persisted = { persistedQuery: { version: 1, sha256Hash: hash } };
+
+  it('asks for the query once, then answers by hash alone (POST and GET)', async () => {
+    const unknown = await send(server, { extensions: persisted });
+    expect(unknown.body.errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const registered = await send(server, { query: text, extensions: persisted });
+    expect(registered.body).toEqual({ data: { commune: { fullName: 'Thị trấn Phát Diệm' } } });
+    const byHash = await send(server, { extensions: persisted });
+    expect(byHash.body).toEqual(registered.body);
+    const get = await fetch(`${server.url}/graphql?extensions=${encodeURIComponent(JSON.stringify(persisted))}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(await get.json()).toEqual(registered.body);
+  });
+
+  it('refuses a query that does not match its hash', async () => {
+    const wrong = await send(server, { query: '{ province(code: "01") { fullName } }', extensions: persisted });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(wrong.body.errors?.[0].message).toMatch(/does not match/);
+  });
+});
+
+describe('RESPONSE_CACHE=off', () => {
+  let uncached: TestServer;
+  beforeAll(async () => {
+    uncached = await startTestServer({ config: { responseCache: false } });
+    await uncached.db.dataSource.transaction((m) => seedDemoContent(m));
+  }, 60_000);
+  afterAll(() => uncached.close());
+
+  it('executes every query: content comes from MySQL each time (units stay cached)', async () => {
+    const first = await send(uncached, { query: FEED, variables: { code: '14620' } });
+    const second = await send(uncached, { query: FEED, variables: { code: '14620' } });
+    expect(second.age).toBeNull();
+    expect(second.body).toEqual(first.body);
+    // The feed page and its sources; the commune itself comes from the unit cache.
+    expect(second.statements).toBe(2);
+    expect(first.statements).toBe(3);
+    expect(second.cacheControl).toBe('max-age=30, public');
+  });
+});

@@ -1,0 +1,189 @@
+import { AddressInfo, connect, createServer as createTcpServer, Server, Socket } from 'node:net';
+import { FastifyInstance } from 'fastify';
+import { DataSource } from 'typeorm';
+import { createDataSource } from '../ormconfig';
+import { ApiKeyService } from '../src/modules/keys/apiKey.service';
+import { createServer } from '../src/server';
+import { insertArticles } from './helpers/fixtures';
+import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
+
+/**
+ * MySQL going away and coming back under a running gateway. The shared MariaDB stays up (other
+ * suites use it): the gateway reaches it through a TCP proxy this test cuts and restores.
+ */
+
+/** Forwards to MySQL; cut() drops every connection and refuses new ones, up() serves again on the same port. */
+class CuttableProxy {
+  port = 0;
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async up(): Promise<void> {
+    const server = createTcpServer((client) => {
+      const upstream = connect(this.target);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Like MySQL dying: open connections drop, new ones are refused (ECONNREFUSED). */
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    const closed = new Promise((resolve) => server.close(resolve));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+}
+
+/**
+ * Units and (for anonymous readers) content are cached in memory and may answer during an outage,
+ * which is right; so every request below names a unit or article it never named before, and
+ * needs MySQL.
+ */
+const UNIT_QUERY = 'query($code: ID!) { unit(code: $code) { fullName } }';
+const COUNTS_QUERY = 'query($code: ID!) { unit(code: $code) { visits { total } } }';
+const KEYED_QUERY = 'query($code: ID!) { unit(code: $code) { fullName } }';
+const KEYED_MUTATION = 'mutation { deleteArticle(id: "999999") }';
+const RECORD = 'mutation($unitCode: ID!, $articleId: ID, $visitorId: String!) { recordVisit(unitCode: $unitCode, articleId: $articleId, visitorId: $visitorId) }';
+
+let db: TestDatabase;
+let proxy: CuttableProxy;
+let proxied: DataSource;
+let app: FastifyInstance;
+let url: string;
+let adminKey: string;
+/** Unit codes and article ids not asked for yet: each is taken once. */
+let unitCodes: string[];
+let articleIds: string[];
+const freshUnit = () => unitCodes.shift()!;
+const freshArticle = () => articleIds.shift()!;
+
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  text: string;
+  body: { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}
+
+async function post(query: string, variables: Record<string, unknown> = {}, key?: string): Promise<Answer> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await res.text();
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), text, body: JSON.parse(text) };
+}
+
+/** The requests the outage must fail cleanly and recovery must serve again: reads, a keyed read, writes. */
+const requests: [string, () => Promise<Answer>][] = [
+  ['a public query', () => post(UNIT_QUERY, { code: freshUnit() })],
+  ['a visit counter query', () => post(COUNTS_QUERY, { code: freshUnit() })],
+  ['a query with an API key', () => post(KEYED_QUERY, { code: freshUnit() }, adminKey)],
+  ['a mutation with an API key', () => post(KEYED_MUTATION, {}, adminKey)],
+  // Checking that a page never visited is shown on the unit needs MySQL.
+  ['recordVisit of a page not checked yet', () => post(RECORD, { unitCode: '14620', articleId: freshArticle(), visitorId: 'reader' })],
+];
+
+/** The unit's own visits as MySQL has them (through the test's direct connection, not the proxy). */
+async function storedOwnVisits(code: string): Promise<number> {
+  const [row] = await db.dataSource.query(
+    `SELECT COALESCE(SUM(own), 0) AS own FROM (
+       SELECT own FROM visit_totals WHERE unit_code = ? UNION ALL SELECT own FROM visit_days_recent WHERE unit_code = ?) t`,
+    [code, code],
+  );
+  return Number(row.own);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const publishedAt = new Date('2024-06-01T03:00:00Z');
+  articleIds = (await insertArticles(db.dataSource, [1, 2, 3].map((n) => ({ title: `Tin Phát Diệm số ${n}`, origin: '14620', publishedAt })))).map(String);
+  unitCodes = (await db.dataSource.query("SELECT code FROM units WHERE code <> '14620' ORDER BY code LIMIT 300")).map((r: { code: string }) => r.code);
+  adminKey = (await new ApiKeyService(db.dataSource).create({ role: 'admin', label: 'outage test' })).key;
+
+  const mysqlUrl = new URL(db.url);
+  proxy = new CuttableProxy({ host: mysqlUrl.hostname, port: Number(mysqlUrl.port || 3306) });
+  await proxy.up();
+  mysqlUrl.host = `127.0.0.1:${proxy.port}`;
+  proxied = createDataSource({ databaseUrl: mysqlUrl.toString(), poolSize: 4 });
+  await proxied.initialize();
+  app = await createServer({ config: { production: false }, dataSource: proxied, visits: { counter: { flushIntervalMs: 50 } } });
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+}, 120_000);
+
+afterAll(async () => {
+  // Whatever failed, MySQL comes back so the last flush can be written and nothing waits for it.
+  await proxy.up().catch(() => undefined);
+  await app?.close();
+  if (proxied?.isInitialized) await proxied.destroy();
+  await proxy.cut();
+  await db?.drop();
+});
+
+describe('MySQL outage and recovery', () => {
+  it('serves normally through the proxy', async () => {
+    for (const [, send] of requests) {
+      const answer = await send();
+      expect(answer.body.errors).toBeUndefined();
+      expect(answer.status).toBe(200);
+    }
+    // Loads the unit tree, so home-page visits need no SQL from here on.
+    expect((await post(RECORD, { unitCode: '14620', visitorId: 'before the outage' })).body.data.recordVisit).toBe(true);
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE, retryable, with Retry-After and nothing leaked, while MySQL is gone', async () => {
+    await proxy.cut();
+    for (const [name, send] of requests) {
+      const answer = await send();
+      console.log(name, answer.status, answer.text);
+      expect({ name, status: answer.status, retryAfter: answer.retryAfter }).toEqual({ name, status: 503, retryAfter: '1' });
+      expect(answer.body.errors?.length).toBeGreaterThan(0);
+      for (const error of answer.body.errors!) {
+        expect(error.message).toBe('The database is unavailable; retry shortly.');
+        expect(error.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+      }
+      expect(answer.text).not.toMatch(/127\.0\.0\.1|localhost|ECONN|PROTOCOL_|ETIMEDOUT|select |mysql|connect|context creation|\.(ts|js):\d|lt_test_/i);
+    }
+    expect((await fetch(`${url}/readyz`)).status).toBe(503);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    // A home page is checked from memory: the visit is counted into the buffer while flushes fail.
+    expect((await post(RECORD, { unitCode: '14620', visitorId: 'during the outage' })).body).toEqual({ data: { recordVisit: true } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(app.visits.counter.stats.failedFlushes).toBeGreaterThan(0);
+  });
+
+  it('serves again once MySQL is back, without a restart, and loses no visit', async () => {
+    await proxy.up();
+    const deadline = Date.now() + 10_000;
+    while ((await post(UNIT_QUERY, { code: freshUnit() })).status !== 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const [name, send] of requests) {
+      const answer = await send();
+      expect({ name, status: answer.status, errors: answer.body.errors }).toEqual({ name, status: 200, errors: undefined });
+    }
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+
+    // Counted: a page visit and a home-page visit before the outage, a home-page visit during it, a page visit after.
+    await app.visits.counter.flush();
+    expect(app.visits.counter.bufferedVisits).toBe(0);
+    expect(await storedOwnVisits('14620')).toBe(4);
+    expect((await post(COUNTS_QUERY, { code: '14620' })).body.data.unit.visits.total).toBe(4);
+  });
+});

@@ -113,6 +113,10 @@ export function createLoaders(services: Services, visibleUntil: Date, anonymous:
       cacheKeyFn: (r) => `${r.unitCode}/${r.from}/${r.to}`,
       maxBatchSize: 200,
     }),
+    visitOnline: loader<{ unitCode: string; includeDescendants: boolean }, number, string>('visit_online', (units) => services.visits.onlineCounts(units), {
+      cacheKeyFn: (u) => `${u.unitCode}/${u.includeDescendants}`,
+      maxBatchSize: 1000,
+    }),
     articleViews: loader<number, number | null>('article_views', (ids) => services.visits.views(ids), { maxBatchSize: 1000 }),
   };
   return loaders;

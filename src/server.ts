@@ -56,12 +56,12 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     // GraphQL requests get one line each from requestLogPlugin instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
-  const redis = config.redisUrl ? await connectRedis(config.redisUrl, app.log) : null;
+  const redis = config.redisUrl ? { client: await connectRedis(config.redisUrl, app.log), namespace: `lienthong:${String(dataSource.options.database)}` } : null;
   const contentVersion = redis ? await RedisContentVersion.connect(redis, app.log) : new LocalContentVersion();
   const responseCache = config.responseCache ?? true;
   const metrics = new Metrics();
   const services = createServices(dataSource, {
-    visits: { ...visits, clock, logger: app.log },
+    visits: { ...visits, clock, logger: app.log, redis },
     contentVersion,
     contentCaches: responseCache,
     onBatch: metrics.observeBatch,
@@ -136,7 +136,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     await apollo.stop();
     await services.visits.close();
     if (contentVersion instanceof RedisContentVersion) await contentVersion.close();
-    await redis?.quit().catch(() => {});
+    await redis?.client.quit().catch(() => {});
   });
   services.visits.start();
   return app;

@@ -3,6 +3,16 @@ import { createClient, RedisClientType } from '@redis/client';
 /** A client without modules, speaking RESP2 (what createClient(url) gives). */
 export type RedisClient = RedisClientType<{}, {}, {}, 2, {}>;
 
+/** A Redis connection and the prefix of this deployment's keys. */
+export interface SharedRedis {
+  client: RedisClient;
+  /**
+   * `lienthong:<database>`: gateways over one database share their state; deployments over other
+   * databases (a test suite, another province) can use the same Redis without meeting.
+   */
+  namespace: string;
+}
+
 export interface RedisLogger {
   warn(object: object, message: string): void;
 }

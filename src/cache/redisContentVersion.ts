@@ -1,8 +1,6 @@
 import { LocalContentVersion } from './contentVersion';
-import { RedisClient, RedisLogger } from './redis';
+import { RedisClient, RedisLogger, SharedRedis } from './redis';
 
-const KEY = 'lienthong:content-version';
-const CHANNEL = 'lienthong:content-changed';
 
 /**
  * The content version shared by every gateway process: INCR in Redis, announced on a channel, so
@@ -10,20 +8,26 @@ const CHANNEL = 'lienthong:content-changed';
  * current() stays a local read (no round trip per request).
  */
 export class RedisContentVersion extends LocalContentVersion {
+  private readonly key: string;
+  private readonly channel: string;
+
   private constructor(
     private readonly client: RedisClient,
     private readonly subscriber: RedisClient,
+    namespace: string,
     private readonly logger: RedisLogger,
   ) {
     super();
+    this.key = `${namespace}:content-version`;
+    this.channel = `${namespace}:content-changed`;
   }
 
-  static async connect(client: RedisClient, logger: RedisLogger): Promise<RedisContentVersion> {
+  static async connect({ client, namespace }: SharedRedis, logger: RedisLogger): Promise<RedisContentVersion> {
     const subscriber = client.duplicate();
     subscriber.on('error', () => {}); // the main client reports outages
-    const version = new RedisContentVersion(client, subscriber, logger);
+    const version = new RedisContentVersion(client, subscriber, namespace, logger);
     await subscriber.connect();
-    await subscriber.subscribe(CHANNEL, (message) => version.set(Number(message)));
+    await subscriber.subscribe(version.channel, (message) => version.set(Number(message)));
     // Changes announced while the subscriber was disconnected were missed: catch up on reconnect.
     subscriber.on('ready', () => void version.refresh());
     await version.refresh();
@@ -32,9 +36,9 @@ export class RedisContentVersion extends LocalContentVersion {
 
   override async bump(): Promise<void> {
     try {
-      const value = await this.client.incr(KEY);
+      const value = await this.client.incr(this.key);
       this.set(value);
-      await this.client.publish(CHANNEL, String(value));
+      await this.client.publish(this.channel, String(value));
     } catch (error) {
       // The change is committed and must not be reported as failed: this process's caches are
       // emptied; the others keep theirs until their content max-age runs out (30 s).
@@ -48,7 +52,7 @@ export class RedisContentVersion extends LocalContentVersion {
   }
 
   private async refresh(): Promise<void> {
-    const value = await this.client.get(KEY).catch(() => null);
+    const value = await this.client.get(this.key).catch(() => null);
     if (value !== null) this.set(Number(value));
   }
 }

@@ -6,16 +6,16 @@ import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { Context } from '../context';
 import { ContentVersion } from './contentVersion';
-import { RedisClient, RedisLogger } from './redis';
+import { RedisLogger, SharedRedis } from './redis';
 
 /**
  * Where Apollo keeps whole responses and automatic persisted queries: this process's memory, or the
  * Redis all gateway processes share. A Redis outage turns into cache misses (and persisted-query
  * misses, which clients answer by sending the full query), never into failed requests.
  */
-export function createKeyValueCache(version: ContentVersion, redis: RedisClient | null, logger: RedisLogger): KeyValueCache {
+export function createKeyValueCache(version: ContentVersion, redis: SharedRedis | null, logger: RedisLogger): KeyValueCache {
   if (redis) {
-    const keyv = new Keyv<string>({ store: new KeyvRedis(redis), namespace: 'lienthong' });
+    const keyv = new Keyv<string>({ store: new KeyvRedis(redis.client), namespace: redis.namespace });
     keyv.on('error', () => {}); // the client reports outages once; every failed call would repeat it
     return new ErrorsAreMissesCache(new KeyvAdapter(keyv), { debug() {}, info() {}, warn: (m) => logger.warn({}, String(m)), error: (m) => logger.warn({}, String(m)) });
   }

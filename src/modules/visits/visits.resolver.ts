@@ -57,8 +57,8 @@ export class VisitStatsResolver {
   }
 
   @FieldResolver(() => Int, { description: "Distinct visitors seen in the last 5 minutes ('Trực tuyến')." })
-  online(@Root() stats: VisitStats, @Ctx() ctx: Context): number {
-    return ctx.services.visits.onlineCount(stats.unitCode, stats.includeDescendants);
+  online(@Root() stats: VisitStats, @Ctx() ctx: Context): Promise<number> {
+    return ctx.loaders.visitOnline.load({ unitCode: stats.unitCode, includeDescendants: stats.includeDescendants });
   }
 
   @FieldResolver(() => [DailyVisits], { description: `Visits on every day from \`from\` to \`to\` (both included, at most ${MAX_DAILY_DAYS} days), in order, days without visits as 0.` })

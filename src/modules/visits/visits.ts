@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { SharedRedis } from '../../cache/redis';
 import { badUserInput } from '../../common/errors';
 import { parseId } from '../../common/ids';
 import { isUnitCode } from '../units/unitCode';
@@ -7,6 +8,7 @@ import { Clock, systemClock } from './clock';
 import { Tally } from './visitBatch';
 import { VisitCounter, VisitCounterOptions, VisitLogger } from './visitCounter';
 import { VisitorsOnline, VisitorsOnlineOptions } from './visitorsOnline';
+import { SharedVisitRules } from './sharedVisitRules';
 import { DailyRange, VisitService } from './visits.service';
 import { VisitTargets } from './visitTargets';
 import { dayFromNumber, parseDay, vietnamDay } from './vietnamDay';
@@ -14,6 +16,8 @@ import { dayFromNumber, parseDay, vietnamDay } from './vietnamDay';
 export interface VisitsOptions {
   clock?: Clock;
   logger?: VisitLogger;
+  /** Redis, when several gateway processes must agree on the abuse rule and online visitors. */
+  redis?: SharedRedis | null;
   counter?: Omit<VisitCounterOptions, 'logger'>;
   abuse?: AbuseRuleOptions;
   online?: VisitorsOnlineOptions;
@@ -65,6 +69,9 @@ export class Visits {
   readonly counter: VisitCounter;
   readonly abuse: VisitAbuseRule;
   readonly online: VisitorsOnline;
+  /** The same rules in Redis, shared by every process; while Redis is unreachable the local ones decide. */
+  private readonly shared: SharedVisitRules | null;
+  private sharedFailedAt = -Infinity;
   private readonly service: VisitService;
   private readonly targets: VisitTargets;
   private readonly log?: VisitLogger;
@@ -78,6 +85,7 @@ export class Visits {
     this.counter = new VisitCounter(this.service, this.clock, { ...options.counter, logger: options.logger });
     this.abuse = new VisitAbuseRule(options.abuse);
     this.online = new VisitorsOnline(options.online);
+    this.shared = options.redis ? new SharedVisitRules(options.redis, this.abuse, this.online) : null;
     this.log = options.logger;
   }
 
@@ -113,6 +121,15 @@ export class Visits {
 
     const now = this.clock.now();
     const visitor = visitorKey(visitorId);
+    if (this.shared) {
+      const admitted = await this.shared.admit(lineage, visitor, unitCode, article, now).catch((error: Error) => this.sharedFailed(error));
+      if (admitted !== null) {
+        if (!admitted) return false;
+        if (this.counter.add(lineage, vietnamDay(now), article)) return true;
+        await this.shared.release(visitor, unitCode, article).catch((error: Error) => this.sharedFailed(error));
+        return false;
+      }
+    }
     this.online.seen(lineage, visitor, now);
     const counted = this.abuse.admit(visitor, unitCode, article, now, () => this.counter.add(lineage, vietnamDay(now), article));
     this.warnIfEvicting();
@@ -178,9 +195,23 @@ export class Visits {
     });
   }
 
-  /** Distinct visitors of the unit (or its subtree) in the last 5 minutes; memory only. */
-  onlineCount(unitCode: string, includeDescendants: boolean): number {
-    return this.online.count(unitCode, includeDescendants, this.clock.now());
+  /** Distinct visitors of each unit (or its subtree) in the last 5 minutes: Redis when shared, else memory. */
+  async onlineCounts(units: readonly { unitCode: string; includeDescendants: boolean }[]): Promise<number[]> {
+    const now = this.clock.now();
+    if (this.shared) {
+      const counts = await this.shared.onlineCounts(units, now).catch((error: Error) => this.sharedFailed(error));
+      if (counts) return counts;
+    }
+    return units.map(({ unitCode, includeDescendants }) => this.online.count(unitCode, includeDescendants, now));
+  }
+
+  /** Redis is unreachable: this process's own rules decide meanwhile. Said once a minute at most. */
+  private sharedFailed(error: Error): null {
+    if (Date.now() - this.sharedFailedAt > 60_000) {
+      this.log?.warn({ err: { message: error.message } }, 'visit counters: redis unreachable, the abuse rule and online count are per process until it is back');
+      this.sharedFailedAt = Date.now();
+    }
+    return null;
   }
 
   /** The abuse rule's and online's memory bounds drop entries early under a flood: say so, rarely. */

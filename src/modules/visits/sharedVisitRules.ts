@@ -1,0 +1,96 @@
+import { RedisClient, SharedRedis } from '../../cache/redis';
+import { VisitAbuseRule } from './abuseRule';
+import { VisitorsOnline } from './visitorsOnline';
+
+/**
+ * The abuse rule (abuseRule.ts) and 'Trực tuyến' (visitorsOnline.ts) kept in Redis, so that several
+ * gateway processes behind a balancer agree on them: a visitor whose calls land on different
+ * processes is still counted once per window and online once. The counts themselves stay in each
+ * process's buffer and meet in MySQL (exact whichever process took the call).
+ *
+ * Per unit and per subtree unit, a sorted set of visitor keys scored by last-seen time (ms); per
+ * (unit, page, visitor) a key holding when its repeat window ends; per (unit, visitor) a hash with
+ * the current minute's end and count. Times come from the gateway's clock, so tests can move it;
+ * Redis expiry only reclaims memory. Every key expires, so memory is bounded by the window.
+ *
+ * One recordVisit is one round trip (a Lua script: atomic, so two processes cannot both admit the
+ * same repeat). With Redis Cluster the keys of one call would need one hash slot; this is written
+ * for a single Redis (or a primary with replicas), which a province's gateways share.
+ */
+const ADMIT = `
+local now = tonumber(ARGV[1])
+local repeatMs = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local unitMs = tonumber(ARGV[4])
+local onlineMs = tonumber(ARGV[5])
+local visitor = ARGV[6]
+for i = 3, #KEYS do
+  redis.call('ZADD', KEYS[i], now, visitor)
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - onlineMs)
+  redis.call('PEXPIRE', KEYS[i], onlineMs)
+end
+if tonumber(redis.call('GET', KEYS[1]) or '0') > now then return 0 end
+local window = redis.call('HMGET', KEYS[2], 'until', 'count')
+local windowUntil = tonumber(window[1] or '0')
+local count = tonumber(window[2] or '0')
+if windowUntil <= now then
+  windowUntil = now + unitMs
+  count = 0
+end
+if count >= limit then return 0 end
+redis.call('SET', KEYS[1], now + repeatMs, 'PX', repeatMs)
+redis.call('HSET', KEYS[2], 'until', windowUntil, 'count', count + 1)
+redis.call('PEXPIRE', KEYS[2], windowUntil - now)
+return 1
+`;
+
+/** Undoes an admit whose visit the buffer then refused (full during a long MySQL outage). */
+const RELEASE = `
+redis.call('DEL', KEYS[1])
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HINCRBY', KEYS[2], 'count', -1) end
+return 1
+`;
+
+export class SharedVisitRules {
+  private readonly redis: RedisClient;
+  private readonly prefix: string;
+
+  constructor(
+    shared: SharedRedis,
+    private readonly rule: Pick<VisitAbuseRule, 'repeatWindowMs' | 'perUnitLimit' | 'perUnitWindowMs'>,
+    private readonly online: Pick<VisitorsOnline, 'windowMs'>,
+  ) {
+    this.redis = shared.client;
+    this.prefix = `${shared.namespace}:visits`;
+  }
+
+  /** Marks the visitor online on the lineage and applies both abuse rules: true when the visit counts. */
+  async admit(lineage: readonly string[], visitorKey: string, unitCode: string, articleId: number | null, now: number): Promise<boolean> {
+    const keys = [this.repeatKey(visitorKey, unitCode, articleId), this.unitKey(visitorKey, unitCode), this.onlineKey('own', unitCode), ...lineage.map((unit) => this.onlineKey('subtree', unit))];
+    const args = [now, this.rule.repeatWindowMs, this.rule.perUnitLimit, this.rule.perUnitWindowMs, this.online.windowMs, visitorKey].map(String);
+    return Number(await this.redis.eval(ADMIT, { keys, arguments: args })) === 1;
+  }
+
+  async release(visitorKey: string, unitCode: string, articleId: number | null): Promise<void> {
+    await this.redis.eval(RELEASE, { keys: [this.repeatKey(visitorKey, unitCode, articleId), this.unitKey(visitorKey, unitCode)], arguments: [] });
+  }
+
+  /** Distinct visitors seen in the window, per unit (own portal or subtree): one round trip. */
+  async onlineCounts(units: readonly { unitCode: string; includeDescendants: boolean }[], now: number): Promise<number[]> {
+    const pipeline = this.redis.multi();
+    for (const { unitCode, includeDescendants } of units) pipeline.zCount(this.onlineKey(includeDescendants ? 'subtree' : 'own', unitCode), now - this.online.windowMs + 1, '+inf');
+    return (await pipeline.execAsPipeline()).map(Number);
+  }
+
+  private repeatKey(visitorKey: string, unitCode: string, articleId: number | null): string {
+    return `${this.prefix}:repeat:${unitCode}:${articleId ?? ''}:${visitorKey}`;
+  }
+
+  private unitKey(visitorKey: string, unitCode: string): string {
+    return `${this.prefix}:minute:${unitCode}:${visitorKey}`;
+  }
+
+  private onlineKey(kind: 'own' | 'subtree', unitCode: string): string {
+    return `${this.prefix}:online:${kind}:${unitCode}`;
+  }
+}

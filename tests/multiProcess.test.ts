@@ -1,0 +1,163 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer as createNetServer, AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { seedDemoContent } from '../seeds/demo';
+import { ApiKeyService } from '../src/modules/keys/apiKey.service';
+import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
+
+/**
+ * Two real gateway processes over one database and one Redis, as behind a load balancer: counts,
+ * the abuse rule, online visitors, cache invalidation and persisted queries agree whichever process
+ * a call lands on.
+ */
+const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface Gateway {
+  url: string;
+  child: ChildProcess;
+}
+
+let db: TestDatabase;
+let a: Gateway;
+let b: Gateway;
+let key: string;
+
+async function freePort(): Promise<number> {
+  const server = createNetServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function startGateway(): Promise<Gateway> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, DATABASE_URL: db.url, REDIS_URL, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  const deadline = Date.now() + 30_000;
+  while (!out.includes('serves GraphQL')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`gateway did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function stopGateway(gateway: Gateway | undefined): Promise<void> {
+  if (!gateway || gateway.child.exitCode !== null) return;
+  gateway.child.kill('SIGTERM');
+  await once(gateway.child, 'exit');
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.dataSource.transaction((m) => seedDemoContent(m));
+  key = (await new ApiKeyService(db.dataSource).create({ role: 'admin', unitCode: null, label: 'multi-process test' })).key;
+  [a, b] = await Promise.all([startGateway(), startGateway()]);
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all([stopGateway(a), stopGateway(b)]);
+  await db.drop();
+});
+
+interface Answer {
+  data?: any;
+  errors?: { message: string; extensions?: Record<string, any> }[];
+  age: string | null;
+}
+
+async function send(gateway: Gateway, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { ...((await res.json()) as object), age: res.headers.get('age') };
+}
+
+const gql = (gateway: Gateway, query: string, variables?: Record<string, unknown>) => send(gateway, { query, variables });
+const RECORD = 'mutation($unit: ID!, $article: ID, $visitor: String!) { recordVisit(unitCode: $unit, articleId: $article, visitorId: $visitor) }';
+const record = (gateway: Gateway, unit: string, visitor: string, article: string | null = null) =>
+  gql(gateway, RECORD, { unit, visitor, article }).then((r) => {
+    if (r.errors) throw new Error(JSON.stringify(r.errors));
+    return r.data.recordVisit as boolean;
+  });
+const COUNTER = 'query($code: ID!) { unit(code: $code) { visits { total today online } subtree: visits(includeDescendants: true) { total online } } }';
+const counter = async (gateway: Gateway, code: string) => (await gql(gateway, COUNTER, { code })).data.unit;
+
+/** Each process flushes its own buffer every 500 ms: wait until both have. */
+async function settled<T>(read: () => Promise<T>, expected: T): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (JSON.stringify(value) === JSON.stringify(expected) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('two gateway processes, one database, one Redis', () => {
+  it('add up every accepted recordVisit exactly, whichever process took it', async () => {
+    const before = await counter(a, '14620');
+    const calls = Array.from({ length: 400 }, (_, i) => record(i % 2 === 0 ? a : b, '14620', `reader-${i}`));
+    const accepted = (await Promise.all(calls)).filter(Boolean).length;
+    expect(accepted).toBe(400);
+    const expected = before.visits.total + accepted;
+    expect((await settled(async () => (await counter(a, '14620')).visits.total, expected))).toBe(expected);
+    expect((await counter(b, '14620')).visits.total).toBe(expected);
+    // The district's subtree counter has them too, seen from either process.
+    expect((await counter(b, '376')).subtree.total).toBe((await counter(a, '376')).subtree.total);
+  });
+
+  it('apply the abuse rule across processes: a repeat on the other process is not counted', async () => {
+    expect(await record(a, '14623', 'reloader')).toBe(true);
+    expect(await record(b, '14623', 'reloader')).toBe(false);
+    expect(await record(a, '14623', 'reloader')).toBe(false);
+    // At most 10 counted visits per visitor and unit a minute, however they are spread.
+    const articles: string[] = (await gql(a, '{ unit(code: "14620") { articles(first: 12, scope: UNIT) { nodes { id } } } }')).data.unit.articles.nodes.map((n: { id: string }) => n.id);
+    expect(articles.length).toBeGreaterThanOrEqual(11);
+    const verdicts: boolean[] = [];
+    for (const [i, id] of articles.slice(0, 11).entries()) verdicts.push(await record(i % 2 === 0 ? a : b, '14620', 'crawler', id));
+    expect(verdicts.filter(Boolean)).toHaveLength(10);
+    expect(verdicts[10]).toBe(false);
+  });
+
+  it('count a visitor online once, whichever processes it visited through', async () => {
+    for (let i = 0; i < 5; i++) await record(a, '14632', `online-${i}`);
+    for (let i = 3; i < 9; i++) await record(b, '14632', `online-${i}`);
+    const fromA = await counter(a, '14632');
+    const fromB = await counter(b, '14632');
+    expect(fromA.visits.online).toBe(9);
+    expect(fromB.visits.online).toBe(9);
+    expect(fromB.subtree.online).toBe(9);
+  });
+
+  it('show an edit made through one process to readers of the other at once', async () => {
+    const FEED = '{ commune(code: "14620") { articles(first: 3) { nodes { title } } } }';
+    await gql(b, FEED);
+    expect((await gql(b, FEED)).age).not.toBeNull(); // cached on B (in Redis)
+    const created = await send(
+      a,
+      { query: 'mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }', variables: { input: { originCode: '14620', title: 'Phát Diệm công bố thủ tục hành chính mới', summary: 'Tóm tắt.', body: '<p>Nội dung.</p>' } } },
+      { authorization: `Bearer ${key}` },
+    );
+    expect(created.errors).toBeUndefined();
+    const onB = await gql(b, FEED);
+    expect(onB.age).toBeNull();
+    expect(onB.data.commune.articles.nodes[0].title).toBe('Phát Diệm công bố thủ tục hành chính mới');
+    // The home page with its counter is never a cached response; its feed comes from B's own shared cache.
+    const home = await gql(b, '{ commune(code: "14620") { visits { total } articles(first: 1) { nodes { title } } } }');
+    expect(home.data.commune.articles.nodes[0].title).toBe('Phát Diệm công bố thủ tục hành chính mới');
+  });
+
+  it('share persisted queries: registered through one process, used by hash through the other', async () => {
+    const text = '{ province(code: "37") { fullName } }';
+    const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(text).digest('hex') };
+    expect((await send(b, { extensions: { persistedQuery } })).errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    await send(a, { query: text, extensions: { persistedQuery } });
+    expect((await send(b, { extensions: { persistedQuery } })).data).toEqual({ province: { fullName: 'Tỉnh Ninh Bình' } });
+  });
+});

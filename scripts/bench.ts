@@ -1,15 +1,23 @@
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import mysql, { RowDataPacket } from 'mysql2/promise';
+import { join } from 'node:path';
+import { RAW_SCENARIOS, rawScenario } from './bench/rawBaseline';
 import { scenarios } from './bench/scenarios';
 import { BenchEnv, Scenario, ScenarioRun } from './bench/scenario';
 
 const USAGE = `usage: npm run bench -- [--scenario NAME[,NAME…]] [--url URL] [--duration S] [--warmup S] [--connections N]
+                        [--rounds N] [--raw URL [--raw-scenarios DIR]]
 
 Runs benchmark scenarios against a running gateway (start it first, e.g. npm start) and prints
 req/s, latency percentiles, errors and SQL statements per request. DATABASE_URL names the
 gateway's database: it is read for realistic inputs, the effects checks, and MySQL's Questions
 counter (SQL statements per request, server-wide: keep other clients quiet while measuring).
+
+--raw URL also runs the read scenarios against ../shared/bench's raw-SQL baseline (e.g.
+http://127.0.0.1:4100), alternating with the gateway round by round, and prints the medians and
+the gateway/raw ratios. --raw-scenarios is the baseline's scenarios folder (default
+../shared/bench/scenarios). --rounds repeats every scenario (default 1; medians are printed).
 
 scenarios:
 ${scenarios.map((s) => `  ${s.name.padEnd(20)} ${s.description}`).join('\n')}`;
@@ -32,6 +40,12 @@ interface LoadResult {
   headerStatements: number;
   answers: number;
   graphqlErrors: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 async function questions(db: mysql.Connection | null): Promise<number | null> {
@@ -124,6 +138,9 @@ async function main(): Promise<void> {
       duration: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '5' },
       connections: { type: 'string', default: '50' },
+      rounds: { type: 'string', default: '1' },
+      raw: { type: 'string' },
+      'raw-scenarios': { type: 'string', default: join('..', 'shared', 'bench', 'scenarios') },
       help: { type: 'boolean' },
     },
   });
@@ -131,7 +148,8 @@ async function main(): Promise<void> {
   const names = (values.scenario ?? scenarios.map((s) => s.name)).flatMap((s) => s.split(','));
   const chosen = names.map((name) => scenarios.find((s) => s.name === name) ?? (() => { throw new Error(`unknown scenario "${name}"\n\n${USAGE}`); })());
   const opts = { duration: Number(values.duration), warmup: Number(values.warmup), connections: Number(values.connections) };
-  if (!(opts.duration > 0) || !(opts.warmup >= 0) || !(opts.connections >= 1)) throw new Error(USAGE);
+  const rounds = Number(values.rounds);
+  if (!(opts.duration > 0) || !(opts.warmup >= 0) || !(opts.connections >= 1) || !(Number.isInteger(rounds) && rounds >= 1)) throw new Error(USAGE);
 
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl && chosen.some((s) => s.needsDatabase)) throw new Error(`set DATABASE_URL to the gateway's database (${chosen.filter((s) => s.needsDatabase).map((s) => s.name).join(', ')} read it)`);
@@ -147,17 +165,51 @@ async function main(): Promise<void> {
   try {
     const health = await fetch(new URL('/healthz', values.url!)).catch(() => null);
     if (!health?.ok) throw new Error(`no gateway answers at ${values.url} (start it first: npm start)`);
+    const rawEnv: BenchEnv | null = values.raw ? { ...env, url: new URL('/query', values.raw).toString() } : null;
     const rows: Row[] = [];
+    const comparisons: Row[] = [];
     let ok = true;
     const notes: string[] = [];
-    for (const scenario of chosen) {
-      const r = await runScenario(scenario, env, opts);
-      rows.push(r.row);
+    const run = async (scenario: Scenario, target: BenchEnv): Promise<Row> => {
+      const r = await runScenario(scenario, target, opts);
+      rows.push({ ...r.row, round: String(rows.filter((row) => row.scenario === r.row.scenario).length + 1) });
       ok &&= r.ok;
       notes.push(...r.lines.map((l) => `${scenario.name}: ${l}`));
+      return r.row;
+    };
+    for (const scenario of chosen) {
+      const raw = rawEnv && RAW_SCENARIOS.includes(scenario.name) ? rawScenario(scenario.name, values['raw-scenarios']!) : null;
+      const ours: Row[] = [];
+      const theirs: Row[] = [];
+      // Alternating rounds, so that the machine's noise falls on both alike.
+      for (let round = 0; round < rounds; round++) {
+        ours.push(await run(scenario, env));
+        if (raw) theirs.push(await run(raw, rawEnv!));
+      }
+      if (raw) {
+        const ourRate = median(ours.map((r) => Number(r['req/s'])));
+        const rawRate = median(theirs.map((r) => Number(r['req/s'])));
+        comparisons.push({
+          scenario: scenario.name,
+          'req/s': ourRate.toFixed(0),
+          'raw req/s': rawRate.toFixed(0),
+          'ours/raw': (ourRate / rawRate).toFixed(2),
+          'p50 ms': String(median(ours.map((r) => Number(r['p50 ms'])))),
+          'raw p50 ms': String(median(theirs.map((r) => Number(r['p50 ms'])))),
+          'p99 ms': String(median(ours.map((r) => Number(r['p99 ms'])))),
+          'raw p99 ms': String(median(theirs.map((r) => Number(r['p99 ms'])))),
+          errors: String(ours.reduce((n, r) => n + Number(r.errors), 0)),
+          'SQL/req': ours[0]['SQL/req'],
+          'SQL/req (header)': ours[0]['SQL/req (header)'],
+        });
+      }
     }
     console.log('');
     printTable(rows);
+    if (comparisons.length) {
+      console.log(`\nmedians of ${rounds} round(s), gateway vs raw-SQL baseline:`);
+      printTable(comparisons);
+    }
     if (notes.length) console.log(`\n${notes.join('\n')}`);
     console.log(`\n${ok ? 'all checks passed' : 'SOME CHECKS FAILED'} (${opts.duration} s at ${opts.connections} connections after ${opts.warmup} s warm-up; SQL/req from MySQL's Questions, server-wide; header: x-sql-statements of the answers)`);
     if (!ok) process.exitCode = 1;

@@ -100,8 +100,8 @@ beforeAll(async () => {
   replicaAdmin = await rootConnection(replicaUrl);
   await caughtUp();
 
-  gateway = createDataSource({ databaseUrl: primaryUrl, replicaUrls: [replicaUrl], poolSize: 4 });
-  await gateway.initialize();
+  // As main.ts opens it (the migrations have run: nothing to do).
+  gateway = await openDatabase(primaryUrl, 4, [replicaUrl]);
   // Flushes only when the test says, so it knows which visits are where.
   app = await createServer({ config: { production: false }, dataSource: gateway, visits: { counter: { flushIntervalMs: 3_600_000 } } });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -196,6 +196,14 @@ describe('read replicas', () => {
     } finally {
       await replicaAdmin.query('START SLAVE SQL_THREAD');
     }
+  });
+
+  it('keeps anything but reads on the primary, even in a query\'s request', async () => {
+    const inQuery = <T>(fn: () => Promise<T>) => countStatements({ statements: 0, readsFromReplica: true }, fn);
+    // The replica would refuse it (read_only, SELECT only).
+    await inQuery(() => gateway.query("INSERT INTO sources (name, created_at) VALUES ('Báo Hà Nội mới', NOW())"));
+    expect(await primaryAdmin.query("SELECT name FROM sources WHERE name = 'Báo Hà Nội mới'").then(([rows]) => rows)).toEqual([{ name: 'Báo Hà Nội mới' }]);
+    await inQuery(() => gateway.transaction((m) => m.query("UPDATE sources SET url = 'https://hanoimoi.vn' WHERE name = 'Báo Hà Nội mới'")));
   });
 
   it('counts visits on the primary and reads them from the replica, never twice', async () => {

@@ -6,6 +6,9 @@ import { currentTally } from './statementCounter';
 const REPLICA_RETRY_MS = 2000;
 const WARN_EVERY_MS = 30_000;
 
+/** A read: anything else (a write, SET …) stays on the primary, even in a query's request. */
+const READ = /^[\s(]*(SELECT|WITH)\b/i;
+
 /** Whether the statement being sent belongs to a request marked read-only (plugins/readReplica.ts). */
 function readsFromReplica(): boolean {
   return currentTally()?.readsFromReplica === true;
@@ -14,7 +17,7 @@ function readsFromReplica(): boolean {
 /**
  * A DataSource over a primary and read replicas (TypeORM's `replication` options). TypeORM would
  * send every SELECT query builder outside a transaction to a replica, wherever it runs, and every
- * plain `query()` to the primary; here the request decides instead. The plain statements and SELECT
+ * plain `query()` to the primary; here the request decides instead. The plain SELECTs and SELECT
  * builders of a request marked `readsFromReplica` (a GraphQL query) go to a replica; everything else
  * goes to the primary: mutations and all they read, transactions (TypeORM gives them a master
  * runner), and all work outside GraphQL requests (migrations, seeds, commands, visit flushes, the
@@ -49,7 +52,7 @@ export class ReplicatedDataSource extends DataSource {
   }
 
   override async query<T = any>(query: string, parameters?: any[] | ObjectLiteral, queryRunner?: QueryRunner): Promise<T> {
-    if (queryRunner || !readsFromReplica()) return super.query<T>(query, parameters, queryRunner);
+    if (queryRunner || !readsFromReplica() || !READ.test(query)) return super.query<T>(query, parameters, queryRunner);
     const replica = this.createQueryRunner('slave');
     try {
       return await super.query<T>(query, parameters, replica);

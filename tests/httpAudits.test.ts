@@ -30,6 +30,18 @@ describe('graphql-http server audits', () => {
     expect(detail).toBe('ok');
   });
 
+  // The audits' GETs send no CSRF preflight header, so Apollo refuses them (the MAY audits on GET
+  // fail for that reason alone); with it, GET takes variables and operationName like POST.
+  it('answers GET with URL-encoded variables and operationName when the CSRF preflight header is sent', async () => {
+    const params = new URLSearchParams({ query: 'query P($c: ID!) { province(code: $c) { code } } query Q { sources { id } }', variables: JSON.stringify({ c: '37' }), operationName: 'P' });
+    const get = (headers: Record<string, string>) => fetch(`${server.url}/graphql?${params}`, { headers });
+    const res = await get({ 'apollo-require-preflight': 'true', accept: 'application/graphql-response+json' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+    expect(await res.json()).toEqual({ data: { province: null } });
+    expect((await get({})).status).toBe(400);
+  });
+
   it('reports the SHOULD and MAY audits it does not meet', async () => {
     const failed: string[] = [];
     for (const audit of recommended) {

@@ -21,6 +21,7 @@ class CuttableProxy {
   constructor(private readonly target: { host: string; port: number }) {}
 
   async up(): Promise<void> {
+    if (this.server) return;
     const server = createTcpServer((client) => {
       const upstream = connect(this.target);
       for (const socket of [client, upstream]) {
@@ -59,7 +60,6 @@ class CuttableProxy {
  */
 const UNIT_QUERY = 'query($code: ID!) { unit(code: $code) { fullName } }';
 const COUNTS_QUERY = 'query($code: ID!) { unit(code: $code) { visits { total } } }';
-const KEYED_QUERY = 'query($code: ID!) { unit(code: $code) { fullName } }';
 const KEYED_MUTATION = 'mutation { deleteArticle(id: "999999") }';
 const RECORD = 'mutation($unitCode: ID!, $articleId: ID, $visitorId: String!) { recordVisit(unitCode: $unitCode, articleId: $articleId, visitorId: $visitorId) }';
 
@@ -96,7 +96,7 @@ async function post(query: string, variables: Record<string, unknown> = {}, key?
 const requests: [string, () => Promise<Answer>][] = [
   ['a public query', () => post(UNIT_QUERY, { code: freshUnit() })],
   ['a visit counter query', () => post(COUNTS_QUERY, { code: freshUnit() })],
-  ['a query with an API key', () => post(KEYED_QUERY, { code: freshUnit() }, adminKey)],
+  ['a query with an API key', () => post(UNIT_QUERY, { code: freshUnit() }, adminKey)],
   ['a mutation with an API key', () => post(KEYED_MUTATION, {}, adminKey)],
   // Checking that a page never visited is shown on the unit needs MySQL.
   ['recordVisit of a page not checked yet', () => post(RECORD, { unitCode: '14620', articleId: freshArticle(), visitorId: 'reader' })],
@@ -131,7 +131,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Whatever failed, MySQL comes back so the last flush can be written and nothing waits for it.
-  await proxy.up().catch(() => undefined);
+  await proxy?.up();
   await app?.close();
   if (proxied?.isInitialized) await proxied.destroy();
   await proxy.cut();
@@ -153,7 +153,6 @@ describe('MySQL outage and recovery', () => {
     await proxy.cut();
     for (const [name, send] of requests) {
       const answer = await send();
-      console.log(name, answer.status, answer.text);
       expect({ name, status: answer.status, retryAfter: answer.retryAfter }).toEqual({ name, status: 503, retryAfter: '1' });
       expect(answer.body.errors?.length).toBeGreaterThan(0);
       for (const error of answer.body.errors!) {

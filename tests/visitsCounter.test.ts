@@ -50,7 +50,7 @@ class FakeStore {
   }
 }
 
-function counterOn(store: FakeStore, options: { maxBufferedRows?: number; closeTimeoutMs?: number; logger?: VisitLogger } = {}) {
+function counterOn(store: FakeStore, options: { maxBufferedRows?: number; closeTimeoutMs?: number; snapshotTtlMs?: number; logger?: VisitLogger } = {}) {
   return new VisitCounter(store as unknown as VisitService, { now: () => Date.parse('2025-03-10T03:00:00Z') }, { flushIntervalMs: 3_600_000, ...options });
 }
 
@@ -155,6 +155,30 @@ describe('VisitCounter', () => {
     expect(await slowRead).toBe(5);
     // And one whose statement ran after the COMMIT does not add it again.
     expect(await served(counter, store)).toBe(5);
+  });
+
+  it('a read reused within snapshotTtlMs still adds exactly the flushes written since, and forgets them after', async () => {
+    const store = new FakeStore();
+    const counter = counterOn(store, { snapshotTtlMs: 200 });
+    for (let i = 0; i < 3; i++) counter.add(COMMUNE, DAY, null);
+    await counter.flush();
+    // A read, kept: it saw the first flush.
+    const kept = store.snapshot('14620');
+    const reused = () => kept.value + counter.pendingAfter(kept.flushedSeq).reduce((sum, b) => sum + (b.unitTotals.get('14620')?.own ?? 0), 0);
+    expect(reused()).toBe(3);
+    for (let round = 1; round <= 3; round++) {
+      for (let i = 0; i < 4; i++) counter.add(COMMUNE, DAY, null);
+      expect(reused()).toBe(3 + 8 * round - 4); // buffered, not flushed yet
+      await counter.flush();
+      for (let i = 0; i < 4; i++) counter.add(COMMUNE, DAY, null);
+      expect(reused()).toBe(3 + 8 * round); // flushed batches are still added, none twice
+      await counter.flush();
+    }
+    expect(store.totals.get('14620')).toBe(27);
+    // Past the TTL the written batches are forgotten: a read that old must not be reused.
+    await new Promise((r) => setTimeout(r, 250));
+    expect(reused()).toBe(3);
+    expect(await served(counter, store)).toBe(27);
   });
 
   it('the bound refuses visits needing new rows, keeps counting the others, and says so once', async () => {

@@ -51,7 +51,10 @@ export async function serveTestDatabase(db: TestDatabase, { clock, visits, confi
     url,
     gql: (query: string | TypedDocumentNode, variables?: Record<string, unknown>) => post(typeof query === 'string' ? query : print(query), variables, {}),
     gqlWithKey: (key, query, variables) => post(query, variables, { authorization: `Bearer ${key}` }),
-    emptyCaches: () => emptyCaches(app.caches),
+    emptyCaches: () => {
+      emptyCaches(app.caches);
+      app.visits.forgetSnapshots();
+    },
     async close() {
       await app.close();
       await db.drop();

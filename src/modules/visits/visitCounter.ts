@@ -23,6 +23,12 @@ export interface VisitCounterOptions {
   maxBufferedRows?: number;
   /** How long close() keeps retrying the last flush. Default 10 s. */
   closeTimeoutMs?: number;
+  /**
+   * How long a read of the stored counters may be reused (Visits.counts): batches stay known for
+   * this long after they are written, so a reused read still adds exactly the batches written
+   * after it. Default 1 s; 0 keeps batches only for reads in flight.
+   */
+  snapshotTtlMs?: number;
   logger?: VisitLogger;
 }
 
@@ -74,7 +80,7 @@ export class VisitCounter {
    * Batches applied while reads that started before were still running: such a read's statement may
    * have run before the COMMIT, so it still needs them (by their seq). Kept until those reads end.
    */
-  private recent: { batch: VisitBatch; epoch: number }[] = [];
+  private recent: { batch: VisitBatch; epoch: number; appliedAt: number }[] = [];
   /** Bumped whenever a batch is known applied; reads note it when they start. */
   private epoch = 0;
   /** Running reads by the epoch they started in. */
@@ -85,6 +91,7 @@ export class VisitCounter {
   private readonly flushIntervalMs: number;
   private readonly maxBufferedRows: number;
   private readonly closeTimeoutMs: number;
+  readonly snapshotTtlMs: number;
   private readonly log: VisitLogger;
 
   /** Consecutive failed flushes, and when the last failure was logged. */
@@ -104,6 +111,7 @@ export class VisitCounter {
     this.flushIntervalMs = options.flushIntervalMs ?? 500;
     this.maxBufferedRows = options.maxBufferedRows ?? 500_000;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+    this.snapshotTtlMs = options.snapshotTtlMs ?? 1000;
     this.log = options.logger ?? silent;
   }
 
@@ -136,22 +144,31 @@ export class VisitCounter {
    * Runs a read of the rollups and returns its value with the batches it must add: those whose seq
    * is above the flush mark its statement saw, and the open batch.
    */
-  async read<T>(query: () => Promise<Snapshot<T>>): Promise<{ value: T; pending: VisitBatch[] }> {
+  async read<T>(query: () => Promise<Snapshot<T>>): Promise<{ value: T; flushedSeq: number; pending: VisitBatch[] }> {
     const epoch = this.epoch;
     this.readsByEpoch.set(epoch, (this.readsByEpoch.get(epoch) ?? 0) + 1);
     try {
       const { flushedSeq, value } = await query();
-      const pending = [this.open];
-      for (const batch of [this.inFlight, this.unsettled, ...this.recent.map((r) => r.batch)]) {
-        if (batch && batch.seq! > flushedSeq) pending.push(batch);
-      }
-      return { value, pending };
+      return { value, flushedSeq, pending: this.pendingAfter(flushedSeq) };
     } finally {
       const left = this.readsByEpoch.get(epoch)! - 1;
       if (left === 0) this.readsByEpoch.delete(epoch);
       else this.readsByEpoch.set(epoch, left);
       this.forgetRecent();
     }
+  }
+
+  /**
+   * What a read of the rollups that saw flush mark `flushedSeq` lacks: the open batch, and every
+   * batch being written or written since. Exact for a read at most snapshotTtlMs old.
+   */
+  pendingAfter(flushedSeq: number): VisitBatch[] {
+    this.forgetRecent();
+    const pending = [this.open];
+    for (const batch of [this.inFlight, this.unsettled, ...this.recent.map((r) => r.batch)]) {
+      if (batch && batch.seq! > flushedSeq) pending.push(batch);
+    }
+    return pending;
   }
 
   /** Starts the flush timer (unref'd: it never keeps a process alive by itself). */
@@ -281,15 +298,18 @@ export class VisitCounter {
   /** The batch is in MySQL: reads that started before now may still need it (see read()). */
   private applied(batch: VisitBatch): void {
     this.epoch++;
-    if (this.readsByEpoch.size > 0) this.recent.push({ batch, epoch: this.epoch });
+    if (this.readsByEpoch.size > 0 || this.snapshotTtlMs > 0) this.recent.push({ batch, epoch: this.epoch, appliedAt: Date.now() });
+    this.forgetRecent();
   }
 
   private forgetRecent(): void {
     if (this.recent.length === 0) return;
     let oldestRead = Infinity;
     for (const epoch of this.readsByEpoch.keys()) oldestRead = Math.min(oldestRead, epoch);
-    // A read that started in epoch e needs the batches applied after it started (epoch > e).
-    this.recent = this.recent.filter((r) => r.epoch > oldestRead);
+    // A read that started in epoch e needs the batches applied after it started (epoch > e); a
+    // reused read needs those applied within its lifetime.
+    const keepSince = Date.now() - this.snapshotTtlMs;
+    this.recent = this.recent.filter((r) => r.epoch > oldestRead || r.appliedAt > keepSince);
   }
 
   private refuse(): void {

@@ -6,11 +6,12 @@ import { RAW_SCENARIOS, rawScenario } from './bench/rawBaseline';
 import { scenarios } from './bench/scenarios';
 import { BenchEnv, Scenario, ScenarioRun } from './bench/scenario';
 
-const USAGE = `usage: npm run bench -- [--scenario NAME[,NAME…]] [--url URL] [--duration S] [--warmup S] [--connections N]
+const USAGE = `usage: npm run bench -- [--scenario NAME[,NAME…]] [--url URL]… [--duration S] [--warmup S] [--connections N]
                         [--rounds N] [--raw URL [--raw-scenarios DIR]]
 
 Runs benchmark scenarios against a running gateway (start it first, e.g. npm start) and prints
-req/s, latency percentiles, errors and SQL statements per request. DATABASE_URL names the
+req/s, latency percentiles, errors and SQL statements per request. Give --url once per gateway
+process to spread the connections over several (as a load balancer would). DATABASE_URL names the
 gateway's database: it is read for realistic inputs, the effects checks, and MySQL's Questions
 counter (SQL statements per request, server-wide: keep other clients quiet while measuring).
 
@@ -55,13 +56,13 @@ async function questions(db: mysql.Connection | null): Promise<number | null> {
 }
 
 /** autocannon at fixed concurrency for a fixed time, every request from the scenario. */
-async function load(url: string, run: ScenarioRun, connections: number, seconds: number): Promise<LoadResult> {
+async function load(env: BenchEnv, run: ScenarioRun, connections: number, seconds: number): Promise<LoadResult> {
   const outstanding = new Set<unknown>();
   let headerStatements = 0;
   let answers = 0;
   let graphqlErrors = 0;
   const result = await autocannon({
-    url,
+    url: env.urls.length > 1 ? env.urls : env.url,
     connections,
     duration: seconds,
     requests: [
@@ -93,13 +94,13 @@ async function runScenario(scenario: Scenario, env: BenchEnv, opts: { connection
   const run = await scenario.prepare(env);
   if (opts.warmup > 0) {
     console.log(`${scenario.name}: warm-up, ${opts.warmup} s at ${opts.connections} connections`);
-    const warm = await load(env.url, run, opts.connections, opts.warmup);
+    const warm = await load(env, run, opts.connections, opts.warmup);
     await run.settle?.(warm.unanswered);
   }
   await run.before?.();
   console.log(`${scenario.name}: measuring, ${opts.duration} s at ${opts.connections} connections`);
   const q0 = await questions(env.db);
-  const measured = await load(env.url, run, opts.connections, opts.duration);
+  const measured = await load(env, run, opts.connections, opts.duration);
   const q1 = await questions(env.db);
   await run.settle?.(measured.unanswered);
   const verdict = (await run.verify?.()) ?? { ok: true, lines: [] };
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       scenario: { type: 'string', multiple: true },
-      url: { type: 'string', default: 'http://127.0.0.1:4000/graphql' },
+      url: { type: 'string', multiple: true, default: ['http://127.0.0.1:4000/graphql'] },
       duration: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '5' },
       connections: { type: 'string', default: '50' },
@@ -155,17 +156,21 @@ async function main(): Promise<void> {
   if (!databaseUrl && chosen.some((s) => s.needsDatabase)) throw new Error(`set DATABASE_URL to the gateway's database (${chosen.filter((s) => s.needsDatabase).map((s) => s.name).join(', ')} read it)`);
   const db = databaseUrl ? await mysql.createConnection({ uri: databaseUrl, supportBigNumbers: true }) : null;
   const env: BenchEnv = {
-    url: values.url!,
+    url: values.url![0],
+    urls: values.url!,
     db,
     async graphql(query, variables) {
-      const res = await fetch(values.url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(values.url![0], { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
       return (await res.json()) as any;
     },
   };
   try {
-    const health = await fetch(new URL('/healthz', values.url!)).catch(() => null);
-    if (!health?.ok) throw new Error(`no gateway answers at ${values.url} (start it first: npm start)`);
-    const rawEnv: BenchEnv | null = values.raw ? { ...env, url: new URL('/query', values.raw).toString() } : null;
+    for (const url of values.url!) {
+      const health = await fetch(new URL('/healthz', url)).catch(() => null);
+      if (!health?.ok) throw new Error(`no gateway answers at ${url} (start it first: npm start)`);
+    }
+    const rawUrl = values.raw ? new URL('/query', values.raw).toString() : null;
+    const rawEnv: BenchEnv | null = rawUrl ? { ...env, url: rawUrl, urls: [rawUrl] } : null;
     const rows: Row[] = [];
     const comparisons: Row[] = [];
     let ok = true;

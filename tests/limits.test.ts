@@ -54,6 +54,14 @@ describe('query limits (default configuration)', () => {
     expect(refusal(viaVariables).limit).toBe('cost');
   });
 
+  it('estimate each request by its own variables, though estimates are remembered per query', async () => {
+    const query = 'query($n: Int) { provinces { districts { articles(first: $n) { nodes { related(first: 20) { title } } } } } }';
+    for (const [n, refused] of [[100, true], [1, false], [100, true], [1, false]] as const) {
+      const res = await server.gql(query, { n });
+      expect(res.errors?.[0]?.extensions?.limit === 'cost').toBe(refused);
+    }
+  });
+
   it('refuse more than 50 aliases', async () => {
     const many = `{ ${Array.from({ length: 51 }, (_, i) => `u${i}: unit(code: "01") { code }`).join(' ')} }`;
     expect(refusal(await server.gql(many))).toEqual({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED', limit: 'aliases', statements: 0 });

@@ -12,7 +12,8 @@ declare module 'autocannon' {
     }
 
     interface Options {
-      url: string;
+      /** Several URLs share the connections between them. */
+      url: string | string[];
       connections?: number;
       duration?: number;
       pipelining?: number;

@@ -18,8 +18,10 @@ export interface Scenario {
 }
 
 export interface BenchEnv {
-  /** The gateway's GraphQL endpoint. */
+  /** The gateway's GraphQL endpoint (the first of urls). */
   url: string;
+  /** Every gateway process the load is spread over (several: --url given more than once). */
+  urls: string[];
   /** The gateway's database, when DATABASE_URL was given. */
   db: Connection | null;
   /** Sends one GraphQL request outside the measured load. */

@@ -78,31 +78,61 @@ function measure(operation: OperationDefinitionNode, fragments: Map<string, Frag
   return { depth: walk(operation.selectionSet, 0, new Set()), aliases };
 }
 
+interface Measures {
+  depth: number;
+  aliases: number;
+  /** Null when the variables do not fit their types (execution refuses them; nothing to estimate). */
+  cost: number | null;
+}
+
+/** Variable sets remembered per document: portals send a few over and over. */
+const MEASURES_PER_DOCUMENT = 64;
+
+function measureRequest(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined, variables: Record<string, unknown>): Measures {
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  const { depth, aliases } = measure(operation, fragments);
+  let cost: number | null;
+  try {
+    cost = getComplexity({ schema, query: document, operationName, variables, estimators: [estimateCost] });
+  } catch {
+    cost = null;
+  }
+  return { depth, aliases, cost };
+}
+
 /**
  * Refuses queries deeper, costlier or with more aliases than configured, once the operation is
  * parsed and validated and before any resolver (so before any SQL) runs. The error's code is
  * GRAPHQL_VALIDATION_FAILED, with `extensions.limit` (depth, cost or aliases), `max` and `actual`.
  */
 export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<Context> {
+  // Estimating walks the whole query against the schema (about a tenth of a small query's time):
+  // remembered per parsed document (Apollo hands the same object for the same query text) and
+  // variables, forgotten with the document.
+  const remembered = new WeakMap<DocumentNode, Map<string, Measures>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request }) {
           if (!operation) return;
-          const fragments = new Map(
-            (document as DocumentNode).definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
-          );
-          const { depth, aliases } = measure(operation, fragments);
+          const key = JSON.stringify([request.operationName ?? null, request.variables ?? {}]);
+          let byVariables = remembered.get(document);
+          if (!byVariables) remembered.set(document, (byVariables = new Map()));
+          let measures = byVariables.get(key);
+          if (!measures) {
+            measures = measureRequest(schema, document, operation, request.operationName ?? undefined, request.variables ?? {});
+            // Big variables (a syndicate call's 100,000 ids) are rare and would only fill memory.
+            if (key.length <= 1024) {
+              if (byVariables.size >= MEASURES_PER_DOCUMENT) byVariables.delete(byVariables.keys().next().value!);
+              byVariables.set(key, measures);
+            }
+          }
+          const { depth, aliases, cost } = measures;
           if (depth > limits.maxDepth) throw refusal(`query is ${depth} fields deep; at most ${limits.maxDepth} are allowed`, 'depth', limits.maxDepth, depth);
           if (aliases > limits.maxAliases) throw refusal(`query has ${aliases} aliases; at most ${limits.maxAliases} are allowed`, 'aliases', limits.maxAliases, aliases);
-          let cost: number;
-          try {
-            cost = getComplexity({ schema, query: document, operationName: request.operationName ?? undefined, variables: request.variables ?? {}, estimators: [estimateCost] });
-          } catch {
-            // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT
-            // before any resolver runs, so there is nothing to estimate.
-            return;
-          }
+          // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT
+          // before any resolver runs, so there is nothing to estimate.
+          if (cost === null) return;
           if (cost > limits.maxCost) {
             throw refusal(`query would cost ${cost} (fields times list sizes and page sizes); at most ${limits.maxCost} is allowed: ask for fewer or smaller pages`, 'cost', limits.maxCost, cost);
           }

@@ -1,4 +1,5 @@
 import { VisitAbuseRule } from '../src/modules/visits/abuseRule';
+import { ExpiringMap } from '../src/modules/visits/expiringMap';
 import { VisitBatch } from '../src/modules/visits/visitBatch';
 import { VisitCounter, VisitLogger } from '../src/modules/visits/visitCounter';
 import { VisitorsOnline } from '../src/modules/visits/visitorsOnline';
@@ -216,6 +217,33 @@ describe('VisitCounter', () => {
     down.mode = 'fails';
     await doomed.close();
     expect(lines.find((l) => l.level === 'error')).toMatchObject({ obj: { visits: 1, views: 1 }, msg: expect.stringMatching(/lost/) });
+  });
+});
+
+describe('ExpiringMap', () => {
+  it('expires entries by their last setting, evicts the oldest at its bound, and survives many re-settings', () => {
+    const removed: string[] = [];
+    const map = new ExpiringMap<number>(3, (key) => removed.push(key));
+    map.set('a', 1, 10);
+    map.set('b', 2, 20);
+    map.set('a', 3, 30); // moves a behind b
+    map.expire(20);
+    expect(removed).toEqual(['b']);
+    expect(map.get('a')).toBe(3);
+    map.set('c', 4, 40);
+    map.set('d', 5, 50);
+    map.set('e', 6, 60); // the bound: a, the oldest, goes
+    expect(removed).toEqual(['b', 'a']);
+    expect(map.evicted).toBe(1);
+    // Re-setting the same keys many times (stale queue entries pile up, then are compacted away).
+    for (let t = 100; t < 20_000; t++) map.set(['c', 'd', 'e'][t % 3], t, t);
+    expect(map.size).toBe(3);
+    map.expire(19_997);
+    expect(map.size).toBe(2);
+    expect([map.get('c'), map.get('d'), map.get('e')].filter((v) => v !== undefined).sort()).toEqual([19_998, 19_999]);
+    map.expire(1e9);
+    expect(map.size).toBe(0);
+    expect(removed.length).toBe(2 + 3);
   });
 });
 

@@ -1,3 +1,5 @@
+import { ExpiringMap } from './expiringMap';
+
 /**
  * Which visits count, so that one visitorId hammering a portal cannot inflate its counters:
  *
@@ -9,8 +11,8 @@
  * A real reader stays well inside both. Visits not counted are not errors (recordVisit returns
  * false); they still mark the visitor online.
  *
- * Memory is bounded: each rule keeps one entry per key for its window, in insertion order (entries
- * are never refreshed, so that is expiry order too), expired from the front. At `maxEntries` the
+ * Memory is bounded: each rule keeps one entry per key for its window (ExpiringMap: entries are
+ * never refreshed, so insertion order is expiry order), expired from the front. At `maxEntries` the
  * oldest entry is dropped early, which only shortens that visitor's window: a flood of distinct
  * visitorIds can make the rule forget, never make the gateway grow.
  *
@@ -38,17 +40,22 @@ export class VisitAbuseRule {
   readonly perUnitWindowMs: number;
   private readonly maxEntries: number;
   /** `${unit}|${article or ''}|${visitor}` → when the window ends. */
-  private readonly repeats = new Map<string, number>();
+  private readonly repeats: ExpiringMap<true>;
   /** `${unit}|${visitor}` → the visitor's current minute on the unit. */
-  private readonly perUnit = new Map<string, Window>();
-  /** Entries dropped before their time because a map was full (for the log). */
-  evicted = 0;
+  private readonly perUnit: ExpiringMap<Window>;
 
   constructor(options: AbuseRuleOptions = {}) {
     this.repeatWindowMs = options.repeatWindowMs ?? 30_000;
     this.perUnitLimit = options.perUnitLimit ?? 10;
     this.perUnitWindowMs = options.perUnitWindowMs ?? 60_000;
     this.maxEntries = options.maxEntries ?? 500_000;
+    this.repeats = new ExpiringMap(this.maxEntries);
+    this.perUnit = new ExpiringMap(this.maxEntries);
+  }
+
+  /** Entries dropped before their time because a map was full (for the log). */
+  get evicted(): number {
+    return this.repeats.evicted + this.perUnit.evicted;
   }
 
   /**
@@ -58,23 +65,14 @@ export class VisitAbuseRule {
   admit(visitorKey: string, unitCode: string, articleId: number | null, now: number, commit: () => boolean): boolean {
     this.expire(now);
     const repeatKey = `${unitCode}|${articleId ?? ''}|${visitorKey}`;
-    const repeatUntil = this.repeats.get(repeatKey);
-    if (repeatUntil !== undefined && repeatUntil > now) return false;
+    if (this.repeats.get(repeatKey) !== undefined) return false;
     const unitKey = `${unitCode}|${visitorKey}`;
-    let window = this.perUnit.get(unitKey);
-    if (window && window.until <= now) window = undefined;
+    const window = this.perUnit.get(unitKey);
     if (window && window.counted >= this.perUnitLimit) return false;
     if (!commit()) return false;
-    // delete first: a re-added key goes to the end, keeping insertion order = expiry order.
-    this.repeats.delete(repeatKey);
-    this.repeats.set(repeatKey, now + this.repeatWindowMs);
-    if (this.repeats.size > this.maxEntries) this.dropOldest(this.repeats);
+    this.repeats.set(repeatKey, true, now + this.repeatWindowMs);
     if (window) window.counted++;
-    else {
-      this.perUnit.delete(unitKey);
-      this.perUnit.set(unitKey, { until: now + this.perUnitWindowMs, counted: 1 });
-      if (this.perUnit.size > this.maxEntries) this.dropOldest(this.perUnit);
-    }
+    else this.perUnit.set(unitKey, { until: now + this.perUnitWindowMs, counted: 1 }, now + this.perUnitWindowMs);
     return true;
   }
 
@@ -83,18 +81,7 @@ export class VisitAbuseRule {
   }
 
   private expire(now: number): void {
-    for (const [key, until] of this.repeats) {
-      if (until > now) break;
-      this.repeats.delete(key);
-    }
-    for (const [key, window] of this.perUnit) {
-      if (window.until > now) break;
-      this.perUnit.delete(key);
-    }
-  }
-
-  private dropOldest(map: Map<string, unknown>): void {
-    map.delete(map.keys().next().value as string);
-    this.evicted++;
+    this.repeats.expire(now);
+    this.perUnit.expire(now);
   }
 }

@@ -1,10 +1,12 @@
+import { ExpiringMap } from './expiringMap';
+
 /**
  * 'Trực tuyến': distinct visitorIds seen in the last 5 minutes, per unit (own portal) and per
  * subtree (the unit or anything below it), kept in memory only.
  *
- * Each of the two maps holds one entry per (unit, visitor) with the time the visitor was last seen
- * there; seeing a visitor again moves its entry to the end, so each map is in last-seen order and
- * expiry only ever looks at its front. Counts per unit are kept beside the maps, so reading one is
+ * Each of the two maps holds one entry per (unit, visitor), expiring 5 minutes after the visitor was
+ * last seen there (ExpiringMap: seeing a visitor again moves its entry to the end of the expiry
+ * order, and expiry only ever looks at the front). Counts per unit are kept beside the maps, so reading one is
  * O(1) after the expiry. A visit to a commune touches 1 own entry and one subtree entry per unit of
  * its lineage (commune, district, province): a visitor browsing two communes of one district is one
  * visitor online in that district.
@@ -28,49 +30,41 @@ export interface VisitorsOnlineOptions {
   maxEntries?: number;
 }
 
+/** One map of (unit, visitor) → last seen, with the number of live entries per unit. */
 class LastSeen {
-  /** `${unit}|${visitor}` → last seen (ms). */
-  private readonly seen = new Map<string, number>();
   private readonly counts = new Map<string, number>();
-  evicted = 0;
+  private readonly seen: ExpiringMap<string>;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(maxEntries: number, private readonly windowMs: number) {
+    // The value is the unit, so a removed entry knows whose count to lower.
+    this.seen = new ExpiringMap<string>(maxEntries, (_key, unit) => {
+      const n = this.counts.get(unit)! - 1;
+      if (n === 0) this.counts.delete(unit);
+      else this.counts.set(unit, n);
+    });
+  }
 
   touch(unit: string, visitorKey: string, now: number): void {
     const key = `${unit}|${visitorKey}`;
-    if (this.seen.delete(key)) {
-      this.seen.set(key, now);
-      return;
-    }
-    this.seen.set(key, now);
-    this.counts.set(unit, (this.counts.get(unit) ?? 0) + 1);
-    if (this.seen.size > this.maxEntries) {
-      this.drop(this.seen.keys().next().value as string);
-      this.evicted++;
-    }
+    if (this.seen.get(key) === undefined) this.counts.set(unit, (this.counts.get(unit) ?? 0) + 1);
+    // Expires windowMs after it was last seen.
+    this.seen.set(key, unit, now + this.windowMs);
   }
 
-  expire(before: number): void {
-    for (const [key, at] of this.seen) {
-      if (at > before) break;
-      this.drop(key);
-    }
+  expire(now: number): void {
+    this.seen.expire(now);
   }
 
   count(unit: string): number {
     return this.counts.get(unit) ?? 0;
   }
 
-  get size(): number {
-    return this.seen.size;
+  get evicted(): number {
+    return this.seen.evicted;
   }
 
-  private drop(key: string): void {
-    this.seen.delete(key);
-    const unit = key.slice(0, key.indexOf('|'));
-    const n = this.counts.get(unit)! - 1;
-    if (n === 0) this.counts.delete(unit);
-    else this.counts.set(unit, n);
+  get size(): number {
+    return this.seen.size;
   }
 }
 
@@ -82,8 +76,8 @@ export class VisitorsOnline {
   constructor(options: VisitorsOnlineOptions = {}) {
     this.windowMs = options.windowMs ?? 5 * 60_000;
     const max = options.maxEntries ?? 500_000;
-    this.own = new LastSeen(max);
-    this.subtree = new LastSeen(max);
+    this.own = new LastSeen(max, this.windowMs);
+    this.subtree = new LastSeen(max, this.windowMs);
   }
 
   /** The visitor is on lineage[0]'s portal now (lineage: the unit, then every unit above it). */
@@ -109,8 +103,7 @@ export class VisitorsOnline {
   }
 
   private expire(now: number): void {
-    const before = now - this.windowMs;
-    this.own.expire(before);
-    this.subtree.expire(before);
+    this.own.expire(now);
+    this.subtree.expire(now);
   }
 }

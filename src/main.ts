@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { seedIfEmpty } from '../seeds';
+import { RedisUnavailableError } from './cache/redis';
 import { ConfigError, loadConfig } from './config';
 import { DatabaseUnavailableError, openDatabase } from './db/database';
 import { createServer } from './server';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DatabaseUnavailableError) {
+  if (error instanceof ConfigError || error instanceof DatabaseUnavailableError || error instanceof RedisUnavailableError) {
     console.error(`lienthong: ${error.message}`);
   } else {
     console.error('lienthong: failed to start:', error);

@@ -78,6 +78,10 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a URL/],
     [{ DATABASE_URL: 'mysql://root@127.0.0.1:3306/' }, /must name a database/],
     [{ DATABASE_URL: 'mysql://root@127.0.0.1:3306/a;drop' }, /must name a database/],
+    [{ DATABASE_REPLICA_URLS: 'mysql://r@127.0.0.1:3307/lienthong,postgres://x@y/z' }, /DATABASE_REPLICA_URLS must start with mysql:\/\//],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
+    [{ REDIS_URL: 'not a url' }, /REDIS_URL is not a URL/],
+    [{ RESPONSE_CACHE: 'maybe' }, /RESPONSE_CACHE must be on or off/],
   ])('refuses %p with a clear message', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(ConfigError);
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
@@ -111,6 +115,17 @@ describe('npm start', () => {
     expect(await p.exited).toBe(1);
     expect(p.err().trim().split('\n')).toEqual([expect.stringMatching(/^lienthong: cannot reach MySQL at 127\.0\.0\.1:1/)]);
   });
+
+  it('exits non-zero with one clear line when REDIS_URL is given but Redis is unreachable', async () => {
+    const url = throwawayDatabaseUrl();
+    try {
+      const p = run({ DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:1', PORT: '0' });
+      expect(await p.exited).toBe(1);
+      expect(p.err().trim().split('\n')).toEqual([expect.stringMatching(/^lienthong: cannot reach Redis at 127\.0\.0\.1:1 \(.*ECONNREFUSED.*\); is it running/)]);
+    } finally {
+      await dropDatabase(url);
+    }
+  }, 60_000);
 
   it('creates, migrates and seeds a missing database, serves it, and stops cleanly on SIGTERM', async () => {
     const url = throwawayDatabaseUrl();

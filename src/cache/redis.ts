@@ -17,26 +17,37 @@ export interface RedisLogger {
   warn(object: object, message: string): void;
 }
 
+/** Redis could not be reached at start: the message is one line an operator can act on. */
+export class RedisUnavailableError extends Error {}
+
 /**
- * Connects to the Redis that several gateway processes share. Commands fail at once while Redis is
- * unreachable (no offline queue), so a Redis outage degrades the caches instead of hanging requests;
- * the client keeps reconnecting in the background.
+ * Connects to the Redis that several gateway processes share. Unreachable at start is an error (the
+ * operator asked for shared state); once connected, commands fail at once while Redis is unreachable
+ * (no offline queue), so an outage degrades the caches instead of hanging requests, and the client
+ * keeps reconnecting in the background.
  */
 export async function connectRedis(url: string, logger: RedisLogger): Promise<RedisClient> {
+  let connected = false;
   const client = createClient({
     url,
     disableOfflineQueue: true,
-    socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
+    socket: { connectTimeout: 2000, reconnectStrategy: (retries, cause) => (connected ? Math.min(100 * 2 ** retries, 2000) : cause) },
   });
   let reported = false;
   client.on('error', (error: Error) => {
     // Every failed reconnect emits an error: say it once per outage.
-    if (!reported) logger.warn({ err: { message: error.message } }, 'redis unreachable; caches degrade until it is back');
+    if (!reported && connected) logger.warn({ err: { message: error.message } }, 'redis unreachable; caches degrade until it is back');
     reported = true;
   });
   client.on('ready', () => {
     reported = false;
   });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    const where = new URL(url);
+    throw new RedisUnavailableError(`cannot reach Redis at ${where.hostname}:${where.port || 6379} (${(error as Error).message}); is it running, and is REDIS_URL right?`);
+  }
+  connected = true;
   return client;
 }

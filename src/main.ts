@@ -11,9 +11,6 @@ async function main(): Promise<void> {
   const dataSource = await openDatabase(config.databaseUrl, config.dbPoolSize, config.replicaUrls);
   await seedIfEmpty(dataSource, (line) => console.log(line));
   const app = await createServer({ config, dataSource, logger: { level: process.env.LOG_LEVEL || 'info' } });
-  await app.listen({ port: config.port, host: config.host });
-  console.log(`Liên Thông serves GraphQL at http://localhost:${config.port}/graphql (open it in a browser for Apollo Sandbox)`);
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -25,6 +22,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // Listening only once the handlers are in place: a SIGTERM right after the line below drains too.
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`Liên Thông serves GraphQL at http://localhost:${config.port}/graphql (open it in a browser for Apollo Sandbox)`);
 }
 
 main().catch((error: unknown) => {

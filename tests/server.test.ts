@@ -148,6 +148,8 @@ describe('npm start', () => {
       await openDatabase(url).then((ds) => ds.destroy());
       const again = run({ DATABASE_URL: url, PORT: port, HOST: '127.0.0.1' });
       for (let i = 0; i < 300 && !again.out().includes('serves GraphQL'); i++) await new Promise((r) => setTimeout(r, 100));
+      // (stderr is in the object so that a failure shows why it did not start)
+      expect({ out: again.out(), err: again.err() }).toMatchObject({ out: expect.stringMatching(/serves GraphQL/) });
       expect(again.out()).not.toMatch(/seeded/);
       again.child.kill('SIGTERM');
       expect(await again.exited).toBe(0);

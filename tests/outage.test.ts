@@ -1,4 +1,3 @@
-import { AddressInfo, connect, createServer as createTcpServer, Server, Socket } from 'node:net';
 import { FastifyInstance } from 'fastify';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../ormconfig';
@@ -6,52 +5,12 @@ import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { createServer } from '../src/server';
 import { insertArticles } from './helpers/fixtures';
 import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
+import { CuttableProxy } from './helpers/cuttableProxy';
 
 /**
  * MySQL going away and coming back under a running gateway. The shared MariaDB stays up (other
  * suites use it): the gateway reaches it through a TCP proxy this test cuts and restores.
  */
-
-/** Forwards to MySQL; cut() drops every connection and refuses new ones, up() serves again on the same port. */
-class CuttableProxy {
-  port = 0;
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async up(): Promise<void> {
-    if (this.server) return;
-    const server = createTcpServer((client) => {
-      const upstream = connect(this.target);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  /** Like MySQL dying: open connections drop, new ones are refused (ECONNREFUSED). */
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (!server) return;
-    const closed = new Promise((resolve) => server.close(resolve));
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
-  }
-}
 
 /**
  * Units and (for anonymous readers) content are cached in memory and may answer during an outage,

@@ -17,9 +17,8 @@ import { ExpiringMap } from './expiringMap';
  * visitorIds can make the rule forget, never make the gateway grow.
  *
  * Per process: with several gateway processes behind a balancer, a visitor whose calls land on k of
- * them could be counted up to k times per window. The multi-process issue moves both rules to Redis:
- * rule 1 as `SET visit:{unit}:{page}:{visitor} 1 NX PX 30000` (counted only if the key was set),
- * rule 2 as `INCR` of `visits:{unit}:{visitor}` with `PEXPIRE 60000` on the first increment.
+ * them could be counted up to k times per window. With REDIS_URL the same rules run in Redis for
+ * every process (sharedVisitRules.ts); this class then decides only while Redis is unreachable.
  */
 export interface AbuseRuleOptions {
   repeatWindowMs?: number;
@@ -29,8 +28,8 @@ export interface AbuseRuleOptions {
   maxEntries?: number;
 }
 
+/** The visitor's current minute on a unit (it ends when its ExpiringMap entry expires). */
 interface Window {
-  until: number;
   counted: number;
 }
 
@@ -72,7 +71,7 @@ export class VisitAbuseRule {
     if (!commit()) return false;
     this.repeats.set(repeatKey, true, now + this.repeatWindowMs);
     if (window) window.counted++;
-    else this.perUnit.set(unitKey, { until: now + this.perUnitWindowMs, counted: 1 }, now + this.perUnitWindowMs);
+    else this.perUnit.set(unitKey, { counted: 1 }, now + this.perUnitWindowMs);
     return true;
   }
 

@@ -17,12 +17,9 @@ import { ExpiringMap } from './expiringMap';
  * entry: 500,000 entries ≈ 50 MB per map at worst).
  *
  * Several gateway processes: each would count only the visitors it served, and a visitor whose
- * requests are spread over processes would be counted by each. The later multi-process issue moves
- * this to Redis, shared by all processes: per unit a sorted set `online:{unit}` of visitorId scored by
- * last-seen time (ZADD on each visit, ZREMRANGEBYSCORE to expire, ZCARD to read; subtree sets written
- * for each unit of the lineage as here), or per unit and minute a HyperLogLog (PFADD, and PFCOUNT over
- * the last five keys, which merges them: ~1% error, 12 kB per key, expiring with EXPIRE), which keeps
- * memory bounded without a cap. Only this class changes; its callers do not.
+ * requests are spread over processes would be counted by each. With REDIS_URL the count lives in
+ * Redis instead, shared by all processes (sharedVisitRules.ts: a sorted set per unit and subtree,
+ * scored by last-seen time); this class then answers only while Redis is unreachable.
  */
 export interface VisitorsOnlineOptions {
   windowMs?: number;

@@ -134,12 +134,13 @@ async function cachedFeeds<V extends {}>(
   key: (q: FeedQuery) => string,
   read: (queries: FeedQuery[]) => Promise<V[]>,
 ): Promise<V[]> {
-  const byKey = new Map(queries.map((q) => [key(q), q]));
-  const found = await readThrough(cache, [...byKey.keys()], async (keys) => {
-    const values = await read(keys.map((k) => byKey.get(k)!));
-    return new Map(keys.map((k, i) => [k, values[i]]));
+  const keys = queries.map(key);
+  const byKey = new Map(keys.map((k, i) => [k, queries[i]]));
+  const found = await readThrough(cache, [...byKey.keys()], async (missing) => {
+    const values = await read(missing.map((k) => byKey.get(k)!));
+    return new Map(missing.map((k, i) => [k, values[i]]));
   });
-  return queries.map((q) => found.get(key(q))!);
+  return keys.map((k) => found.get(k)!);
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

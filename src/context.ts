@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Caches, createCaches, readThrough } from './cache/caches';
 import { ContentVersion, LocalContentVersion } from './cache/contentVersion';
 import { DataCache } from './cache/dataCache';
+import { requestDatabase } from './db/requestDatabase';
 import { StatementTally } from './db/statementCounter';
 import { Article } from './modules/articles/article.entity';
 import { ArticleService, RelatedRequest } from './modules/articles/article.service';
@@ -21,8 +22,22 @@ import { UnitVisitCounts, Visits, VisitsOptions } from './modules/visits/visits'
 import { Tally } from './modules/visits/visitBatch';
 import { DailyRange } from './modules/visits/visits.service';
 
-/** The services, built once per process; loaders are built from them per request. */
-export interface Services {
+/** What lives as long as the process: the pool, the visit counters' state and the shared caches. */
+export interface ProcessServices {
+  dataSource: DataSource;
+  /** Stateful (buffer, flush timer): start() and close() with the server. */
+  visits: Visits;
+  /** Changes when content does; content mutations bump it (cache/contentChange.ts). */
+  contentVersion: ContentVersion;
+  caches: Caches;
+  /** Told the size of every loader batch (for /metrics). */
+  onBatch: (loader: string, size: number) => void;
+}
+
+/** One request's services: the SQL ones over the request's database (db/requestDatabase.ts). */
+export interface Services extends ProcessServices {
+  /** The request's database: what it sends is counted against it and may be read from a replica. */
+  db: DataSource;
   units: UnitService;
   articles: ArticleService;
   articleWriter: ArticleWriter;
@@ -31,13 +46,6 @@ export interface Services {
   syndication: SyndicationService;
   keys: ApiKeyService;
   audit: AuditService;
-  /** Stateful (buffer, flush timer): start() and close() with the server. */
-  visits: Visits;
-  /** Changes when content does; content mutations bump it (cache/contentChange.ts). */
-  contentVersion: ContentVersion;
-  caches: Caches;
-  /** Told the size of every loader batch (for /metrics). */
-  onBatch: (loader: string, size: number) => void;
 }
 
 export interface ServiceOptions {
@@ -49,12 +57,23 @@ export interface ServiceOptions {
   onBatch?: (loader: string, size: number) => void;
 }
 
-export function createServices(db: DataSource, options: ServiceOptions = {}): Services {
+export function createServices(dataSource: DataSource, options: ServiceOptions = {}): ProcessServices {
   const contentVersion = options.contentVersion ?? new LocalContentVersion();
   return {
+    dataSource,
     contentVersion,
     caches: createCaches(contentVersion, { content: options.contentCaches ?? true }),
     onBatch: options.onBatch ?? (() => {}),
+    visits: new Visits(dataSource, options.visits),
+  };
+}
+
+/** The services of one request (plain objects over its database: cheap to build per request). */
+export function requestServices(shared: ProcessServices, sql: StatementTally): Services {
+  const db = requestDatabase(shared.dataSource, sql);
+  return {
+    ...shared,
+    db,
     units: new UnitService(db),
     articles: new ArticleService(db),
     articleWriter: new ArticleWriter(db),
@@ -63,7 +82,6 @@ export function createServices(db: DataSource, options: ServiceOptions = {}): Se
     syndication: new SyndicationService(db),
     keys: new ApiKeyService(db),
     audit: new AuditService(db),
-    visits: new Visits(db, options.visits),
   };
 }
 
@@ -113,8 +131,8 @@ export function createLoaders(services: Services, visibleUntil: Date, anonymous:
       cacheKeyFn: feedCountKey,
       maxBatchSize: 500,
     }),
-    visitCounts: loader<string, UnitVisitCounts>('visit_counts', (codes) => services.visits.counts(codes), { maxBatchSize: 1000 }),
-    visitDaily: loader<DailyRange, { date: string; visits: Tally }[], string>('visit_daily', (ranges) => services.visits.daily(ranges), {
+    visitCounts: loader<string, UnitVisitCounts>('visit_counts', (codes) => services.visits.counts(codes, services.db), { maxBatchSize: 1000 }),
+    visitDaily: loader<DailyRange, { date: string; visits: Tally }[], string>('visit_daily', (ranges) => services.visits.daily(ranges, services.db), {
       cacheKeyFn: (r) => `${r.unitCode}/${r.from}/${r.to}`,
       maxBatchSize: 200,
     }),
@@ -122,7 +140,7 @@ export function createLoaders(services: Services, visibleUntil: Date, anonymous:
       cacheKeyFn: (u) => `${u.unitCode}/${u.includeDescendants}`,
       maxBatchSize: 1000,
     }),
-    articleViews: loader<number, number | null>('article_views', (ids) => services.visits.views(ids), { maxBatchSize: 1000 }),
+    articleViews: loader<number, number | null>('article_views', (ids) => services.visits.views(ids, services.db), { maxBatchSize: 1000 }),
   };
   return loaders;
 }
@@ -164,7 +182,8 @@ export interface Context {
 /** Far enough ahead that every scheduled article is before it; within DATETIME's range. */
 const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
 
-export async function createContext(services: Services, requestId: string, sql: StatementTally, authorization: string | undefined, now = new Date()): Promise<Context> {
+export async function createContext(shared: ProcessServices, requestId: string, sql: StatementTally, authorization: string | undefined, now = new Date()): Promise<Context> {
+  const services = requestServices(shared, sql);
   const auth = await services.keys.authenticate(authorization, now);
   const visibleUntil = auth.key ? END_OF_TIME : now;
   return { requestId, services, auth, now, visibleUntil, loaders: createLoaders(services, visibleUntil, !auth.key), sql };

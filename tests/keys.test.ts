@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { countStatements, StatementTally } from '../src/db/statementCounter';
+import { requestDatabase } from '../src/db/requestDatabase';
+import { StatementTally } from '../src/db/statementCounter';
 import { ApiKeyService, KeyInputError } from '../src/modules/keys/apiKey.service';
 import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
 
@@ -18,10 +19,10 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-/** Runs `fn` and says how many SQL statements it sent. */
-async function statementsOf<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }> {
+/** Runs `fn` with the service over a request's database and says how many SQL statements it sent. */
+async function statementsOf<T>(fn: (service: ApiKeyService) => Promise<T>): Promise<{ result: T; statements: number }> {
   const tally: StatementTally = { statements: 0 };
-  const result = await countStatements(tally, fn);
+  const result = await fn(new ApiKeyService(requestDatabase(db.dataSource, tally)));
   return { result, statements: tally.statements };
 }
 
@@ -119,7 +120,7 @@ describe('ApiKeyService.authenticate', () => {
 
   it('accepts a valid key with one SELECT, stamps last_used_at, and does not rewrite it within 60 s', async () => {
     const { key, record } = await service.create({ role: 'editor', unitCode: '376', label: 'busy portal' }, T0);
-    const first = await statementsOf(() => service.authenticate(`Bearer ${key}`, seconds(5)));
+    const first = await statementsOf((service) => service.authenticate(`Bearer ${key}`, seconds(5)));
     expect(first.result).toEqual({ key: { ...record, lastUsedAt: seconds(5) }, problem: null });
     expect(first.statements).toBe(2); // the SELECT and the first stamp
 
@@ -127,7 +128,7 @@ describe('ApiKeyService.authenticate', () => {
     expect(await lastUsed()).toEqual(seconds(5));
 
     // Within the minute: nothing is written, and the key reports when it was stamped.
-    const busy = await statementsOf(() => service.authenticate(`bearer   ${key}`, seconds(64)));
+    const busy = await statementsOf((service) => service.authenticate(`bearer   ${key}`, seconds(64)));
     expect(busy.statements).toBe(1);
     expect(busy.result.key?.lastUsedAt).toEqual(seconds(5));
     expect(await lastUsed()).toEqual(seconds(5));
@@ -152,7 +153,7 @@ describe('ApiKeyService.authenticate', () => {
     ['Bearer alone', () => 'Bearer '],
   ])('calls a header with %s malformed, without any SQL', async (_, header) => {
     const { key } = await service.create({ role: 'admin', label: 'malformed probe' });
-    const { result, statements } = await statementsOf(() => service.authenticate(header(key)));
+    const { result, statements } = await statementsOf((service) => service.authenticate(header(key)));
     expect(result).toEqual({ key: null, problem: 'malformed' });
     expect(statements).toBe(0);
   });

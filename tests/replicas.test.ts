@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { createDataSource } from '../ormconfig';
 import { seedUnits } from '../seeds/units';
 import { openDatabase } from '../src/db/database';
-import { countStatements } from '../src/db/statementCounter';
+import { requestDatabase } from '../src/db/requestDatabase';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { Source } from '../src/modules/sources/source.entity';
 import { PRIMARY_AFTER_CHANGE_MS } from '../src/plugins/readReplica';
@@ -199,11 +199,11 @@ describe('read replicas', () => {
   });
 
   it('keeps anything but reads on the primary, even in a query\'s request', async () => {
-    const inQuery = <T>(fn: () => Promise<T>) => countStatements({ statements: 0, readsFromReplica: true }, fn);
+    const inQuery = requestDatabase(gateway, { statements: 0, readsFromReplica: true });
     // The replica would refuse it (read_only, SELECT only).
-    await inQuery(() => gateway.query("INSERT INTO sources (name, created_at) VALUES ('Báo Hà Nội mới', NOW())"));
+    await inQuery.query("INSERT INTO sources (name, created_at) VALUES ('Báo Hà Nội mới', NOW())");
     expect(await primaryAdmin.query("SELECT name FROM sources WHERE name = 'Báo Hà Nội mới'").then(([rows]) => rows)).toEqual([{ name: 'Báo Hà Nội mới' }]);
-    await inQuery(() => gateway.transaction((m) => m.query("UPDATE sources SET url = 'https://hanoimoi.vn' WHERE name = 'Báo Hà Nội mới'")));
+    await inQuery.transaction((m) => m.query("UPDATE sources SET url = 'https://hanoimoi.vn' WHERE name = 'Báo Hà Nội mới'"));
   });
 
   it('counts visits on the primary and reads them from the replica, never twice', async () => {
@@ -227,7 +227,7 @@ describe('read replicas', () => {
     await ds.initialize();
     const warn = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const rows = await countStatements({ statements: 0, readsFromReplica: true }, () => ds.query('SELECT COUNT(*) AS n FROM units'));
+      const rows = await requestDatabase(ds, { statements: 0, readsFromReplica: true }).query('SELECT COUNT(*) AS n FROM units');
       expect(Number(rows[0].n)).toBeGreaterThan(11_000);
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^\[replication\] cannot reach a read replica \(ECONNREFUSED\)/));
     } finally {

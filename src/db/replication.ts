@@ -1,6 +1,6 @@
 import { DataSource, DataSourceOptions, ObjectLiteral, QueryRunner, ReplicationMode } from 'typeorm';
 import { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
-import { currentTally } from './statementCounter';
+import { tallyOf } from './requestDatabase';
 
 /** After a replica refused a connection, reads go to the primary this long before a replica is tried again. */
 const REPLICA_RETRY_MS = 2000;
@@ -9,9 +9,9 @@ const WARN_EVERY_MS = 30_000;
 /** A read: anything else (a write, SET …) stays on the primary, even in a query's request. */
 const READ = /^[\s(]*(SELECT|WITH)\b/i;
 
-/** Whether the statement being sent belongs to a request marked read-only (plugins/readReplica.ts). */
-function readsFromReplica(): boolean {
-  return currentTally()?.readsFromReplica === true;
+/** Whether `db` is the database of a request marked read-only (plugins/readReplica.ts). */
+function readsFromReplica(db: DataSource): boolean {
+  return tallyOf(db)?.readsFromReplica === true;
 }
 
 /**
@@ -23,7 +23,8 @@ function readsFromReplica(): boolean {
  * runner), and all work outside GraphQL requests (migrations, seeds, commands, visit flushes, the
  * visit counters' background reloads), which has no request to be marked.
  *
- * Services are unchanged: they keep calling `db.query(...)` and `db.transaction(...)`.
+ * Services are unchanged: they keep calling `db.query(...)` and `db.transaction(...)` on the request's
+ * database (db/requestDatabase.ts), which carries the mark.
  */
 export class ReplicatedDataSource extends DataSource {
   private replicaFailedAt = -Infinity;
@@ -52,7 +53,7 @@ export class ReplicatedDataSource extends DataSource {
   }
 
   override async query<T = any>(query: string, parameters?: any[] | ObjectLiteral, queryRunner?: QueryRunner): Promise<T> {
-    if (queryRunner || !readsFromReplica() || !READ.test(query)) return super.query<T>(query, parameters, queryRunner);
+    if (queryRunner || !readsFromReplica(this) || !READ.test(query)) return super.query<T>(query, parameters, queryRunner);
     const replica = this.createQueryRunner('slave');
     try {
       return await super.query<T>(query, parameters, replica);
@@ -63,6 +64,6 @@ export class ReplicatedDataSource extends DataSource {
 
   /** Asked by SelectQueryBuilder (so by repositories' find*) when it has no runner of its own. */
   override defaultReplicationModeForReads(): ReplicationMode {
-    return readsFromReplica() ? 'slave' : 'master';
+    return readsFromReplica(this) ? 'slave' : 'master';
   }
 }

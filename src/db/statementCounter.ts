@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { AbstractLogger, LogLevel, LogMessage, QueryRunner } from 'typeorm';
 
 /** What one request has sent to MySQL so far. */
@@ -8,26 +7,20 @@ export interface StatementTally {
   readsFromReplica?: boolean;
 }
 
-const current = new AsyncLocalStorage<StatementTally>();
-
-/** Runs `fn` with every SQL statement it causes counted in `tally` (follows promises and callbacks). */
-export function countStatements<T>(tally: StatementTally, fn: () => T): T {
-  return current.run(tally, fn);
-}
-
-/** The tally of the request the caller runs for; undefined outside requests (timers started at boot, commands). */
-export function currentTally(): StatementTally | undefined {
-  return current.getStore();
+/** What a query runner made for a request carries (TypeORM's `QueryRunner.data`, set by db/requestDatabase.ts). */
+export interface RequestRunnerData {
+  tally?: StatementTally;
 }
 
 /**
  * A TypeORM logger that counts each statement against the request that caused it. TypeORM calls
- * logQuery for every statement it sends, so this sees all SQL, query builder and raw alike.
- * Query errors are counted too (they reached the server) and logged without parameters.
+ * logQuery for every statement it sends, with the runner that sends it, so this sees all SQL, query
+ * builder and raw alike. Query errors are counted too (they reached the server) and logged without
+ * parameters.
  */
 export class StatementCountingLogger extends AbstractLogger {
   override logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
-    const tally = current.getStore();
+    const tally = (queryRunner?.data as RequestRunnerData | undefined)?.tally;
     if (tally) tally.statements++;
     super.logQuery(query, parameters, queryRunner);
   }

@@ -1,6 +1,6 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { Context, Services } from '../context';
+import { Context, ProcessServices } from '../context';
 
 /**
  * Prometheus metrics of one server (its own registry, so tests can run several): GraphQL requests
@@ -51,7 +51,7 @@ export class Metrics {
   readonly observeBatch = (loader: string, size: number): void => this.batches.observe({ loader }, size);
 
   /** Gauges read from the services at each scrape. */
-  watch(services: Services): void {
+  watch(services: ProcessServices): void {
     new Gauge({
       name: 'lienthong_visits_buffered',
       help: 'Visits counted in memory and not yet written to MySQL.',

@@ -1,6 +1,6 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { ContentVersion } from '../cache/contentVersion';
-import { currentTally } from '../db/statementCounter';
+import { Context } from '../context';
 
 /**
  * How long after a content change (in any process) queries still read the primary. Readers asking
@@ -19,7 +19,7 @@ export const PRIMARY_AFTER_CHANGE_MS = 5000;
  * Authentication happens before this (context creation) and so always on the primary: a new or
  * revoked key takes effect at once.
  */
-export function readReplicaPlugin(contentVersion?: Pick<ContentVersion, 'onChange'>, primaryAfterChangeMs = PRIMARY_AFTER_CHANGE_MS): ApolloServerPlugin {
+export function readReplicaPlugin(contentVersion?: Pick<ContentVersion, 'onChange'>, primaryAfterChangeMs = PRIMARY_AFTER_CHANGE_MS): ApolloServerPlugin<Context> {
   let primaryUntil = -Infinity;
   contentVersion?.onChange(() => {
     primaryUntil = Date.now() + primaryAfterChangeMs;
@@ -27,9 +27,8 @@ export function readReplicaPlugin(contentVersion?: Pick<ContentVersion, 'onChang
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation }) {
-          const tally = currentTally();
-          if (tally && operation?.operation === 'query' && Date.now() >= primaryUntil) tally.readsFromReplica = true;
+        async didResolveOperation({ operation, contextValue }) {
+          if (operation?.operation === 'query' && Date.now() >= primaryUntil) contextValue.sql.readsFromReplica = true;
         },
       };
     },

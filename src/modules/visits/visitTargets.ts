@@ -1,5 +1,5 @@
-import { AsyncResource } from 'node:async_hooks';
 import DataLoader from 'dataloader';
+import { DataSource } from 'typeorm';
 import { BoundedCache } from './boundedCache';
 import { ArticleOnUnit, VisitService } from './visits.service';
 
@@ -34,49 +34,46 @@ export class VisitTargets {
   private tree: Map<string, string[]> | null = null;
   private treeLoadedAt = -Infinity;
   private treeLoading: Promise<void> | null = null;
-  /**
-   * The async context the targets were made in (server start, no request): background reloads run
-   * in it, so their SQL is not billed to whichever request happened to trigger them (x-sql-statements).
-   */
-  private readonly background = new AsyncResource('VisitTargets');
   /** Codes not in the tree: units added since it was loaded, or (mostly) codes of no unit. */
   private readonly units = new BoundedCache<string, string[] | null>(MAX_UNITS);
   private readonly pairs = new BoundedCache<string, ArticleOnUnit>(MAX_PAIRS);
-  private readonly unitLoader: DataLoader<string, string[] | null>;
-  private readonly pairLoader: DataLoader<{ articleId: number; unitCode: string }, ArticleOnUnit, string>;
+  private readonly unitLoader: DataLoader<{ code: string; db: DataSource }, string[] | null>;
+  private readonly pairLoader: DataLoader<{ articleId: number; unitCode: string; db: DataSource }, ArticleOnUnit>;
 
+  /** `service` reads in the background (tree reloads), billed to no request. */
   constructor(private readonly service: VisitService) {
     // cache: false: the caches above decide what is remembered and for how long; DataLoader only batches.
+    // A batch of several requests' misses is read through (and billed to) the first one's database.
     this.unitLoader = new DataLoader(
-      async (codes) => {
-        const found = await service.lineages(codes);
-        return codes.map((c) => found.get(c) ?? null);
+      async (keys) => {
+        const found = await new VisitService(keys[0].db).lineages(keys.map((k) => k.code));
+        return keys.map((k) => found.get(k.code) ?? null);
       },
       { cache: false, maxBatchSize: 1000 },
     );
-    this.pairLoader = new DataLoader((pairs) => service.articlesOnUnits(pairs), { cache: false, maxBatchSize: 1000 });
+    this.pairLoader = new DataLoader((pairs) => new VisitService(pairs[0].db).articlesOnUnits(pairs), { cache: false, maxBatchSize: 1000 });
   }
 
-  /** The unit and every unit above it, nearest first; null for a code that names no unit. */
-  lineage(code: string, now: number): string[] | null | Promise<string[] | null> {
+  /** The unit and every unit above it, nearest first; null for a code that names no unit. `db`: the asking request's. */
+  lineage(code: string, now: number, db: DataSource): string[] | null | Promise<string[] | null> {
     if (now - this.treeLoadedAt >= UNIT_TREE_TTL_MS) {
       // The first load is waited for (and billed to the request); later ones run in the background
       // while the old tree serves, and are retried on the next visit if they fail.
-      if (!this.tree) return this.loadTree(now).then(() => this.lineage(code, now));
-      if (!this.treeLoading) void this.background.runInAsyncScope(() => this.loadTree(now)).catch(() => undefined);
+      if (!this.tree) return this.loadTree(now, new VisitService(db)).then(() => this.lineage(code, now, db));
+      if (!this.treeLoading) void this.loadTree(now, this.service).catch(() => undefined);
     }
     const inTree = this.tree!.get(code);
     if (inTree) return inTree;
     const cached = this.units.get(code, now);
     if (cached !== undefined) return cached;
-    return this.unitLoader.load(code).then((lineage) => {
+    return this.unitLoader.load({ code, db }).then((lineage) => {
       this.units.set(code, lineage, now + UNIT_TTL_MS);
       return lineage;
     });
   }
 
-  private loadTree(now: number): Promise<void> {
-    this.treeLoading ??= this.service
+  private loadTree(now: number, service: VisitService): Promise<void> {
+    this.treeLoading ??= service
       .allLineages()
       .then((tree) => {
         this.tree = tree;
@@ -89,11 +86,11 @@ export class VisitTargets {
   }
 
   /** Whether the article exists and is shown on the unit (public or not is for the caller to judge). */
-  articleOnUnit(articleId: number, unitCode: string, now: number): ArticleOnUnit | Promise<ArticleOnUnit> {
+  articleOnUnit(articleId: number, unitCode: string, now: number, db: DataSource): ArticleOnUnit | Promise<ArticleOnUnit> {
     const key = `${articleId}:${unitCode}`;
     const cached = this.pairs.get(key, now);
     if (cached !== undefined) return cached;
-    return this.pairLoader.load({ articleId, unitCode }).then((state) => {
+    return this.pairLoader.load({ articleId, unitCode, db }).then((state) => {
       this.pairs.set(key, state, now + (state.kind === 'shown' ? SHOWN_TTL_MS : NOT_SHOWN_TTL_MS));
       return state;
     });

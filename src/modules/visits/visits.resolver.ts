@@ -26,7 +26,7 @@ export class RecordVisitResolver {
     @Arg('visitorId', () => String, { description: "The portal's anonymous id for the browser (e.g. a cookie value): 1-128 printable characters." }) visitorId: string,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    return ctx.services.visits.record({ unitCode, articleId: articleId ?? null, visitorId });
+    return ctx.services.visits.record({ unitCode, articleId: articleId ?? null, visitorId }, ctx.services.db);
   }
 }
 

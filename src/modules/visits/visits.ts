@@ -89,7 +89,11 @@ export class Visits {
   private evictionsLogged = 0;
   private evictionsLoggedAt = -Infinity;
 
-  constructor(db: DataSource, options: VisitsOptions = {}) {
+  /**
+   * `db` is the process's database: flushes and background reloads use it. Reads and checks made for
+   * a request take the request's database (db/requestDatabase.ts), so they are counted against it.
+   */
+  constructor(private readonly db: DataSource, options: VisitsOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.service = new VisitService(db);
     this.targets = new VisitTargets(this.service);
@@ -117,16 +121,16 @@ export class Visits {
    * outage) leaves it uncounted. Bad input throws BAD_USER_INPUT and counts nothing. No SQL once the
    * unit and the article are in VisitTargets' caches.
    */
-  async record({ unitCode, articleId, visitorId }: RecordVisitInput): Promise<boolean> {
+  async record({ unitCode, articleId, visitorId }: RecordVisitInput, db: DataSource = this.db): Promise<boolean> {
     if (!VISITOR_ID.test(visitorId)) throw badUserInput('visitorId must be 1 to 128 printable characters', 'visitorId');
     if (!isUnitCode(unitCode)) throw badUserInput(`there is no unit with code ${quote(unitCode)}`, 'unitCode');
     const article = articleId === null ? null : parseId(articleId);
     if (articleId !== null && article === null) throw badUserInput(`there is no article with id ${quote(articleId)}`, 'articleId');
 
-    const lineage = await this.targets.lineage(unitCode, this.clock.now());
+    const lineage = await this.targets.lineage(unitCode, this.clock.now(), db);
     if (!lineage) throw badUserInput(`there is no unit with code ${quote(unitCode)}`, 'unitCode');
     if (article !== null) {
-      const state = await this.targets.articleOnUnit(article, unitCode, this.clock.now());
+      const state = await this.targets.articleOnUnit(article, unitCode, this.clock.now(), db);
       // A scheduled article does not exist for the public until its time.
       if (state.kind === 'unknown' || state.visibleFrom > this.clock.now()) throw badUserInput(`there is no article with id ${quote(articleId!)}`, 'articleId');
       if (state.kind === 'not-shown') throw badUserInput(`article ${article} is not shown on unit ${unitCode}`, 'articleId');
@@ -156,7 +160,7 @@ export class Visits {
    * about once a second); this process's own visits are always exact, other processes' show once
    * they have flushed and the read is renewed.
    */
-  async counts(codes: readonly string[]): Promise<UnitVisitCounts[]> {
+  async counts(codes: readonly string[], db: DataSource = this.db): Promise<UnitVisitCounts[]> {
     const day = vietnamDay(this.clock.now());
     const snapshots = new Map<string, StoredSnapshot>();
     const stale: string[] = [];
@@ -169,7 +173,7 @@ export class Visits {
     }
     if (stale.length > 0) {
       const readAt = Date.now();
-      const { value, flushedSeq } = await this.counter.read(() => this.service.counts(stale, day, this.counter.processId));
+      const { value, flushedSeq } = await this.counter.read(() => new VisitService(db).counts(stale, day, this.counter.processId));
       for (const code of stale) {
         const snapshot = { day, readAt, flushedSeq, stored: value.get(code) };
         snapshots.set(code, snapshot);
@@ -200,8 +204,8 @@ export class Visits {
   }
 
   /** Every day of each range, in order, zeros included. One statement. Ranges are checked by the caller. */
-  async daily(ranges: readonly DailyRange[]): Promise<{ date: string; visits: Tally }[][]> {
-    const { value, pending } = await this.counter.read(() => this.service.daily(ranges, this.counter.processId));
+  async daily(ranges: readonly DailyRange[], db: DataSource = this.db): Promise<{ date: string; visits: Tally }[][]> {
+    const { value, pending } = await this.counter.read(() => new VisitService(db).daily(ranges, this.counter.processId));
     return ranges.map(({ unitCode, from, to }) => {
       const stored = value.get(unitCode);
       const days: { date: string; visits: Tally }[] = [];
@@ -223,8 +227,8 @@ export class Visits {
   }
 
   /** Article.views of each article (null for one that no longer exists). One statement. */
-  async views(ids: readonly number[]): Promise<(number | null)[]> {
-    const { value, pending } = await this.counter.read(() => this.service.views(ids, this.counter.processId));
+  async views(ids: readonly number[], db: DataSource = this.db): Promise<(number | null)[]> {
+    const { value, pending } = await this.counter.read(() => new VisitService(db).views(ids, this.counter.processId));
     return ids.map((id) => {
       const stored = value.get(id);
       if (stored === undefined) return null;

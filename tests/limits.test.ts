@@ -1,7 +1,15 @@
-import { getIntrospectionQuery, print } from 'graphql';
+import { FragmentDefinitionNode, getIntrospectionQuery, getOperationAST, Kind, parse, print } from 'graphql';
+import { getComplexity } from 'graphql-query-complexity';
+import { costKey } from '../src/plugins/queryLimits';
 import { createServer } from '../src/server';
 import { CommuneHomeDocument, ProvinceDashboardDocument, SearchDocument } from './generated/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
+
+// Counted, to see estimates remembered.
+jest.mock('graphql-query-complexity', () => {
+  const actual = jest.requireActual('graphql-query-complexity');
+  return { ...actual, getComplexity: jest.fn(actual.getComplexity) };
+});
 
 let server: TestServer;
 beforeAll(async () => {
@@ -62,6 +70,43 @@ describe('query limits (default configuration)', () => {
     }
   });
 
+  it('estimate each request by its own @include and @skip conditions', async () => {
+    const query = 'query($all: Boolean!) { provinces { code districts { code articles(first: 100) @include(if: $all) { nodes { related(first: 20) { title } } } } } }';
+    for (const [all, refused] of [[true, true], [false, false], [true, true]] as const) {
+      const res = await server.gql(query, { all });
+      expect(res.errors?.[0]?.extensions?.limit === 'cost').toBe(refused);
+    }
+  });
+
+  it('estimate by the page size whatever else the variables change', async () => {
+    const query = 'query($n: Int, $c: ID!) { province(code: $c) { code } provinces { districts { articles(first: $n) { nodes { related(first: 20) { title } } } } } }';
+    for (const [n, c, refused] of [[100, '01', true], [1, '01', false], [100, '37', true], [1, '37', false]] as const) {
+      const res = await server.gql(query, { n, c });
+      expect(res.errors?.[0]?.extensions?.limit === 'cost').toBe(refused);
+    }
+  });
+
+  it('estimate a visit once, whoever the visitor', async () => {
+    const before = jest.mocked(getComplexity).mock.calls.length;
+    for (const visitor of ['a', 'b', 'c']) {
+      const res = await server.gql('mutation($unit: ID!, $visitor: String!) { recordVisit(unitCode: $unit, visitorId: $visitor) }', { unit: '14620', visitor });
+      expect(res.errors).toBeUndefined();
+    }
+    expect(jest.mocked(getComplexity).mock.calls.length - before).toBe(1);
+  });
+
+  it('refuse a query whose cost cannot be estimated (a null for a non-null argument), rather than run it unlimited', async () => {
+    // Execution would fail only province(code: null) and run the costly rest.
+    const query = 'query($c: ID = "01", $n: Int) { province(code: $c) { code } provinces { districts { articles(first: $n) { nodes { related(first: 20) { title } } } } } }';
+    const res = await server.gql(query, { c: null, n: 100 });
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0].message).toMatch(/^the query's cost cannot be estimated: .*"code".*must not be null/);
+    expect(res.data).toBeUndefined();
+    expect(res.statements).toBe(0);
+    // With a code it is estimated, and refused for its cost.
+    expect(refusal(await server.gql(query, { c: '37', n: 100 })).limit).toBe('cost');
+  });
+
   it('refuse more than 50 aliases', async () => {
     const many = `{ ${Array.from({ length: 51 }, (_, i) => `u${i}: unit(code: "01") { code }`).join(' ')} }`;
     expect(refusal(await server.gql(many))).toEqual({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED', limit: 'aliases', statements: 0 });
@@ -116,5 +161,60 @@ describe('query limits and bad variables', () => {
   ])('a %s required variable is still BAD_USER_INPUT (400), not an internal error', async (_name, variables) => {
     const res = await server.gql('query($c: ID!) { province(code: $c) { districts { articles(first: 5) { totalCount } } } }', variables);
     expect({ status: res.status, code: res.errors?.[0]?.extensions?.code, statements: res.statements }).toEqual({ status: 400, code: 'BAD_USER_INPUT', statements: 0 });
+  });
+});
+
+describe('query limits and bad variables next to remembered estimates', () => {
+  // No other test sends this query: nothing is remembered for it before the first request here.
+  const query = 'query($n: Int, $c: ID!) { province(code: $c) { name } provinces { districts { articles(first: $n) { nodes { related(first: 20) { title } } } } } }';
+  const outcome = async (variables: Record<string, unknown>) => {
+    const res = await server.gql(query, variables);
+    return { status: res.status, code: res.errors?.[0]?.extensions?.code, limit: res.errors?.[0]?.extensions?.limit, statements: res.statements };
+  };
+  const costRefusal = { status: 400, code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', statements: 0 };
+  const badInput = { status: 400, code: 'BAD_USER_INPUT', limit: undefined, statements: 0 };
+
+  it('a variable that does not fit is BAD_USER_INPUT even when the page size was estimated before, and the estimate still holds after', async () => {
+    expect(await outcome({ n: 100, c: { a: 1 } })).toEqual(badInput);
+    expect(await outcome({ n: 100, c: '01' })).toEqual(costRefusal);
+    expect(await outcome({ n: 100, c: { a: 1 } })).toEqual(badInput);
+    expect(await outcome({ n: 100 })).toEqual(badInput);
+    expect(await outcome({ n: 100, c: '37' })).toEqual(costRefusal);
+  });
+});
+
+describe('costKey: estimates are remembered per the variables they read', () => {
+  const keyOf = (query: string) => {
+    const document = parse(query);
+    const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+    return costKey(getOperationAST(document)!, fragments);
+  };
+
+  it('one key for a visit whatever the visitor', () => {
+    const key = keyOf('mutation($unit: ID!, $visitor: String!) { recordVisit(unitCode: $unit, visitorId: $visitor) }');
+    expect(key({ unit: '14620', visitor: 'a' })).toBe(key({ unit: '01', visitor: 'b' }));
+  });
+
+  it('page sizes, also in fragments and representations', () => {
+    const key = keyOf('query($n: Int, $c: ID!, $r: [_Any!]!) { province(code: $c) { ...F } _entities(representations: $r) { __typename } } fragment F on Province { articles(first: $n) { totalCount } }');
+    const r = [{ __typename: 'Article', id: '1' }];
+    expect(key({ n: 5, c: '01', r })).toBe(key({ n: 5, c: '37', r }));
+    expect(key({ n: 5, c: '01', r })).not.toBe(key({ n: 6, c: '01', r }));
+    expect(key({ n: 5, c: '01', r })).not.toBe(key({ n: 5, c: '01', r: [...r, ...r] }));
+    // Absent takes the argument's default page size; null asks for none.
+    expect(key({ c: '01', r })).not.toBe(key({ n: null, c: '01', r }));
+  });
+
+  it('@include and @skip conditions, on fields and spreads', () => {
+    const key = keyOf('query($a: Boolean!, $b: Boolean!, $c: ID!) { province(code: $c) { code @include(if: $a) ...F @skip(if: $b) } } fragment F on Province { name }');
+    expect(key({ a: true, b: true, c: '01' })).toBe(key({ a: true, b: true, c: '37' }));
+    expect(key({ a: true, b: true, c: '01' })).not.toBe(key({ a: false, b: true, c: '01' }));
+    expect(key({ a: true, b: true, c: '01' })).not.toBe(key({ a: true, b: false, c: '01' }));
+  });
+
+  it('whether other arguments are absent, null or set: no estimate for a null non-null argument', () => {
+    const key = keyOf('query($c: ID = "01") { province(code: $c) { code } }');
+    expect(key({ c: '37' })).toBe(key({ c: '01' }));
+    expect(new Set([key({}), key({ c: null }), key({ c: '01' })]).size).toBe(3);
   });
 });

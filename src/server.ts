@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { FastifyInstance, FastifyServerOptions, LogController } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Caches } from './cache/caches';
+import { staticCachePolicyPlugin } from './cache/cachePolicy';
 import { LocalContentVersion } from './cache/contentVersion';
 import { connectRedis } from './cache/redis';
 import { RedisContentVersion } from './cache/redisContentVersion';
@@ -91,6 +92,10 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       // Field traces for a router that asks (apollo-federation-include-trace), error messages masked.
       // Apollo installs this for subgraphs anyway; named here, it does so without a plain-text log line.
       ApolloServerPluginInlineTrace(),
+      // The cache policy (Cache-Control, response cache) from the query text once, instead of by
+      // Apollo's cache-control plugin, which hooks every resolver call (src/cache/cachePolicy.ts).
+      ApolloServerPluginCacheControlDisabled(),
+      staticCachePolicyPlugin(schema),
     ],
     formatError: maskInternalError,
     includeStacktraceInErrorResponses: false,

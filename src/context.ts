@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Caches, createCaches, readThrough } from './cache/caches';
 import { ContentVersion, LocalContentVersion } from './cache/contentVersion';
 import { DataCache } from './cache/dataCache';
+import { LiveCounter } from './cache/liveCounters';
 import { requestDatabase } from './db/requestDatabase';
 import { StatementTally } from './db/statementCounter';
 import { Article } from './modules/articles/article.entity';
@@ -177,6 +178,8 @@ export interface Context {
   visibleUntil: Date;
   loaders: Loaders;
   sql: StatementTally;
+  /** Where the response's visit counters are, while a response that shows them is to be kept (cache/liveCounters.ts). */
+  liveCounters?: LiveCounter[];
 }
 
 /** Far enough ahead that every scheduled article is before it; within DATETIME's range. */

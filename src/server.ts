@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
+import { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -7,7 +8,8 @@ import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { FastifyInstance, FastifyServerOptions, LogController } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Caches } from './cache/caches';
-import { staticCachePolicyPlugin } from './cache/cachePolicy';
+import { CachePolicies, staticCachePolicyPlugin } from './cache/cachePolicy';
+import { isLiveCounterField, liveCountersCachePlugin } from './cache/liveCounters';
 import { LocalContentVersion } from './cache/contentVersion';
 import { connectRedis } from './cache/redis';
 import { RedisContentVersion } from './cache/redisContentVersion';
@@ -33,6 +35,8 @@ declare module 'fastify' {
     visits: Visits;
     /** The shared caches under the loaders, for tests. */
     caches: Caches;
+    /** Where whole responses are kept (memory or Redis), for tests. */
+    responses: KeyValueCache;
   }
 }
 
@@ -72,14 +76,17 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   metrics.watch(services);
 
   const schema = subgraphSchema();
+  const policies = new CachePolicies(schema, isLiveCounterField);
+  // Responses and automatic persisted queries (hashes of queries clients sent before).
+  const cache = createKeyValueCache(contentVersion, redis, app.log);
+  app.decorate('responses', cache);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
-    // Responses and automatic persisted queries (hashes of queries clients sent before).
-    cache: createKeyValueCache(contentVersion, redis, app.log),
+    cache,
     persistedQueries: { ttl: 24 * 3600 },
     plugins: [
-      ...(responseCache ? responseCachePlugin(contentVersion) : []),
+      ...(responseCache ? [...responseCachePlugin(contentVersion), liveCountersCachePlugin({ cache, version: contentVersion, policies })] : []),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_QUERY, includeCookies: false }),
@@ -95,7 +102,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       // The cache policy (Cache-Control, response cache) from the query text once, instead of by
       // Apollo's cache-control plugin, which hooks every resolver call (src/cache/cachePolicy.ts).
       ApolloServerPluginCacheControlDisabled(),
-      staticCachePolicyPlugin(schema),
+      staticCachePolicyPlugin(policies),
     ],
     formatError: maskInternalError,
     includeStacktraceInErrorResponses: false,

@@ -5,7 +5,7 @@ import { ApolloServer, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSchema, GraphQLSchema } from 'graphql';
 import { seedDemoContent } from '../seeds/demo';
-import { staticCachePolicyPlugin } from '../src/cache/cachePolicy';
+import { CachePolicies, staticCachePolicyPlugin } from '../src/cache/cachePolicy';
 import { Context, createContext, createServices, ProcessServices } from '../src/context';
 import { EXAMPLE_QUERY } from '../src/exampleQuery';
 import { subgraphSchema } from '../src/federation';
@@ -51,7 +51,7 @@ async function pair<TContext extends BaseContext>(schema: GraphQLSchema, rootVal
   };
   // Apollo installs its cache-control plugin unless told not to.
   const apollo = new ApolloServer<TContext>({ schema, rootValue, plugins: [ApolloServerPluginInlineTraceDisabled(), ...before, capture] });
-  const candidate = new ApolloServer<TContext>({ schema, rootValue, plugins: [ApolloServerPluginInlineTraceDisabled(), ...before, ApolloServerPluginCacheControlDisabled(), staticCachePolicyPlugin(schema), capture] });
+  const candidate = new ApolloServer<TContext>({ schema, rootValue, plugins: [ApolloServerPluginInlineTraceDisabled(), ...before, ApolloServerPluginCacheControlDisabled(), staticCachePolicyPlugin(new CachePolicies(schema)), capture] });
   await Promise.all([apollo.start(), candidate.start()]);
   const execute = async (server: ApolloServer<TContext>, request: Request, context?: () => Promise<TContext>): Promise<Outcome> => {
     const response = await server.executeOperation(request, context ? { contextValue: await context() } : undefined);

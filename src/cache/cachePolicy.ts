@@ -165,6 +165,9 @@ function entitiesHint(schema: GraphQLSchema, { field, node }: EntitiesSelection,
 interface StaticPolicy {
   /** What every selected field but `_entities` allows. */
   hint: CacheHint;
+  /** The same without the live counters' fields (cache/liveCounters.ts), and whether there were any. */
+  withoutCounters: CacheHint;
+  counters: boolean;
   entities: EntitiesSelection[];
 }
 
@@ -173,12 +176,18 @@ interface StaticPolicy {
  * (`__typename`, `__schema`, `__type` and the `__` types below them): their resolvers are not
  * wrapped, so they add nothing.
  */
-function staticPolicy(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): StaticPolicy {
+function staticPolicy(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  isLiveCounter: LiveCounterField,
+): StaticPolicy {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const policy: StaticPolicy = { hint: {}, entities: [] };
+  const policy: StaticPolicy = { hint: {}, withoutCounters: {}, counters: false, entities: [] };
   // Restricting is order-free and idempotent, so a selection set seen once for an object type (a
   // fragment spread twice, or the same fields under many parents) has nothing more to add. The
   // root level has its own key: root fields get the default even when their type has no hint.
@@ -201,8 +210,14 @@ function staticPolicy(schema: GraphQLSchema, document: DocumentNode, operation: 
       } else if (!selection.name.value.startsWith('__')) {
         const field = type.getFields()[selection.name.value];
         if (!field) continue;
-        if (isRoot && field.name === '_entities' && type === schema.getQueryType()) policy.entities.push({ field, node: selection });
-        else restrict(policy.hint, fieldHint(schema, field, isRoot));
+        if (isRoot && field.name === '_entities' && type === schema.getQueryType()) {
+          policy.entities.push({ field, node: selection });
+        } else {
+          const hint = fieldHint(schema, field, isRoot);
+          restrict(policy.hint, hint);
+          if (isLiveCounter(type, field)) policy.counters = true;
+          else restrict(policy.withoutCounters, hint);
+        }
         const target = getNamedType(field.type);
         if (selection.selectionSet && isCompositeType(target)) {
           for (const possible of isAbstractType(target) ? schema.getPossibleTypes(target) : [target]) walk(selection.selectionSet, possible, false);
@@ -267,14 +282,52 @@ function cacheControlHeader(overall: CacheHint, response: GraphQLResponse): stri
   return UNCACHEABLE_HEADER;
 }
 
+/** Whether a field is one of the counters a kept response can read afresh (cache/liveCounters.ts). */
+export type LiveCounterField = (parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>) => boolean;
+
+/** An operation's policy for one request. */
+export interface RequestPolicy {
+  hint: CacheHint;
+  /** What the response allows once its live counters are read afresh; null when it has none to read. */
+  withoutCounters: CacheHint | null;
+}
+
+/** Operations' policies, remembered per parsed operation (Apollo keeps the parsed document of a query text). */
+export class CachePolicies {
+  private readonly memo = new WeakMap<OperationDefinitionNode, OperationPolicies>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly isLiveCounter: LiveCounterField = () => false,
+  ) {}
+
+  /** Null when the variables do not coerce: execution fails before any field resolves, and Apollo's policy stays unset. */
+  of(document: DocumentNode, operation: OperationDefinitionNode, rawVariables: Record<string, unknown>): RequestPolicy | null {
+    let policies = this.memo.get(operation);
+    if (!policies) this.memo.set(operation, (policies = operationPolicies(document, operation)));
+    // Coerced as execution coerces them (defaults included).
+    let variables: Record<string, unknown> = {};
+    if (policies.readsVariables) {
+      const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], rawVariables);
+      if (coerced.errors) return null;
+      variables = coerced.coerced;
+    }
+    const key = JSON.stringify(policies.conditions.map((d) => variables[d.variable.name.value]));
+    let policy = policies.byConditions.get(key);
+    if (!policy) policies.byConditions.set(key, (policy = staticPolicy(this.schema, document, operation, variables, this.isLiveCounter)));
+    if (policy.entities.length === 0) return { hint: policy.hint, withoutCounters: policy.counters ? policy.withoutCounters : null };
+    const hint = { ...policy.hint };
+    for (const entities of policy.entities) restrict(hint, entitiesHint(this.schema, entities, variables));
+    return { hint, withoutCounters: null };
+  }
+}
+
 /**
  * Stands in for Apollo's cache-control plugin (install ApolloServerPluginCacheControlDisabled with
  * it): sets requestContext.overallCachePolicy before execution, where the response cache reads it
  * when it stores the response, and the Cache-Control header as Apollo does.
  */
-export function staticCachePolicyPlugin<TContext extends BaseContext>(schema: GraphQLSchema): ApolloServerPlugin<TContext> {
-  // Apollo keeps the parsed document of a query text, so its operation nodes are stable keys.
-  const memo = new WeakMap<OperationDefinitionNode, OperationPolicies>();
+export function staticCachePolicyPlugin<TContext extends BaseContext>(policies: CachePolicies): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
@@ -283,21 +336,8 @@ export function staticCachePolicyPlugin<TContext extends BaseContext>(schema: Gr
           if (!operation) return;
           // Apollo computes nothing when a plugin has already set the policy before execution.
           if (overallCachePolicy.maxAge !== undefined || overallCachePolicy.scope !== undefined) return;
-          let policies = memo.get(operation);
-          if (!policies) memo.set(operation, (policies = operationPolicies(document, operation)));
-          // Coerced as execution coerces them (defaults included). If they do not coerce, execution
-          // fails before any field resolves, and Apollo's policy stays unset as this one does.
-          let variables: Record<string, unknown> = {};
-          if (policies.readsVariables) {
-            const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-            if (coerced.errors) return;
-            variables = coerced.coerced;
-          }
-          const key = JSON.stringify(policies.conditions.map((d) => variables[d.variable.name.value]));
-          let policy = policies.byConditions.get(key);
-          if (!policy) policies.byConditions.set(key, (policy = staticPolicy(schema, document, operation, variables)));
-          for (const entities of policy.entities) overallCachePolicy.restrict(entitiesHint(schema, entities, variables));
-          overallCachePolicy.restrict(policy.hint);
+          const policy = policies.of(document, operation, request.variables ?? {});
+          if (policy) overallCachePolicy.restrict(policy.hint);
         },
         async willSendResponse({ response, overallCachePolicy }) {
           const header = cacheControlHeader(overallCachePolicy, response);

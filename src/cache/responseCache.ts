@@ -38,7 +38,8 @@ export function responseCachePlugin(version: ContentVersion): ApolloServerPlugin
     ApolloServerPluginResponseCache<Context>({
       sessionId: async () => null,
       extraCacheKeyData: async () => version.current(),
-      shouldReadFromCache: async (rc) => !hasKey(rc),
+      // Responses with visit counters are never stored here; liveCounters.ts keeps them.
+      shouldReadFromCache: async (rc) => !hasKey(rc) && !rc.contextValue.liveCounters,
       shouldWriteToCache: async (rc) => !hasKey(rc),
     }),
     {

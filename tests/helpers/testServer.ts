@@ -1,4 +1,5 @@
 import { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { FastifyInstance } from 'fastify';
 import { print } from 'graphql';
 import { emptyCaches } from '../../src/cache/caches';
@@ -23,7 +24,7 @@ export interface TestServer {
   gql<T, V extends Record<string, unknown>>(query: TypedDocumentNode<T, V>, variables: V): Promise<GraphQLResponse<T>>;
   /** The same, sending `Authorization: Bearer <key>`. */
   gqlWithKey<T = any>(key: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
-  /** Empties the process's shared caches, so the next request is measured cold. */
+  /** Empties the process's shared caches and kept responses (in memory), so the next request is measured cold. */
   emptyCaches(): void;
   close(): Promise<void>;
 }
@@ -53,6 +54,7 @@ export async function serveTestDatabase(db: TestDatabase, { clock, visits, confi
     gqlWithKey: (key, query, variables) => post(query, variables, { authorization: `Bearer ${key}` }),
     emptyCaches: () => {
       emptyCaches(app.caches);
+      if (app.responses instanceof InMemoryLRUCache) app.responses.clear();
       app.visits.forgetSnapshots();
     },
     async close() {

@@ -1,5 +1,7 @@
-import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Info, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { NEVER_CACHED } from '../../cache/cacheHints';
+import { noteLiveCounter } from '../../cache/liveCounters';
 import { badUserInput } from '../../common/errors';
 import { Context } from '../../context';
 import { Article } from '../articles/article.entity';
@@ -45,19 +47,22 @@ export class UnitVisitsResolver {
 @Resolver(() => VisitStats)
 export class VisitStatsResolver {
   @FieldResolver(() => Int, { description: "All visits ever recorded ('Lượt truy cập')." })
-  async total(@Root() stats: VisitStats, @Ctx() ctx: Context): Promise<number> {
+  async total(@Root() stats: VisitStats, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
+    noteLiveCounter(ctx, info, { kind: 'total', unitCode: stats.unitCode, includeDescendants: stats.includeDescendants });
     const counts = await ctx.loaders.visitCounts.load(stats.unitCode);
     return stats.includeDescendants ? counts.total.subtree : counts.total.own;
   }
 
   @FieldResolver(() => Int, { description: "Visits since midnight in Asia/Ho_Chi_Minh ('Hôm nay')." })
-  async today(@Root() stats: VisitStats, @Ctx() ctx: Context): Promise<number> {
+  async today(@Root() stats: VisitStats, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
+    noteLiveCounter(ctx, info, { kind: 'today', unitCode: stats.unitCode, includeDescendants: stats.includeDescendants });
     const counts = await ctx.loaders.visitCounts.load(stats.unitCode);
     return stats.includeDescendants ? counts.today.subtree : counts.today.own;
   }
 
   @FieldResolver(() => Int, { description: "Distinct visitors seen in the last 5 minutes ('Trực tuyến')." })
-  online(@Root() stats: VisitStats, @Ctx() ctx: Context): Promise<number> {
+  online(@Root() stats: VisitStats, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
+    noteLiveCounter(ctx, info, { kind: 'online', unitCode: stats.unitCode, includeDescendants: stats.includeDescendants });
     return ctx.loaders.visitOnline.load({ unitCode: stats.unitCode, includeDescendants: stats.includeDescendants });
   }
 
@@ -80,7 +85,8 @@ export class VisitStatsResolver {
 export class ArticleViewsResolver {
   @FieldResolver(() => Int, { description: 'Views recorded with recordVisit(articleId: …).' })
   @Directive(NEVER_CACHED)
-  async views(@Root() article: Article, @Ctx() ctx: Context): Promise<number> {
+  async views(@Root() article: Article, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
+    noteLiveCounter(ctx, info, { kind: 'views', articleId: article.id, views: article.views });
     // An article deleted since it was loaded keeps the number it was loaded with.
     return (await ctx.loaders.articleViews.load(article.id)) ?? article.views;
   }

@@ -72,8 +72,14 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
 /** The services of one request (plain objects over its database: cheap to build per request). */
 export function requestServices(shared: ProcessServices, sql: StatementTally): Services {
   const db = requestDatabase(shared.dataSource, sql);
+  // Listed, not spread: V8 builds `{ ...shared, more }` slowly (about 8 µs, a few % of a visit's time).
+  const { dataSource, visits, contentVersion, caches, onBatch } = shared;
   return {
-    ...shared,
+    dataSource,
+    visits,
+    contentVersion,
+    caches,
+    onBatch,
     db,
     units: new UnitService(db),
     articles: new ArticleService(db),

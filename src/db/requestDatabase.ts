@@ -12,22 +12,36 @@ import { RequestRunnerData, StatementTally } from './statementCounter';
  * gateway's throughput.
  */
 export function requestDatabase(db: DataSource, tally: StatementTally): DataSource {
-  let manager: EntityManager | undefined;
-  // Everything else is the DataSource's own: TypeORM's methods reach the runner and the manager
-  // through `this`, so overriding these two routes all of them through the request.
+  let views = requestViews.get(db);
+  if (!views) requestViews.set(db, (views = requestViewPrototype(db)));
+  const view = Object.create(views) as DataSource & { tally: StatementTally };
+  view.tally = tally;
+  return view;
+}
+
+/** Per DataSource, what its requests' views share: built once, so a view per request costs one object. */
+const requestViews = new WeakMap<DataSource, DataSource>();
+
+/**
+ * Everything else is the DataSource's own: TypeORM's methods reach the runner and the manager
+ * through `this`, so overriding these two routes all of them through the request.
+ */
+function requestViewPrototype(db: DataSource): DataSource {
+  const managers = new WeakMap<DataSource, EntityManager>();
   return Object.create(db, {
-    tally: { value: tally },
     createQueryRunner: {
       value(this: DataSource, mode: ReplicationMode = 'master'): QueryRunner {
         const runner = db.createQueryRunner.call(this, mode);
-        (runner.data as RequestRunnerData).tally = tally;
+        (runner.data as RequestRunnerData).tally = tallyOf(this);
         return runner;
       },
     },
     // The DataSource's own manager would make its runners without the request (transaction(), getRepository()).
     manager: {
-      get(this: DataSource) {
-        return (manager ??= this.createEntityManager());
+      get(this: DataSource): EntityManager {
+        let manager = managers.get(this);
+        if (!manager) managers.set(this, (manager = this.createEntityManager()));
+        return manager;
       },
     },
   }) as DataSource;

@@ -381,6 +381,26 @@ describe('SQL statements', () => {
   });
 });
 
+describe('the check that an article is shown on a unit', () => {
+  it('is renewed in the background while the page keeps being visited, so no visit waits for it', async () => {
+    const article = shownOnPhatDiem[4];
+    await visit('14620', 'renewal-0'); // every unit's lineage is in memory from here on
+    expect((await visit('14620', 'renewal-1', article)).statements).toBe(1);
+    // In the last fifth of its 30 s: answered from memory, and read again in the background.
+    clock.at += 25_000;
+    const renewing = await visit('14620', 'renewal-2', article);
+    expect([renewing.data.recordVisit, renewing.statements]).toEqual([true, 0]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Past the first read's 30 s, the renewed one answers.
+    clock.at += 10_000;
+    const renewed = await visit('14620', 'renewal-3', article);
+    expect([renewed.data.recordVisit, renewed.statements]).toEqual([true, 0]);
+    // Unvisited for a whole 30 s, it is read again on the next visit.
+    clock.at += 31_000;
+    expect((await visit('14620', 'renewal-4', article)).statements).toBe(1);
+  });
+});
+
 describe('restarts and outages', () => {
   it('a graceful restart (app.close) loses nothing, with 50 clients recording through it', async () => {
     const first = await startTestServer({ visits: { counter: { flushIntervalMs: 60_000 } } });

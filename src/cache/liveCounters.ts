@@ -129,10 +129,18 @@ export function liveCountersCachePlugin({ cache, version, policies }: LiveCounte
           const stored = await kept.get(key);
           metrics.responseCacheHit = stored !== undefined;
           if (stored === undefined) return null;
-          contextValue.liveCounters = undefined;
           const value = JSON.parse(stored) as Kept;
+          let data: Record<string, unknown>;
+          try {
+            data = await refresh(value, contextValue);
+          } catch {
+            // The counters could not be read (MySQL unreachable): executing the query says so as
+            // it would without the kept response (SERVICE_UNAVAILABLE), or answers if it can.
+            metrics.responseCacheHit = false;
+            return null;
+          }
+          contextValue.liveCounters = undefined;
           keptAt = value.keptAt;
-          const data = await refresh(value, contextValue);
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data } } };
         },
         async willSendResponse({ response, contextValue }) {

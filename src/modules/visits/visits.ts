@@ -96,7 +96,7 @@ export class Visits {
   constructor(private readonly db: DataSource, options: VisitsOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.service = new VisitService(db);
-    this.targets = new VisitTargets(this.service);
+    this.targets = new VisitTargets(db);
     this.counter = new VisitCounter(this.service, this.clock, { ...options.counter, logger: options.logger });
     const ttl = this.counter.snapshotTtlMs;
     this.snapshots = ttl > 0 ? new LRUCache({ max: 20_000, ttl }) : null;

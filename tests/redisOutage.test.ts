@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createClient } from '@redis/client';
 import { seedDemoContent } from '../seeds/demo';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { CuttableProxy } from './helpers/cuttableProxy';
@@ -90,5 +91,21 @@ describe('Redis outage under a running gateway', () => {
     // The shared rule again: a visitor counted before the outage is still in its window there.
     expect(await record('before')).toBe(false);
     expect(await record('after')).toBe(true);
+  });
+
+  it('applies the shared rule after Redis forgot its scripts (as after a Redis restart)', async () => {
+    const admin = createClient({ url: REDIS.toString() });
+    await admin.connect();
+    try {
+      const repeatKeys = async () => (await admin.keys(`lienthong:${String(server.db.dataSource.options.database)}:visits:repeat:14623:*`)).length;
+      const before = await repeatKeys();
+      await admin.scriptFlush();
+      expect(await record('after a script flush')).toBe(true);
+      expect(await record('after a script flush')).toBe(false);
+      // Decided in Redis, not by this process's fallback rule.
+      expect(await repeatKeys()).toBe(before + 1);
+    } finally {
+      await admin.quit();
+    }
   });
 });

@@ -386,11 +386,11 @@ describe('the check that an article is shown on a unit', () => {
     const article = shownOnPhatDiem[4];
     await visit('14620', 'renewal-0'); // every unit's lineage is in memory from here on
     expect((await visit('14620', 'renewal-1', article)).statements).toBe(1);
-    // In the last fifth of its 30 s: answered from memory, and read again in the background.
+    // In the second half of its 30 s: answered from memory, and read again in the background.
     clock.at += 25_000;
     const renewing = await visit('14620', 'renewal-2', article);
     expect([renewing.data.recordVisit, renewing.statements]).toEqual([true, 0]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 400)); // renewals are gathered for 100 ms
     // Past the first read's 30 s, the renewed one answers.
     clock.at += 10_000;
     const renewed = await visit('14620', 'renewal-3', article);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RedisClient, SharedRedis } from '../../cache/redis';
 import { VisitAbuseRule } from './abuseRule';
 import { VisitorsOnline } from './visitorsOnline';
@@ -14,7 +15,7 @@ import { VisitorsOnline } from './visitorsOnline';
  * Redis expiry only reclaims memory. Every key expires, so memory is bounded by the window.
  *
  * One recordVisit is one round trip (a Lua script: atomic, so two processes cannot both admit the
- * same repeat). With Redis Cluster the keys of one call would need one hash slot; this is written
+ * same repeat), sent by its SHA-1 (EVALSHA) and in full only when Redis does not know it yet. With Redis Cluster the keys of one call would need one hash slot; this is written
  * for a single Redis (or a primary with replicas), which a province's gateways share.
  */
 const ADMIT = `
@@ -51,6 +52,13 @@ if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HINCRBY', KEYS[2], 'count
 return 1
 `;
 
+const sha1s = new Map<string, string>();
+const sha1 = (script: string): string => {
+  let sha = sha1s.get(script);
+  if (!sha) sha1s.set(script, (sha = createHash('sha1').update(script).digest('hex')));
+  return sha;
+};
+
 export class SharedVisitRules {
   private readonly redis: RedisClient;
   private readonly prefix: string;
@@ -68,11 +76,21 @@ export class SharedVisitRules {
   async admit(lineage: readonly string[], visitorKey: string, unitCode: string, articleId: number | null, now: number): Promise<boolean> {
     const keys = [this.repeatKey(visitorKey, unitCode, articleId), this.unitKey(visitorKey, unitCode), this.onlineKey('own', unitCode), ...lineage.map((unit) => this.onlineKey('subtree', unit))];
     const args = [now, this.rule.repeatWindowMs, this.rule.perUnitLimit, this.rule.perUnitWindowMs, this.online.windowMs, visitorKey].map(String);
-    return Number(await this.redis.eval(ADMIT, { keys, arguments: args })) === 1;
+    return Number(await this.run(ADMIT, keys, args)) === 1;
   }
 
   async release(visitorKey: string, unitCode: string, articleId: number | null): Promise<void> {
-    await this.redis.eval(RELEASE, { keys: [this.repeatKey(visitorKey, unitCode, articleId), this.unitKey(visitorKey, unitCode)], arguments: [] });
+    await this.run(RELEASE, [this.repeatKey(visitorKey, unitCode, articleId), this.unitKey(visitorKey, unitCode)], []);
+  }
+
+  /** Redis forgets scripts on a restart (NOSCRIPT): the script is then sent once in full, which loads it again. */
+  private async run(script: string, keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await this.redis.evalSha(sha1(script), { keys, arguments: args });
+    } catch (error) {
+      if (!(error as Error).message?.startsWith('NOSCRIPT')) throw error;
+      return this.redis.eval(script, { keys, arguments: args });
+    }
   }
 
   /** Distinct visitors seen in the window, per unit (own portal or subtree): one round trip. */

@@ -17,11 +17,13 @@ const UNIT_TTL_MS = 60_000;
 const SHOWN_TTL_MS = 30_000;
 const NOT_SHOWN_TTL_MS = 5_000;
 /**
- * A pair asked for in the last fifth of its time is read again in the background, so pages that keep
- * being visited never wait for the check (at thousands of visits a second over thousands of pages,
- * misses on expiry were a statement every few visits).
+ * A pair asked for in the second half of its time is read again in the background, so pages that
+ * keep being visited never wait for the check: at thousands of visits a second over thousands of
+ * pages, misses on expiry were a statement every few visits. Renewals are gathered for a while
+ * (nobody waits for them) and read together.
  */
-const REFRESH_AFTER = 0.8;
+const REFRESH_AFTER = 0.5;
+const REFRESH_BATCH_MS = 100;
 /** Codes missing from the tree (mostly codes of no unit), each remembered for UNIT_TTL_MS. */
 const MAX_UNITS = 50_000;
 /** ~100 bytes each: about 20 MB at the bound. */
@@ -47,9 +49,10 @@ export class VisitTargets {
   private readonly service: VisitService;
   private readonly unitLoader: DataLoader<{ code: string; db: DataSource }, string[] | null>;
   private readonly pairLoader: DataLoader<{ articleId: number; unitCode: string; db: DataSource }, ArticleOnUnit>;
+  private readonly renewals: DataLoader<{ articleId: number; unitCode: string }, ArticleOnUnit>;
 
   /** `db`: the process's database, for background reads. */
-  constructor(private readonly db: DataSource) {
+  constructor(db: DataSource) {
     this.service = new VisitService(db);
     // cache: false: the caches above decide what is remembered and for how long; DataLoader only batches.
     // A batch of several requests' misses is read through (and billed to) the first one's database.
@@ -61,6 +64,11 @@ export class VisitTargets {
       { cache: false, maxBatchSize: 1000 },
     );
     this.pairLoader = new DataLoader((pairs) => new VisitService(pairs[0].db).articlesOnUnits(pairs), { cache: false, maxBatchSize: 1000 });
+    this.renewals = new DataLoader((pairs) => this.service.articlesOnUnits(pairs), {
+      cache: false,
+      maxBatchSize: 1000,
+      batchScheduleFn: (run) => setTimeout(run, REFRESH_BATCH_MS).unref(),
+    });
   }
 
   /** The unit and every unit above it, nearest first; null for a code that names no unit. `db`: the asking request's. */
@@ -98,16 +106,16 @@ export class VisitTargets {
   articleOnUnit(articleId: number, unitCode: string, now: number, db: DataSource): ArticleOnUnit | Promise<ArticleOnUnit> {
     const key = `${articleId}:${unitCode}`;
     const cached = this.pairs.get(key, now);
-    if (cached === undefined) return this.loadPair(articleId, unitCode, key, now, db);
+    if (cached === undefined) return this.keepPair(key, now, this.pairLoader.load({ articleId, unitCode, db }));
     if (now >= cached.refreshAfter) {
-      cached.refreshAfter = Infinity; // one refresh at a time; if it fails, the entry expires as usual
-      void this.loadPair(articleId, unitCode, key, now, this.db).catch(() => undefined);
+      cached.refreshAfter = Infinity; // one renewal at a time; if it fails, the entry expires as usual
+      void this.keepPair(key, now, this.renewals.load({ articleId, unitCode })).catch(() => undefined);
     }
     return cached.state;
   }
 
-  private loadPair(articleId: number, unitCode: string, key: string, now: number, db: DataSource): Promise<ArticleOnUnit> {
-    return this.pairLoader.load({ articleId, unitCode, db }).then((state) => {
+  private keepPair(key: string, now: number, read: Promise<ArticleOnUnit>): Promise<ArticleOnUnit> {
+    return read.then((state) => {
       const ttl = state.kind === 'shown' ? SHOWN_TTL_MS : NOT_SHOWN_TTL_MS;
       this.pairs.set(key, { state, refreshAfter: now + REFRESH_AFTER * ttl }, now + ttl);
       return state;

@@ -51,6 +51,15 @@ describe('Redis outage under a running gateway', () => {
     expect(await online()).toBe(1);
   });
 
+  it('decides concurrent visits together, in order: one visitor\'s 20 simultaneous calls count once', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => record('all at once')));
+    expect(results.filter((r) => r === true)).toHaveLength(1);
+    expect(results.filter((r) => r === false)).toHaveLength(19);
+    // Others in the same batches are decided on their own.
+    const many = await Promise.all(Array.from({ length: 20 }, (_, i) => record(`together ${i}`)));
+    expect(many.every((r) => r === true)).toBe(true);
+  });
+
   it('keeps answering while Redis is unreachable: misses, local rules, edits shown at once', async () => {
     await proxy.cut();
     const feed = await send({ query: FEED });

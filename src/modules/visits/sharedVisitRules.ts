@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import DataLoader from 'dataloader';
 import { RedisClient, SharedRedis } from '../../cache/redis';
 import { VisitAbuseRule } from './abuseRule';
 import { VisitorsOnline } from './visitorsOnline';
@@ -14,35 +15,52 @@ import { VisitorsOnline } from './visitorsOnline';
  * the current minute's end and count. Times come from the gateway's clock, so tests can move it;
  * Redis expiry only reclaims memory. Every key expires, so memory is bounded by the window.
  *
- * One recordVisit is one round trip (a Lua script: atomic, so two processes cannot both admit the
- * same repeat), sent by its SHA-1 (EVALSHA) and in full only when Redis does not know it yet. With Redis Cluster the keys of one call would need one hash slot; this is written
+ * The visits a process receives in one turn of its event loop are decided in one round trip (a Lua
+ * script, in order: atomic, so two processes, or two calls in one batch, cannot both admit the same
+ * repeat), sent by its SHA-1 (EVALSHA) and in full only when Redis does not know it yet. With Redis Cluster the keys of one call would need one hash slot; this is written
  * for a single Redis (or a primary with replicas), which a province's gateways share.
  */
 const ADMIT = `
-local now = tonumber(ARGV[1])
-local repeatMs = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local unitMs = tonumber(ARGV[4])
-local onlineMs = tonumber(ARGV[5])
-local visitor = ARGV[6]
-for i = 3, #KEYS do
-  redis.call('ZADD', KEYS[i], now, visitor)
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - onlineMs)
-  redis.call('PEXPIRE', KEYS[i], onlineMs)
+local repeatMs = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local unitMs = tonumber(ARGV[3])
+local onlineMs = tonumber(ARGV[4])
+local results = {}
+local online = {}
+local k = 1
+for a = 5, #ARGV, 3 do
+  local now = tonumber(ARGV[a])
+  local visitor = ARGV[a + 1]
+  local keys = tonumber(ARGV[a + 2])
+  for i = k + 2, k + keys - 1 do
+    redis.call('ZADD', KEYS[i], now, visitor)
+    online[KEYS[i]] = now
+  end
+  local admitted = 0
+  if tonumber(redis.call('GET', KEYS[k]) or '0') <= now then
+    local window = redis.call('HMGET', KEYS[k + 1], 'until', 'count')
+    local windowUntil = tonumber(window[1] or '0')
+    local count = tonumber(window[2] or '0')
+    if windowUntil <= now then
+      windowUntil = now + unitMs
+      count = 0
+    end
+    if count < limit then
+      redis.call('SET', KEYS[k], now + repeatMs, 'PX', repeatMs)
+      redis.call('HSET', KEYS[k + 1], 'until', windowUntil, 'count', count + 1)
+      redis.call('PEXPIRE', KEYS[k + 1], windowUntil - now)
+      admitted = 1
+    end
+  end
+  results[#results + 1] = admitted
+  k = k + keys
 end
-if tonumber(redis.call('GET', KEYS[1]) or '0') > now then return 0 end
-local window = redis.call('HMGET', KEYS[2], 'until', 'count')
-local windowUntil = tonumber(window[1] or '0')
-local count = tonumber(window[2] or '0')
-if windowUntil <= now then
-  windowUntil = now + unitMs
-  count = 0
+-- Once per set and batch (a province's set is in most batches): drop who left, keep it a window.
+for key, now in pairs(online) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - onlineMs)
+  redis.call('PEXPIRE', key, onlineMs)
 end
-if count >= limit then return 0 end
-redis.call('SET', KEYS[1], now + repeatMs, 'PX', repeatMs)
-redis.call('HSET', KEYS[2], 'until', windowUntil, 'count', count + 1)
-redis.call('PEXPIRE', KEYS[2], windowUntil - now)
-return 1
+return results
 `;
 
 /** Undoes an admit whose visit the buffer then refused (full during a long MySQL outage). */
@@ -59,9 +77,25 @@ const sha1 = (script: string): string => {
   return sha;
 };
 
+/** One visit to decide: its keys (repeat, minute, then the online sets) and its arguments. */
+interface Admission {
+  keys: string[];
+  now: number;
+  visitorKey: string;
+}
+
 export class SharedVisitRules {
   private readonly redis: RedisClient;
   private readonly prefix: string;
+  /**
+   * Gathers the visits of one event-loop turn (setImmediate runs after every request read in it),
+   * so thousands of visits a second are tens of round trips, not thousands.
+   */
+  private readonly admissions = new DataLoader<Admission, boolean>((batch) => this.admitBatch(batch), {
+    cache: false,
+    maxBatchSize: 200,
+    batchScheduleFn: (run) => setImmediate(run),
+  });
 
   constructor(
     shared: SharedRedis,
@@ -75,8 +109,14 @@ export class SharedVisitRules {
   /** Marks the visitor online on the lineage and applies both abuse rules: true when the visit counts. */
   async admit(lineage: readonly string[], visitorKey: string, unitCode: string, articleId: number | null, now: number): Promise<boolean> {
     const keys = [this.repeatKey(visitorKey, unitCode, articleId), this.unitKey(visitorKey, unitCode), this.onlineKey('own', unitCode), ...lineage.map((unit) => this.onlineKey('subtree', unit))];
-    const args = [now, this.rule.repeatWindowMs, this.rule.perUnitLimit, this.rule.perUnitWindowMs, this.online.windowMs, visitorKey].map(String);
-    return Number(await this.run(ADMIT, keys, args)) === 1;
+    return this.admissions.load({ keys, now, visitorKey });
+  }
+
+  private async admitBatch(batch: readonly Admission[]): Promise<boolean[]> {
+    const common = [this.rule.repeatWindowMs, this.rule.perUnitLimit, this.rule.perUnitWindowMs, this.online.windowMs];
+    const args = [...common, ...batch.flatMap((a) => [a.now, a.visitorKey, a.keys.length])].map(String);
+    const admitted = (await this.run(ADMIT, batch.flatMap((a) => a.keys), args)) as number[];
+    return admitted.map((a) => Number(a) === 1);
   }
 
   async release(visitorKey: string, unitCode: string, articleId: number | null): Promise<void> {

@@ -17,8 +17,9 @@ import { VisitorsOnline } from './visitorsOnline';
  *
  * The visits a process receives in one turn of its event loop are decided in one round trip (a Lua
  * script, in order: atomic, so two processes, or two calls in one batch, cannot both admit the same
- * repeat), sent by its SHA-1 (EVALSHA) and in full only when Redis does not know it yet. With Redis Cluster the keys of one call would need one hash slot; this is written
- * for a single Redis (or a primary with replicas), which a province's gateways share.
+ * repeat), sent by its SHA-1 (EVALSHA) and in full only when Redis does not know it yet. With Redis
+ * Cluster the keys of one call would need one hash slot; this is written for a single Redis (or a
+ * primary with replicas), which a province's gateways share.
  */
 const ADMIT = `
 local repeatMs = tonumber(ARGV[1])

@@ -95,7 +95,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       metrics.plugin(),
       authenticationPlugin(),
       queryLimitsPlugin(schema, config.queryLimits ?? DEFAULT_QUERY_LIMITS),
-      readReplicaPlugin(services.contentVersion),
+      readReplicaPlugin(contentVersion),
       // Field traces for a router that asks (apollo-federation-include-trace), error messages masked.
       // Apollo installs this for subgraphs anyway; named here, it does so without a plain-text log line.
       ApolloServerPluginInlineTrace(),

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { ApolloServerPlugin, GraphQLRequestContext, HeaderMap } from '@apollo/server';
+import { ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { KeyValueCache, PrefixingKeyValueCache } from '@apollo/utils.keyvaluecache';
 import { getNamedType, GraphQLResolveInfo } from 'graphql';
 import { Context } from '../context';
 import { CachePolicies, LiveCounterField } from './cachePolicy';
 import { ContentVersion } from './contentVersion';
+import { hasKey } from './responseCache';
 
 /**
  * Responses that show visit counters, cached all but the counters.
@@ -66,9 +67,10 @@ interface Kept {
 async function refresh({ data, counters }: Kept, ctx: Context): Promise<Record<string, unknown>> {
   const { visits, db } = ctx.services;
   const units = counters.filter(isUnitCounter);
+  const tallies = units.filter((c) => c.kind !== 'online');
   const online = units.filter((c) => c.kind === 'online');
   const articles = counters.filter((c): c is ViewsCounter & Placed => c.kind === 'views');
-  const codes = [...new Set(units.filter((c) => c.kind !== 'online').map((c) => c.unitCode))];
+  const codes = [...new Set(tallies.map((c) => c.unitCode))];
   const [counts, onlineCounts, views] = await Promise.all([
     codes.length ? visits.counts(codes, db) : [],
     online.length ? visits.onlineCounts(online.map(({ unitCode, includeDescendants }) => ({ unitCode, includeDescendants }))) : [],
@@ -76,9 +78,8 @@ async function refresh({ data, counters }: Kept, ctx: Context): Promise<Record<s
   ]);
   const values = new Map<LiveCounter, number>();
   const byCode = new Map(codes.map((code, i) => [code, counts[i]]));
-  for (const c of units) {
-    if (c.kind === 'online') continue;
-    const tally = byCode.get(c.unitCode)![c.kind];
+  for (const c of tallies) {
+    const tally = byCode.get(c.unitCode)![c.kind as 'total' | 'today'];
     values.set(c, c.includeDescendants ? tally.subtree : tally.own);
   }
   online.forEach((c, i) => values.set(c, onlineCounts[i]));
@@ -90,8 +91,6 @@ async function refresh({ data, counters }: Kept, ctx: Context): Promise<Record<s
   }
   return data;
 }
-
-const hasKey = (rc: GraphQLRequestContext<Context>) => Boolean(rc.request.http?.headers.get('authorization'));
 
 export interface LiveCountersCacheOptions {
   /** Where the response cache keeps responses (memory or Redis). */

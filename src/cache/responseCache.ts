@@ -25,7 +25,8 @@ export function createKeyValueCache(version: ContentVersion, redis: SharedRedis 
   return memory;
 }
 
-const hasKey = (rc: { request: { http?: { headers: Map<string, string> } } }) => Boolean(rc.request.http?.headers.get('authorization'));
+/** Whether the request sent an API key: key holders see scheduled articles, so nothing of theirs is shared. */
+export const hasKey = (rc: { request: { http?: { headers: Map<string, string> } } }) => Boolean(rc.request.http?.headers.get('authorization'));
 
 /**
  * Whole responses to anonymous queries, kept as long as their @cacheControl hints allow (the

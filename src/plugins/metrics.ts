@@ -1,5 +1,6 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { hasKey } from '../cache/responseCache';
 import { Context, ProcessServices } from '../context';
 
 /**
@@ -94,9 +95,10 @@ export class Metrics {
       requestDidStart: async ({ contextValue }) => {
         const started = process.hrtime.bigint();
         return {
-          willSendResponse: async ({ operationName, errors, response, operation: document, metrics, request }) => {
+          willSendResponse: async (rc) => {
+            const { operationName, errors, response, operation: document, metrics } = rc;
             // responseCacheHit is left undefined when the response cache is off.
-            const cacheable = document?.operation === 'query' && !request.http?.headers.get('authorization');
+            const cacheable = document?.operation === 'query' && !hasKey(rc);
             if (cacheable && metrics.responseCacheHit !== undefined) this.responses.inc({ result: metrics.responseCacheHit ? 'hit' : 'miss' });
             const operation = label(operationName);
             const body = response.body.kind === 'single' ? response.body.singleResult : null;

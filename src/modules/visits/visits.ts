@@ -93,7 +93,7 @@ export class Visits {
    * `db` is the process's database: flushes and background reloads use it. Reads and checks made for
    * a request take the request's database (db/requestDatabase.ts), so they are counted against it.
    */
-  constructor(private readonly db: DataSource, options: VisitsOptions = {}) {
+  constructor(db: DataSource, options: VisitsOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.service = new VisitService(db);
     this.targets = new VisitTargets(db);
@@ -121,7 +121,7 @@ export class Visits {
    * outage) leaves it uncounted. Bad input throws BAD_USER_INPUT and counts nothing. No SQL once the
    * unit and the article are in VisitTargets' caches.
    */
-  async record({ unitCode, articleId, visitorId }: RecordVisitInput, db: DataSource = this.db): Promise<boolean> {
+  async record({ unitCode, articleId, visitorId }: RecordVisitInput, db: DataSource): Promise<boolean> {
     if (!VISITOR_ID.test(visitorId)) throw badUserInput('visitorId must be 1 to 128 printable characters', 'visitorId');
     if (!isUnitCode(unitCode)) throw badUserInput(`there is no unit with code ${quote(unitCode)}`, 'unitCode');
     const article = articleId === null ? null : parseId(articleId);
@@ -160,7 +160,7 @@ export class Visits {
    * about once a second); this process's own visits are always exact, other processes' show once
    * they have flushed and the read is renewed.
    */
-  async counts(codes: readonly string[], db: DataSource = this.db): Promise<UnitVisitCounts[]> {
+  async counts(codes: readonly string[], db: DataSource): Promise<UnitVisitCounts[]> {
     const day = vietnamDay(this.clock.now());
     const snapshots = new Map<string, StoredSnapshot>();
     const stale: string[] = [];
@@ -204,7 +204,7 @@ export class Visits {
   }
 
   /** Every day of each range, in order, zeros included. One statement. Ranges are checked by the caller. */
-  async daily(ranges: readonly DailyRange[], db: DataSource = this.db): Promise<{ date: string; visits: Tally }[][]> {
+  async daily(ranges: readonly DailyRange[], db: DataSource): Promise<{ date: string; visits: Tally }[][]> {
     const { value, pending } = await this.counter.read(() => new VisitService(db).daily(ranges, this.counter.processId));
     return ranges.map(({ unitCode, from, to }) => {
       const stored = value.get(unitCode);
@@ -227,7 +227,7 @@ export class Visits {
   }
 
   /** Article.views of each article (null for one that no longer exists). One statement. */
-  async views(ids: readonly number[], db: DataSource = this.db): Promise<(number | null)[]> {
+  async views(ids: readonly number[], db: DataSource): Promise<(number | null)[]> {
     const { value, pending } = await this.counter.read(() => new VisitService(db).views(ids, this.counter.processId));
     return ids.map((id) => {
       const stored = value.get(id);

@@ -106,13 +106,13 @@ describe('Redis outage under a running gateway', () => {
     const admin = createClient({ url: REDIS.toString() });
     await admin.connect();
     try {
-      const repeatKeys = async () => (await admin.keys(`lienthong:${String(server.db.dataSource.options.database)}:visits:repeat:14623:*`)).length;
-      const before = await repeatKeys();
+      const ruleKeys = async () => (await admin.keys(`lienthong:${String(server.db.dataSource.options.database)}:visits:rule:14623:*`)).length;
+      const before = await ruleKeys();
       await admin.scriptFlush();
       expect(await record('after a script flush')).toBe(true);
       expect(await record('after a script flush')).toBe(false);
       // Decided in Redis, not by this process's fallback rule.
-      expect(await repeatKeys()).toBe(before + 1);
+      expect(await ruleKeys()).toBe(before + 1);
     } finally {
       await admin.quit();
     }

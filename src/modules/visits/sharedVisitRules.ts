@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
 import { RedisClient, SharedRedis } from '../../cache/redis';
 import { VisitAbuseRule } from './abuseRule';
 import { VisitorsOnline } from './visitorsOnline';
@@ -10,66 +11,87 @@ import { VisitorsOnline } from './visitorsOnline';
  * processes is still counted once per window and online once. The counts themselves stay in each
  * process's buffer and meet in MySQL (exact whichever process took the call).
  *
- * Per unit and per subtree unit, a sorted set of visitor keys scored by last-seen time (ms); per
- * (unit, page, visitor) a key holding when its repeat window ends; per (unit, visitor) a hash with
- * the current minute's end and count. Times come from the gateway's clock, so tests can move it;
- * Redis expiry only reclaims memory. Every key expires, so memory is bounded by the window.
+ * Keys:
+ * - per (unit, visitor), a hash: `until` and `count` of the current minute, and `p:<page>` (the
+ *   article id, or empty for the home page) holding when that page's repeat window ends. One hash
+ *   makes a first visit three commands (HMGET, HSET, PEXPIRE); it lives as long as its longest window.
+ * - per unit and per subtree unit, a sorted set of visitor keys scored by last-seen time (ms).
+ *
+ * Times come from the gateway's clock, so tests can move it; Redis expiry only reclaims memory.
  *
  * The visits a process receives in one turn of its event loop are decided in one round trip (a Lua
  * script, in order: atomic, so two processes, or two calls in one batch, cannot both admit the same
- * repeat), sent by its SHA-1 (EVALSHA) and in full only when Redis does not know it yet. With Redis
- * Cluster the keys of one call would need one hash slot; this is written for a single Redis (or a
- * primary with replicas), which a province's gateways share.
+ * repeat), sent by its SHA-1 (EVALSHA) and in full only when Redis does not know it yet. Each online
+ * set gets one ZADD per batch, however many of the batch's visitors it has (a province's set is in
+ * most batches). Old visitors are trimmed from a set, and its expiry renewed, at most every
+ * TRIM_EVERY_MS per process: a set touched at t was trimmed at t0 > t - TRIM_EVERY_MS and expires
+ * no sooner than t0 + window + TRIM_EVERY_MS, so it outlives every visitor it counts, and it holds
+ * at most window + TRIM_EVERY_MS of visitors.
+ *
+ * With Redis Cluster the keys of one call would need one hash slot; this is written for a single
+ * Redis (or a primary with replicas), which a province's gateways share.
  */
 const ADMIT = `
 local repeatMs = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local unitMs = tonumber(ARGV[3])
 local onlineMs = tonumber(ARGV[4])
+local trimEveryMs = tonumber(ARGV[5])
+local visits = tonumber(ARGV[6])
 local results = {}
-local online = {}
-local k = 1
-for a = 5, #ARGV, 3 do
-  local now = tonumber(ARGV[a])
-  local visitor = ARGV[a + 1]
-  local keys = tonumber(ARGV[a + 2])
-  for i = k + 2, k + keys - 1 do
-    redis.call('ZADD', KEYS[i], now, visitor)
-    online[KEYS[i]] = now
-  end
+for v = 1, visits do
+  local rule = KEYS[v]
+  local now = tonumber(ARGV[5 + 2 * v])
+  local page = 'p:' .. ARGV[6 + 2 * v]
+  local state = redis.call('HMGET', rule, 'until', 'count', page)
   local admitted = 0
-  if tonumber(redis.call('GET', KEYS[k]) or '0') <= now then
-    local window = redis.call('HMGET', KEYS[k + 1], 'until', 'count')
-    local windowUntil = tonumber(window[1] or '0')
-    local count = tonumber(window[2] or '0')
+  if tonumber(state[3] or '0') <= now then
+    local windowUntil = tonumber(state[1] or '0')
+    local count = tonumber(state[2] or '0')
     if windowUntil <= now then
+      if state[1] then
+        -- A new minute: forget the pages whose repeat window has ended, so the hash stays small.
+        local fields = redis.call('HGETALL', rule)
+        local ended = {}
+        for f = 1, #fields, 2 do
+          if string.sub(fields[f], 1, 2) == 'p:' and tonumber(fields[f + 1]) <= now then ended[#ended + 1] = fields[f] end
+        end
+        if #ended > 0 then redis.call('HDEL', rule, unpack(ended)) end
+      end
       windowUntil = now + unitMs
       count = 0
     end
     if count < limit then
-      redis.call('SET', KEYS[k], now + repeatMs, 'PX', repeatMs)
-      redis.call('HSET', KEYS[k + 1], 'until', windowUntil, 'count', count + 1)
-      redis.call('PEXPIRE', KEYS[k + 1], windowUntil - now)
+      redis.call('HSET', rule, 'until', windowUntil, 'count', count + 1, page, now + repeatMs)
+      redis.call('PEXPIRE', rule, math.max(windowUntil, now + repeatMs) - now)
       admitted = 1
     end
   end
-  results[#results + 1] = admitted
-  k = k + keys
+  results[v] = admitted
 end
--- Once per set and batch (a province's set is in most batches): drop who left, keep it a window.
-for key, now in pairs(online) do
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - onlineMs)
-  redis.call('PEXPIRE', key, onlineMs)
+-- Then each online set: when to trim before ('' for not now), its member count, (score, member) pairs.
+local a = 7 + 2 * visits
+for k = visits + 1, #KEYS do
+  local trimBefore = ARGV[a]
+  local last = a + 1 + 2 * tonumber(ARGV[a + 1])
+  redis.call('ZADD', KEYS[k], unpack(ARGV, a + 2, last))
+  if trimBefore ~= '' then
+    redis.call('ZREMRANGEBYSCORE', KEYS[k], '-inf', '(' .. trimBefore)
+    redis.call('PEXPIRE', KEYS[k], onlineMs + trimEveryMs)
+  end
+  a = last + 1
 end
 return results
 `;
 
 /** Undoes an admit whose visit the buffer then refused (full during a long MySQL outage). */
 const RELEASE = `
-redis.call('DEL', KEYS[1])
-if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HINCRBY', KEYS[2], 'count', -1) end
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'count', -1) end
 return 1
 `;
+
+/** How often a process trims an online set it keeps adding to (see above). */
+export const TRIM_EVERY_MS = 30_000;
 
 const sha1s = new Map<string, string>();
 const sha1 = (script: string): string => {
@@ -78,11 +100,13 @@ const sha1 = (script: string): string => {
   return sha;
 };
 
-/** One visit to decide: its keys (repeat, minute, then the online sets) and its arguments. */
+/** One visit to decide. */
 interface Admission {
-  keys: string[];
-  now: number;
+  ruleKey: string;
+  page: string;
+  onlineKeys: string[];
   visitorKey: string;
+  now: number;
 }
 
 export class SharedVisitRules {
@@ -97,6 +121,8 @@ export class SharedVisitRules {
     maxBatchSize: 200,
     batchScheduleFn: (run) => setImmediate(run),
   });
+  /** When this process last trimmed each online set (by the visits' clock); forgetting one only trims it sooner. */
+  private readonly trimmed = new LRUCache<string, number>({ max: 100_000 });
 
   constructor(
     shared: SharedRedis,
@@ -108,20 +134,44 @@ export class SharedVisitRules {
   }
 
   /** Marks the visitor online on the lineage and applies both abuse rules: true when the visit counts. */
-  async admit(lineage: readonly string[], visitorKey: string, unitCode: string, articleId: number | null, now: number): Promise<boolean> {
-    const keys = [this.repeatKey(visitorKey, unitCode, articleId), this.unitKey(visitorKey, unitCode), this.onlineKey('own', unitCode), ...lineage.map((unit) => this.onlineKey('subtree', unit))];
-    return this.admissions.load({ keys, now, visitorKey });
+  admit(lineage: readonly string[], visitorKey: string, unitCode: string, articleId: number | null, now: number): Promise<boolean> {
+    return this.admissions.load({
+      ruleKey: this.ruleKey(visitorKey, unitCode),
+      page: this.page(articleId),
+      onlineKeys: [this.onlineKey('own', unitCode), ...lineage.map((unit) => this.onlineKey('subtree', unit))],
+      visitorKey,
+      now,
+    });
   }
 
   private async admitBatch(batch: readonly Admission[]): Promise<boolean[]> {
-    const common = [this.rule.repeatWindowMs, this.rule.perUnitLimit, this.rule.perUnitWindowMs, this.online.windowMs];
-    const args = [...common, ...batch.flatMap((a) => [a.now, a.visitorKey, a.keys.length])].map(String);
-    const admitted = (await this.run(ADMIT, batch.flatMap((a) => a.keys), args)) as number[];
+    const keys = batch.map((a) => a.ruleKey);
+    const args: (string | number)[] = [this.rule.repeatWindowMs, this.rule.perUnitLimit, this.rule.perUnitWindowMs, this.online.windowMs, TRIM_EVERY_MS, batch.length];
+    for (const a of batch) args.push(a.now, a.page);
+    // Score and member of each visitor per set, in the batch's order (a later sighting wins).
+    const sightings = new Map<string, (string | number)[]>();
+    let latest = 0;
+    for (const a of batch) {
+      latest = Math.max(latest, a.now);
+      for (const key of a.onlineKeys) {
+        const members = sightings.get(key);
+        if (members) members.push(a.now, a.visitorKey);
+        else sightings.set(key, [a.now, a.visitorKey]);
+      }
+    }
+    for (const [key, members] of sightings) {
+      const last = this.trimmed.get(key);
+      const trim = last === undefined || latest - last >= TRIM_EVERY_MS || latest < last;
+      if (trim) this.trimmed.set(key, latest);
+      keys.push(key);
+      args.push(trim ? latest - this.online.windowMs + 1 : '', members.length / 2, ...members);
+    }
+    const admitted = (await this.run(ADMIT, keys, args.map(String))) as number[];
     return admitted.map((a) => Number(a) === 1);
   }
 
   async release(visitorKey: string, unitCode: string, articleId: number | null): Promise<void> {
-    await this.run(RELEASE, [this.repeatKey(visitorKey, unitCode, articleId), this.unitKey(visitorKey, unitCode)], []);
+    await this.run(RELEASE, [this.ruleKey(visitorKey, unitCode)], [`p:${this.page(articleId)}`]);
   }
 
   /** Redis forgets scripts on a restart (NOSCRIPT): the script is then sent once in full, which loads it again. */
@@ -141,12 +191,12 @@ export class SharedVisitRules {
     return (await pipeline.execAsPipeline()).map(Number);
   }
 
-  private repeatKey(visitorKey: string, unitCode: string, articleId: number | null): string {
-    return `${this.prefix}:repeat:${unitCode}:${articleId ?? ''}:${visitorKey}`;
+  private page(articleId: number | null): string {
+    return articleId === null ? '' : String(articleId);
   }
 
-  private unitKey(visitorKey: string, unitCode: string): string {
-    return `${this.prefix}:minute:${unitCode}:${visitorKey}`;
+  private ruleKey(visitorKey: string, unitCode: string): string {
+    return `${this.prefix}:rule:${unitCode}:${visitorKey}`;
   }
 
   private onlineKey(kind: 'own' | 'subtree', unitCode: string): string {

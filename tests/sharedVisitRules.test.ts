@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { createClient } from '@redis/client';
+import { RedisClient } from '../src/cache/redis';
+import { mulberry32 } from '../seeds/mulberry32';
+import { VisitAbuseRule } from '../src/modules/visits/abuseRule';
+import { SharedVisitRules, TRIM_EVERY_MS } from '../src/modules/visits/sharedVisitRules';
+import { VisitorsOnline } from '../src/modules/visits/visitorsOnline';
+
+/**
+ * The abuse rule and 'online' as several gateways share them in Redis (sharedVisitRules.ts) must
+ * decide exactly as one process does in memory (abuseRule.ts, visitorsOnline.ts), whatever the
+ * batching, and keep Redis's memory bounded. Each test has its own key namespace in the shared Redis.
+ */
+const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+const HOUR = Date.UTC(2025, 3, 1, 3);
+
+let client: RedisClient;
+let namespace: string;
+
+beforeAll(async () => {
+  client = createClient({ url: REDIS_URL }) as RedisClient;
+  await client.connect();
+});
+
+afterAll(async () => {
+  await client.quit();
+});
+
+beforeEach(() => {
+  namespace = `lienthong:test-shared-rules-${randomBytes(4).toString('hex')}`;
+});
+
+afterEach(async () => {
+  const keys = await client.keys(`${namespace}:*`);
+  if (keys.length > 0) await client.del(keys);
+});
+
+function rules() {
+  const abuse = new VisitAbuseRule();
+  const online = new VisitorsOnline();
+  return { abuse, online, shared: new SharedVisitRules({ client, namespace }, abuse, online) };
+}
+
+interface Visit {
+  visitor: string;
+  lineage: string[];
+  article: number | null;
+  now: number;
+}
+
+/** What one process decides in memory, visit by visit. */
+function inMemory(abuse: VisitAbuseRule, online: VisitorsOnline, visit: Visit): boolean {
+  online.seen(visit.lineage, visit.visitor, visit.now);
+  return abuse.admit(visit.visitor, visit.lineage[0], visit.article, visit.now, () => true);
+}
+
+const admit = (shared: SharedVisitRules, v: Visit) => shared.admit(v.lineage, v.visitor, v.lineage[0], v.article, v.now);
+
+describe('abuse rule in Redis', () => {
+  it('refuses a repeat of the same page within 30 s, and counts it again from 30 s on', async () => {
+    const { shared } = rules();
+    const visit = (article: number | null, now: number) => admit(shared, { visitor: 'v', lineage: ['14620', '1462', '37'], article, now });
+    expect(await visit(7, HOUR)).toBe(true);
+    expect(await visit(7, HOUR + 29_999)).toBe(false);
+    expect(await visit(null, HOUR + 29_999)).toBe(true);
+    expect(await visit(8, HOUR + 29_999)).toBe(true);
+    expect(await visit(7, HOUR + 30_000)).toBe(true);
+  });
+
+  it('counts at most 10 visits per visitor and unit per minute, and a repeat window outlives its minute', async () => {
+    const { shared } = rules();
+    const visit = (article: number, now: number, unit = '14620') => admit(shared, { visitor: 'v', lineage: [unit], article, now });
+    const first = await Promise.all(Array.from({ length: 12 }, (_, i) => visit(i + 1, HOUR + i * 1000)));
+    expect(first).toEqual([...Array(10).fill(true), false, false]);
+    expect(await visit(20, HOUR + 59_999)).toBe(false);
+    // Another unit has its own minute.
+    expect(await visit(20, HOUR + 59_999, '14623')).toBe(true);
+    // A new minute from HOUR + 60 s: pages counted in the first one are out of their 30 s.
+    expect(await visit(10, HOUR + 60_000)).toBe(true);
+    expect(await visit(11, HOUR + 60_001)).toBe(true);
+    // Page 21, counted at 110 s, is still in its repeat window in the next minute (from 120 s).
+    expect(await visit(21, HOUR + 110_000)).toBe(true);
+    expect(await visit(21, HOUR + 125_000)).toBe(false);
+    expect(await visit(22, HOUR + 125_000)).toBe(true);
+    expect(await visit(21, HOUR + 140_000)).toBe(true);
+  });
+
+  it('keeps one small hash per visitor and unit, expiring with its longest window', async () => {
+    const { shared } = rules();
+    const visit = (article: number, now: number) => admit(shared, { visitor: 'v', lineage: ['14620'], article, now });
+    for (let i = 0; i < 10; i++) await visit(i, HOUR + i);
+    const [key] = await client.keys(`${namespace}:visits:rule:*`);
+    expect(await client.hLen(key)).toBe(12);
+    const ttl = await client.pTTL(key);
+    expect(ttl).toBeGreaterThan(55_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    // A new minute drops the pages whose repeat window has ended: the hash does not grow with time.
+    await visit(100, HOUR + 60_000);
+    expect((await client.hKeys(key)).sort()).toEqual(['count', 'p:100', 'until']);
+    expect(await client.hGet(key, 'count')).toBe('1');
+  });
+
+  it('decides exactly as one process does in memory, visit by visit and in batches', async () => {
+    const random = mulberry32(7);
+    const lineages = [['14620', '1462', '37'], ['14623', '1462', '37'], ['1462', '37']];
+    const visits: Visit[] = [];
+    let now = HOUR;
+    for (let i = 0; i < 1500; i++) {
+      now += Math.floor(random() * 400);
+      visits.push({
+        visitor: `v${Math.floor(random() * 4)}`,
+        lineage: lineages[Math.floor(random() * lineages.length)],
+        article: random() < 0.3 ? null : Math.floor(random() * 15),
+        now,
+      });
+    }
+    const memory = rules();
+    const expected = visits.map((v) => inMemory(memory.abuse, memory.online, v));
+    // Both outcomes must be frequent for the comparison to mean something.
+    expect(expected.filter(Boolean).length).toBeGreaterThan(300);
+    expect(expected.filter((x) => !x).length).toBeGreaterThan(300);
+
+    const oneByOne = rules().shared;
+    const sequential: boolean[] = [];
+    for (const v of visits) sequential.push(await admit(oneByOne, v));
+    expect(sequential).toEqual(expected);
+
+    // The same visits in bursts decided together (one script call per burst), in order.
+    namespace = `${namespace}-batched`;
+    const batched = rules().shared;
+    const together: boolean[] = [];
+    for (let i = 0; i < visits.length; i += 37) together.push(...(await Promise.all(visits.slice(i, i + 37).map((v) => admit(batched, v)))));
+    expect(together).toEqual(expected);
+  });
+
+  it('forgets a released visit, so it can be counted again', async () => {
+    const { shared } = rules();
+    const visit = { visitor: 'v', lineage: ['14620'], article: 3, now: HOUR };
+    expect(await admit(shared, visit)).toBe(true);
+    await shared.release('v', '14620', 3);
+    expect(await admit(shared, { ...visit, now: HOUR + 1 })).toBe(true);
+    expect(await admit(shared, { ...visit, now: HOUR + 2 })).toBe(false);
+    const [key] = await client.keys(`${namespace}:visits:rule:*`);
+    expect(await client.hGet(key, 'count')).toBe('1');
+  });
+});
+
+describe('online in Redis', () => {
+  it('counts as one process does in memory, own portal and subtree, as visitors come and go', async () => {
+    const random = mulberry32(11);
+    const lineages = [['14620', '1462', '37'], ['14623', '1462', '37'], ['1462', '37'], ['37']];
+    const units = ['14620', '14623', '1462', '37'];
+    const memory = rules();
+    const { shared } = rules();
+    let now = HOUR;
+    for (let step = 0; step < 40; step++) {
+      now += Math.floor(random() * 40_000);
+      const burst = Array.from({ length: 1 + Math.floor(random() * 20) }, () => ({
+        visitor: `v${Math.floor(random() * 30)}`,
+        lineage: lineages[Math.floor(random() * lineages.length)],
+        article: null,
+        now,
+      }));
+      for (const v of burst) inMemory(memory.abuse, memory.online, v);
+      await Promise.all(burst.map((v) => admit(shared, v)));
+      const asked = units.flatMap((unitCode) => [false, true].map((includeDescendants) => ({ unitCode, includeDescendants })));
+      expect(await shared.onlineCounts(asked, now)).toEqual(asked.map((u) => memory.online.count(u.unitCode, u.includeDescendants, now)));
+    }
+  });
+
+  it('trims who left and sets an expiry, at most every TRIM_EVERY_MS per set', async () => {
+    const { shared } = rules();
+    const key = `${namespace}:visits:online:subtree:37`;
+    await Promise.all(Array.from({ length: 50 }, (_, i) => admit(shared, { visitor: `early${i}`, lineage: ['37'], article: null, now: HOUR })));
+    expect(await client.zCard(key)).toBe(50);
+    const ttl = await client.pTTL(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(5 * 60_000 + TRIM_EVERY_MS);
+    // Six minutes on: the early visitors have left, and the next visit trims them.
+    const later = HOUR + 6 * 60_000;
+    await admit(shared, { visitor: 'late', lineage: ['37'], article: null, now: later });
+    expect(await client.zRange(key, 0, -1)).toEqual(['late']);
+    // Within TRIM_EVERY_MS of that trim, visits add without trimming: the set may hold visitors who
+    // left, but the count never includes them.
+    await client.zAdd(key, { score: later - 10 * 60_000, value: 'left long ago' });
+    await admit(shared, { visitor: 'late2', lineage: ['37'], article: null, now: later + 1000 });
+    await admit(shared, { visitor: 'late3', lineage: ['37'], article: null, now: later + 20_000 });
+    expect(await client.zScore(key, 'left long ago')).not.toBeNull();
+    expect(await shared.onlineCounts([{ unitCode: '37', includeDescendants: true }], later + 5 * 60_000 + 10_000)).toEqual([1]);
+    // From TRIM_EVERY_MS on, the next visit trims again.
+    await admit(shared, { visitor: 'late4', lineage: ['37'], article: null, now: later + TRIM_EVERY_MS });
+    expect(await client.zScore(key, 'left long ago')).toBeNull();
+  });
+});

@@ -177,9 +177,10 @@ async function main(): Promise<void> {
     const notes: string[] = [];
     const run = async (scenario: Scenario, target: BenchEnv): Promise<Row> => {
       const r = await runScenario(scenario, target, opts);
-      rows.push({ ...r.row, round: String(rows.filter((row) => row.scenario === r.row.scenario).length + 1) });
+      const round = rows.filter((row) => row.scenario === r.row.scenario).length + 1;
+      rows.push({ ...r.row, round: String(round) });
       ok &&= r.ok;
-      notes.push(...r.lines.map((l) => `${scenario.name}: ${l}`));
+      notes.push(...r.lines.map((l) => `${r.row.scenario}, round ${round}: ${l}`));
       return r.row;
     };
     for (const scenario of chosen) {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
-import { RedisClient } from '../src/cache/redis';
+import { connectRedis, RedisClient } from '../src/cache/redis';
 import { mulberry32 } from '../seeds/mulberry32';
 import { VisitAbuseRule } from '../src/modules/visits/abuseRule';
 import { SharedVisitRules, TRIM_EVERY_MS } from '../src/modules/visits/sharedVisitRules';
 import { VisitorsOnline } from '../src/modules/visits/visitorsOnline';
+import { CuttableProxy } from './helpers/cuttableProxy';
 
 /**
  * The abuse rule and 'online' as several gateways share them in Redis (sharedVisitRules.ts) must
@@ -190,5 +191,26 @@ describe('online in Redis', () => {
     // From TRIM_EVERY_MS on, the next visit trims again.
     await admit(shared, { visitor: 'late4', lineage: ['37'], article: null, now: later + TRIM_EVERY_MS });
     expect(await client.zScore(key, 'left long ago')).toBeNull();
+  });
+
+  it('trims a set in the next batch when the batch that was to trim it failed', async () => {
+    const redis = new URL(REDIS_URL);
+    const proxy = new CuttableProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+    await proxy.up();
+    const viaProxy = await connectRedis(`redis://127.0.0.1:${proxy.port}`, { warn: () => undefined });
+    try {
+      const shared = new SharedVisitRules({ client: viaProxy, namespace }, new VisitAbuseRule(), new VisitorsOnline());
+      await proxy.cut();
+      await expect(admit(shared, { visitor: 'a', lineage: ['37'], article: null, now: HOUR })).rejects.toThrow();
+      await proxy.up();
+      const deadline = Date.now() + 10_000;
+      while (!(await viaProxy.ping().catch(() => null)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await admit(shared, { visitor: 'b', lineage: ['37'], article: null, now: HOUR + 1000 });
+      // The set was created by this batch: without the trim it would never expire.
+      expect(await client.pTTL(`${namespace}:visits:online:subtree:37`)).toBeGreaterThan(0);
+    } finally {
+      await viaProxy.quit().catch(() => undefined);
+      await proxy.cut();
+    }
   });
 });

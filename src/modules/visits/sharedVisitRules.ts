@@ -26,7 +26,9 @@ import { VisitorsOnline } from './visitorsOnline';
  * most batches). Old visitors are trimmed from a set, and its expiry renewed, at most every
  * TRIM_EVERY_MS per process: a set touched at t was trimmed at t0 > t - TRIM_EVERY_MS and expires
  * no sooner than t0 + window + TRIM_EVERY_MS, so it outlives every visitor it counts, and it holds
- * at most window + TRIM_EVERY_MS of visitors.
+ * at most window + TRIM_EVERY_MS of visitors. (After Redis loses its data, a set created within
+ * TRIM_EVERY_MS of a process's last trim has no expiry until that process touches it again: at
+ * worst one small set per unit.)
  *
  * With Redis Cluster the keys of one call would need one hash slot; this is written for a single
  * Redis (or a primary with replicas), which a province's gateways share.
@@ -159,14 +161,17 @@ export class SharedVisitRules {
         else sightings.set(key, [a.now, a.visitorKey]);
       }
     }
+    const trims: string[] = [];
     for (const [key, members] of sightings) {
       const last = this.trimmed.get(key);
       const trim = last === undefined || latest - last >= TRIM_EVERY_MS || latest < last;
-      if (trim) this.trimmed.set(key, latest);
+      if (trim) trims.push(key);
       keys.push(key);
       args.push(trim ? latest - this.online.windowMs + 1 : '', members.length / 2, ...members);
     }
     const admitted = (await this.run(ADMIT, keys, args.map(String))) as number[];
+    // Only once Redis has done it: a batch that failed leaves its sets to be trimmed by the next.
+    for (const key of trims) this.trimmed.set(key, latest);
     return admitted.map((a) => Number(a) === 1);
   }
 

@@ -32,14 +32,15 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  const keys = await client.keys(`${namespace}:*`);
+  // The namespace and any made from it (a test may use two).
+  const keys = await client.keys(`${namespace}*`);
   if (keys.length > 0) await client.del(keys);
 });
 
-function rules() {
+function rules(keyNamespace = namespace) {
   const abuse = new VisitAbuseRule();
   const online = new VisitorsOnline();
-  return { abuse, online, shared: new SharedVisitRules({ client, namespace }, abuse, online) };
+  return { abuse, online, shared: new SharedVisitRules({ client, namespace: keyNamespace }, abuse, online) };
 }
 
 interface Visit {
@@ -127,8 +128,7 @@ describe('abuse rule in Redis', () => {
     expect(sequential).toEqual(expected);
 
     // The same visits in bursts decided together (one script call per burst), in order.
-    namespace = `${namespace}-batched`;
-    const batched = rules().shared;
+    const batched = rules(`${namespace}-batched`).shared;
     const together: boolean[] = [];
     for (let i = 0; i < visits.length; i += 37) together.push(...(await Promise.all(visits.slice(i, i + 37).map((v) => admit(batched, v)))));
     expect(together).toEqual(expected);

@@ -1,4 +1,9 @@
+import { isIP } from 'node:net';
+import { DEFAULT_HEAVY_REQUEST_LIMITS, HeavyRequestLimits } from './plugins/heavyRequests';
+import { DEFAULT_VISITS_PER_ADDRESS_PER_MINUTE } from './modules/visits/abuseRule';
+import { OPERATION_NAME } from './plugins/metrics';
 import { DEFAULT_QUERY_LIMITS, QueryLimits } from './plugins/queryLimits';
+import { DEFAULT_REQUEST_TIMEOUTS, RequestTimeouts } from './plugins/requestDeadline';
 
 /** Environment, parsed and validated once at start; everything else receives a Config. */
 export interface Config {
@@ -22,6 +27,28 @@ export interface Config {
   responseCache: boolean;
   /** Read replicas: reads outside mutations go to them, everything else to DATABASE_URL. */
   replicaUrls: string[];
+  /** Persisted-query texts longer than this are executed but not stored (cache/responseCache.ts). */
+  persistedQueryMaxBytes: number;
+  /** /metrics: operation names labelled besides the known ones, and the token a scrape must send (plugins/metrics.ts). */
+  metrics: MetricsConfig;
+  /**
+   * The proxies whose X-Forwarded-For gives the client's address (Fastify's trustProxy): their
+   * addresses or CIDRs. false: the peer's address is the client's.
+   */
+  trustProxy: string[] | false;
+  /** Counted visits per client address and unit per minute (modules/visits/abuseRule.ts); Infinity: no limit. */
+  visitsPerAddressPerMinute: number;
+  /** How long a request may run; its reads are stopped in MySQL at its deadline (db/deadline.ts). */
+  requestTimeouts: RequestTimeouts;
+  /** Requests estimated expensive run a few at a time (plugins/heavyRequests.ts). */
+  heavyRequests: HeavyRequestLimits;
+}
+
+export interface MetricsConfig {
+  /** METRICS_OPERATIONS, comma-separated. */
+  operations: string[];
+  /** METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer <token>`. */
+  token?: string;
 }
 
 export class ConfigError extends Error {}
@@ -29,6 +56,11 @@ export class ConfigError extends Error {}
 const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/lienthong';
 /** 2 MiB: a createArticle with a long body fits, and so does a syndicate call of 100,000 ids (~1 MB). */
 export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
+/**
+ * 64 KiB: the contract's queries are under 1 KB and a portal's largest a few KB, so every real
+ * query is kept, while a registration can take at most 64 KiB of the cache (not 2 MiB of body).
+ */
+export const DEFAULT_PERSISTED_QUERY_MAX_BYTES = 64 * 1024;
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -77,6 +109,44 @@ function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
   return raw;
 }
 
+/**
+ * TRUST_PROXY: addresses, CIDRs and proxy-addr's names (loopback, linklocal, uniquelocal), separated
+ * by commas. No hop count: Fastify 5 trusts no proxy for one, since it cannot check the peer.
+ */
+function trustProxy(env: NodeJS.ProcessEnv): string[] | false {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '') return false;
+  const proxies = raw.split(',').map((p) => p.trim());
+  for (const proxy of proxies) {
+    const [address, bits, extra] = proxy.split('/');
+    const version = isIP(address);
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(proxy);
+    const prefixOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 6 ? 128 : 32));
+    if (!named && (version === 0 || !prefixOk || extra !== undefined)) {
+      throw new ConfigError(`TRUST_PROXY must be the proxies' addresses or CIDRs separated by commas (e.g. 10.0.0.0/8,::1 or loopback), got "${proxy}"`);
+    }
+  }
+  return proxies;
+}
+
+/** VISITS_PER_ADDRESS_PER_MINUTE: a whole number, or off. */
+function visitsPerAddressPerMinute(env: NodeJS.ProcessEnv): number {
+  if (env.VISITS_PER_ADDRESS_PER_MINUTE === 'off') return Infinity;
+  return int(env, 'VISITS_PER_ADDRESS_PER_MINUTE', DEFAULT_VISITS_PER_ADDRESS_PER_MINUTE, 1, 1_000_000_000);
+}
+
+function metricsConfig(env: NodeJS.ProcessEnv): MetricsConfig {
+  const operations = (env.METRICS_OPERATIONS ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  for (const name of operations) {
+    if (!OPERATION_NAME.test(name)) throw new ConfigError(`METRICS_OPERATIONS must list GraphQL operation names separated by commas, got "${name}"`);
+  }
+  const token = env.METRICS_TOKEN;
+  if (token !== undefined && token !== '' && (token.length < 16 || /\s/.test(token))) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters without spaces (e.g. openssl rand -hex 32)');
+  }
+  return { operations, token: token || undefined };
+}
+
 function replicaUrls(env: NodeJS.ProcessEnv): string[] {
   const raw = env.DATABASE_REPLICA_URLS;
   if (raw === undefined || raw.trim() === '') return [];
@@ -92,6 +162,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: redisUrl(env),
     responseCache: onOff(env, 'RESPONSE_CACHE', true),
     replicaUrls: replicaUrls(env),
+    persistedQueryMaxBytes: int(env, 'PERSISTED_QUERY_MAX_BYTES', DEFAULT_PERSISTED_QUERY_MAX_BYTES, 1024, 100 * 1024 * 1024),
+    metrics: metricsConfig(env),
+    trustProxy: trustProxy(env),
+    visitsPerAddressPerMinute: visitsPerAddressPerMinute(env),
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     databaseUrl,
@@ -102,6 +176,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDepth: int(env, 'QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),
       maxCost: int(env, 'QUERY_MAX_COST', DEFAULT_QUERY_LIMITS.maxCost, 1, 1_000_000_000),
       maxAliases: int(env, 'QUERY_MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 0, 10_000),
+    },
+    requestTimeouts: {
+      queryMs: int(env, 'QUERY_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUTS.queryMs, 100, 600_000),
+      mutationMs: int(env, 'MUTATION_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUTS.mutationMs, 100, 3_600_000),
+    },
+    heavyRequests: {
+      cost: int(env, 'HEAVY_QUERY_COST', DEFAULT_HEAVY_REQUEST_LIMITS.cost, 1, 1_000_000_000),
+      concurrency: int(env, 'HEAVY_QUERY_CONCURRENCY', DEFAULT_HEAVY_REQUEST_LIMITS.concurrency, 1, 1000),
+      queue: int(env, 'HEAVY_QUERY_QUEUE', DEFAULT_HEAVY_REQUEST_LIMITS.queue, 0, 10_000),
     },
   };
 }

@@ -10,6 +10,7 @@ import { Article } from './modules/articles/article.entity';
 import { ArticleService, RelatedRequest } from './modules/articles/article.service';
 import { ArticleWriter } from './modules/articles/articleWriter.service';
 import { AuditService } from './modules/audit/audit.service';
+import { RefusalLog, RefusalLogger } from './modules/audit/refusalLog';
 import { ApiKeyService, Authentication } from './modules/keys/apiKey.service';
 import { SyndicationService } from './modules/syndication/syndication.service';
 import { FeedPage, FeedService } from './modules/articles/feed.service';
@@ -21,6 +22,7 @@ import { Unit } from './modules/units/unit.entity';
 import { UnitService } from './modules/units/unit.service';
 import { UnitVisitCounts, Visits, VisitsOptions } from './modules/visits/visits';
 import { Tally } from './modules/visits/visitBatch';
+import { VisitsToRecord } from './modules/visits/recordVisitChecks';
 import { DailyRange } from './modules/visits/visits.service';
 
 /** What lives as long as the process: the pool, the visit counters' state and the shared caches. */
@@ -33,6 +35,8 @@ export interface ProcessServices {
   caches: Caches;
   /** Told the size of every loader batch (for /metrics). */
   onBatch: (loader: string, size: number) => void;
+  /** Mutations refused without a valid key: logged, rate-limited, never audited (modules/audit/refusalLog.ts). */
+  refusals: RefusalLog;
 }
 
 /** One request's services: the SQL ones over the request's database (db/requestDatabase.ts). */
@@ -56,6 +60,8 @@ export interface ServiceOptions {
   /** Content caches under the loaders: on with the response cache. Default on. */
   contentCaches?: boolean;
   onBatch?: (loader: string, size: number) => void;
+  /** Where refusals without a valid key are logged; default: nowhere. */
+  logger?: RefusalLogger;
 }
 
 export function createServices(dataSource: DataSource, options: ServiceOptions = {}): ProcessServices {
@@ -65,6 +71,7 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
     contentVersion,
     caches: createCaches(contentVersion, { content: options.contentCaches ?? true }),
     onBatch: options.onBatch ?? (() => {}),
+    refusals: new RefusalLog(options.logger ?? { warn() {} }),
     visits: new Visits(dataSource, options.visits),
   };
 }
@@ -73,13 +80,14 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
 export function requestServices(shared: ProcessServices, sql: StatementTally): Services {
   const db = requestDatabase(shared.dataSource, sql);
   // Listed, not spread: V8 builds `{ ...shared, more }` slowly (about 8 µs, a few % of a visit's time).
-  const { dataSource, visits, contentVersion, caches, onBatch } = shared;
+  const { dataSource, visits, contentVersion, caches, onBatch, refusals } = shared;
   return {
     dataSource,
     visits,
     contentVersion,
     caches,
     onBatch,
+    refusals,
     db,
     units: new UnitService(db),
     articles: new ArticleService(db),
@@ -88,7 +96,7 @@ export function requestServices(shared: ProcessServices, sql: StatementTally): S
     sources: new SourceService(db),
     syndication: new SyndicationService(db),
     keys: new ApiKeyService(db),
-    audit: new AuditService(db),
+    audit: new AuditService(db, refusals),
   };
 }
 
@@ -186,14 +194,30 @@ export interface Context {
   sql: StatementTally;
   /** Where the response's visit counters are, while a response that shows them is to be kept (cache/liveCounters.ts). */
   liveCounters?: LiveCounter[];
+  /** The operation's estimated cost, once the query-limits plugin has it; heavy ones queue (plugins/heavyRequests.ts). */
+  queryCost?: number;
+  /**
+   * The caller's address (Fastify's request.ip: the peer, or the client X-Forwarded-For names when
+   * TRUST_PROXY trusts the proxy in between); the visit counters limit what one address counts.
+   */
+  clientAddress: string;
+  /** The mutation's recordVisit fields, checked before any is counted (modules/visits/recordVisitChecks.ts). */
+  visitsToRecord?: VisitsToRecord;
 }
 
 /** Far enough ahead that every scheduled article is before it; within DATETIME's range. */
 const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
 
-export async function createContext(shared: ProcessServices, requestId: string, sql: StatementTally, authorization: string | undefined, now = new Date()): Promise<Context> {
+export async function createContext(
+  shared: ProcessServices,
+  requestId: string,
+  sql: StatementTally,
+  authorization: string | undefined,
+  clientAddress = '',
+  now = new Date(),
+): Promise<Context> {
   const services = requestServices(shared, sql);
   const auth = await services.keys.authenticate(authorization, now);
   const visibleUntil = auth.key ? END_OF_TIME : now;
-  return { requestId, services, auth, now, visibleUntil, loaders: createLoaders(services, visibleUntil, !auth.key), sql };
+  return { requestId, services, auth, now, visibleUntil, loaders: createLoaders(services, visibleUntil, !auth.key), sql, clientAddress };
 }

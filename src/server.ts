@@ -13,20 +13,26 @@ import { isLiveCounterField, liveCountersCachePlugin } from './cache/liveCounter
 import { LocalContentVersion } from './cache/contentVersion';
 import { connectRedis } from './cache/redis';
 import { RedisContentVersion } from './cache/redisContentVersion';
-import { createKeyValueCache, responseCachePlugin } from './cache/responseCache';
-import { Config, DEFAULT_BODY_LIMIT } from './config';
+import { createKeyValueCache, persistedQueryCache, responseCachePlugin } from './cache/responseCache';
+import { Config, DEFAULT_BODY_LIMIT, DEFAULT_PERSISTED_QUERY_MAX_BYTES } from './config';
 import { Context, createContext, createServices } from './context';
+import { deadlineIn, serverFlavour } from './db/deadline';
 import { StatementTally } from './db/statementCounter';
 import { EXAMPLE_QUERY } from './exampleQuery';
 import { authenticationPlugin } from './plugins/authentication';
-import { Metrics } from './plugins/metrics';
+import { mayScrape, Metrics } from './plugins/metrics';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin } from './plugins/queryLimits';
+import { DataBoundsKeeper, DataBoundsOptions } from './plugins/dataBounds';
 import { readReplicaPlugin } from './plugins/readReplica';
+import { DEFAULT_HEAVY_REQUEST_LIMITS, heavyRequestsPlugin } from './plugins/heavyRequests';
+import { DEFAULT_REQUEST_TIMEOUTS, requestDeadlinePlugin } from './plugins/requestDeadline';
 import { requestLogPlugin } from './plugins/requestLog';
+import { refuseDeepJson } from './plugins/jsonNesting';
 import { errorLoggingPlugin, maskInternalError } from './plugins/errorMasking';
 import { rethrowIfDatabaseUnavailable } from './common/databaseErrors';
 import { Clock } from './modules/visits/clock';
 import { Visits, VisitsOptions } from './modules/visits/visits';
+import { recordVisitChecksPlugin } from './modules/visits/recordVisitChecks';
 import { subgraphSchema } from './federation';
 
 declare module 'fastify' {
@@ -37,11 +43,14 @@ declare module 'fastify' {
     caches: Caches;
     /** Where whole responses are kept (memory or Redis), for tests. */
     responses: KeyValueCache;
+    /** The data's largest lists the cost estimate multiplies by (tests refresh them after seeding). */
+    dataBounds: DataBoundsKeeper;
   }
 }
 
 export interface ServerDeps {
-  config: Pick<Config, 'production'> & Partial<Pick<Config, 'queryLimits' | 'bodyLimit' | 'responseCache' | 'redisUrl'>>;
+  config: Pick<Config, 'production'> &
+    Partial<Pick<Config, 'queryLimits' | 'bodyLimit' | 'responseCache' | 'redisUrl' | 'requestTimeouts' | 'heavyRequests' | 'trustProxy' | 'visitsPerAddressPerMinute' | 'persistedQueryMaxBytes' | 'metrics'>>;
   dataSource: DataSource;
   /** Fastify's pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
@@ -49,32 +58,44 @@ export interface ServerDeps {
   clock?: Clock;
   /** Tuning of the visit counters (flush interval, bounds); tests make them small. */
   visits?: Omit<VisitsOptions, 'clock' | 'logger'>;
+  /** How often the cost estimate's data bounds are re-read (plugins/dataBounds.ts). */
+  dataBounds?: DataBoundsOptions;
 }
 
 /** Builds the HTTP server and Apollo from their dependencies; no globals, so tests can run several. */
-export async function createServer({ config, dataSource, logger = false, clock, visits }: ServerDeps): Promise<FastifyInstance> {
+export async function createServer({ config, dataSource, logger = false, clock, visits, dataBounds: boundsOptions }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: config.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // request.ip from X-Forwarded-For only as far as the proxies the operator named (TRUST_PROXY).
+    trustProxy: config.trustProxy ?? false,
     // GraphQL requests get one line each from requestLogPlugin instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
   const redis = config.redisUrl ? { client: await connectRedis(config.redisUrl, app.log), namespace: `lienthong:${String(dataSource.options.database)}` } : null;
   const contentVersion = redis ? await RedisContentVersion.connect(redis, app.log) : new LocalContentVersion();
   const responseCache = config.responseCache ?? true;
-  const metrics = new Metrics();
+  const metrics = new Metrics({ operations: config.metrics?.operations });
   const services = createServices(dataSource, {
-    visits: { ...visits, clock, logger: app.log, redis },
+    visits: { ...visits, abuse: { perAddressLimit: config.visitsPerAddressPerMinute, ...visits?.abuse }, clock, logger: app.log, redis },
     contentVersion,
     contentCaches: responseCache,
     onBatch: metrics.observeBatch,
+    logger: app.log,
   });
   app.decorate('visits', services.visits);
+  // Read on the process's pool, never by a request: requests' statement counts stay what they are.
+  const dataBounds = new DataBoundsKeeper(dataSource, app.log, boundsOptions);
+  await dataBounds.start(contentVersion);
+  app.decorate('dataBounds', dataBounds);
   app.decorate('caches', services.caches);
   metrics.watch(services);
 
+  // How requests' reads are given their time limit (db/deadline.ts); asked again later if MySQL is down now.
+  await serverFlavour(dataSource).catch(() => {});
+  const timeouts = config.requestTimeouts ?? DEFAULT_REQUEST_TIMEOUTS;
   const schema = subgraphSchema();
   const policies = new CachePolicies(schema, isLiveCounterField);
   // Responses and automatic persisted queries (hashes of queries clients sent before).
@@ -84,7 +105,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     schema,
     introspection: true,
     cache,
-    persistedQueries: { ttl: 24 * 3600 },
+    persistedQueries: { ttl: 24 * 3600, cache: persistedQueryCache(cache, config.persistedQueryMaxBytes ?? DEFAULT_PERSISTED_QUERY_MAX_BYTES) },
     plugins: [
       ...(responseCache ? [...responseCachePlugin(contentVersion), liveCountersCachePlugin({ cache, version: contentVersion, policies })] : []),
       config.production
@@ -94,8 +115,12 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       requestLogPlugin(app.log),
       metrics.plugin(),
       authenticationPlugin(),
-      queryLimitsPlugin(schema, config.queryLimits ?? DEFAULT_QUERY_LIMITS),
+      queryLimitsPlugin(schema, config.queryLimits ?? DEFAULT_QUERY_LIMITS, dataBounds),
+      recordVisitChecksPlugin(),
       readReplicaPlugin(contentVersion),
+      requestDeadlinePlugin(timeouts),
+      // After the response cache plugins: a kept answer never waits for a slot.
+      heavyRequestsPlugin(config.heavyRequests ?? DEFAULT_HEAVY_REQUEST_LIMITS),
       // Field traces for a router that asks (apollo-federation-include-trace), error messages masked.
       // Apollo installs this for subgraphs anyway; named here, it does so without a plain-text log line.
       ApolloServerPluginInlineTrace(),
@@ -116,14 +141,19 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   const graphql = fastifyApolloHandler(apollo, {
     // Checking a key needs MySQL: during an outage say 503 SERVICE_UNAVAILABLE, not 500 "Context creation failed".
     context: async (request) =>
-      createContext(services, request.id, tallies.get(request) ?? { statements: 0 }, request.headers.authorization).catch(rethrowIfDatabaseUnavailable),
+      createContext(services, request.id, tallies.get(request) ?? { statements: 0 }, request.headers.authorization, request.ip).catch(rethrowIfDatabaseUnavailable),
   });
   app.route<{ Reply: string }>({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
+    preHandler: refuseDeepJson,
     async handler(request, reply) {
-      const tally: StatementTally = { statements: 0 };
+      const tally: StatementTally = { statements: 0, deadline: deadlineIn(timeouts.queryMs) };
       tallies.set(request, tally);
+      // A client that went away gets no answer: its request sends no more reads (and frees its heavy slot).
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished && tally.deadline) tally.deadline = { ...tally.deadline, at: Date.now() };
+      });
       const body = await graphql.call(this, request, reply);
       // Lets portal developers and the benchmark see what a query costs (no data, just a number).
       void reply.header('x-sql-statements', String(tally.statements)).header('x-request-id', request.id);
@@ -132,7 +162,12 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/metrics', async (request, reply) => {
+    if (!mayScrape(request.headers.authorization, config.metrics?.token)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'send Authorization: Bearer <METRICS_TOKEN>' });
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.get('/readyz', async (_request, reply) => {
     try {
       await dataSource.query('SELECT 1');
@@ -145,6 +180,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   // then stops Apollo. Apollo's Fastify drain plugin is not used: it calls app.close() itself.
   // onClose runs once in-flight requests are done, so every visit they counted is in the last flush.
   app.addHook('onClose', async () => {
+    dataBounds.close();
     await apollo.stop();
     await services.visits.close();
     if (contentVersion instanceof RedisContentVersion) await contentVersion.close();

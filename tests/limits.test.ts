@@ -1,14 +1,14 @@
 import { FragmentDefinitionNode, getIntrospectionQuery, getOperationAST, Kind, parse, print } from 'graphql';
-import { getComplexity } from 'graphql-query-complexity';
+import { estimateCost } from '../src/plugins/queryCost';
 import { costKey } from '../src/plugins/queryLimits';
 import { createServer } from '../src/server';
 import { CommuneHomeDocument, ProvinceDashboardDocument, SearchDocument } from './generated/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
 
 // Counted, to see estimates remembered.
-jest.mock('graphql-query-complexity', () => {
-  const actual = jest.requireActual('graphql-query-complexity');
-  return { ...actual, getComplexity: jest.fn(actual.getComplexity) };
+jest.mock('../src/plugins/queryCost', () => {
+  const actual = jest.requireActual('../src/plugins/queryCost');
+  return { ...actual, estimateCost: jest.fn(actual.estimateCost) };
 });
 
 let server: TestServer;
@@ -56,7 +56,7 @@ describe('query limits (default configuration)', () => {
     const costly = '{ provinces { districts { communes { articles(first: 100) { nodes { title publications { unit { code } } } } } } } }';
     const res = await server.gql(costly);
     expect(refusal(res)).toEqual({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', statements: 0 });
-    expect(res.errors![0].message).toMatch(/at most 200000/);
+    expect(res.errors![0].message).toMatch(/at most 1000000/);
     // Page sizes given as variables count too.
     const viaVariables = await server.gql('query($n: Int) { provinces { districts { articles(first: $n) { nodes { related(first: 20) { title } } } } } }', { n: 100 });
     expect(refusal(viaVariables).limit).toBe('cost');
@@ -87,12 +87,12 @@ describe('query limits (default configuration)', () => {
   });
 
   it('estimate a visit once, whoever the visitor', async () => {
-    const before = jest.mocked(getComplexity).mock.calls.length;
+    const before = jest.mocked(estimateCost).mock.calls.length;
     for (const visitor of ['a', 'b', 'c']) {
       const res = await server.gql('mutation($unit: ID!, $visitor: String!) { recordVisit(unitCode: $unit, visitorId: $visitor) }', { unit: '14620', visitor });
       expect(res.errors).toBeUndefined();
     }
-    expect(jest.mocked(getComplexity).mock.calls.length - before).toBe(1);
+    expect(jest.mocked(estimateCost).mock.calls.length - before).toBe(1);
   });
 
   it('refuse a query whose cost cannot be estimated (a null for a non-null argument), rather than run it unlimited', async () => {
@@ -100,6 +100,7 @@ describe('query limits (default configuration)', () => {
     const query = 'query($c: ID = "01", $n: Int) { province(code: $c) { code } provinces { districts { articles(first: $n) { nodes { related(first: 20) { title } } } } } }';
     const res = await server.gql(query, { c: null, n: 100 });
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.status).toBe(400);
     expect(res.errors?.[0].message).toMatch(/^the query's cost cannot be estimated: .*"code".*must not be null/);
     expect(res.data).toBeUndefined();
     expect(res.statements).toBe(0);
@@ -210,6 +211,16 @@ describe('costKey: estimates are remembered per the variables they read', () => 
     expect(key({ a: true, b: true, c: '01' })).toBe(key({ a: true, b: true, c: '37' }));
     expect(key({ a: true, b: true, c: '01' })).not.toBe(key({ a: false, b: true, c: '01' }));
     expect(key({ a: true, b: true, c: '01' })).not.toBe(key({ a: true, b: false, c: '01' }));
+  });
+
+  it('scope, order and days; of a filter only which conditions are given, unless it is one variable', () => {
+    const key = keyOf('query($s: String, $scope: FeedScope, $from: Date!, $f: ArticleFilter) { unit(code: "01") { a: articles(scope: $scope, filter: { search: $s }) { totalCount } b: articles(filter: $f) { totalCount } visits { daily(from: $from, to: "2025-06-30") { visits } } } }');
+    const base = { s: 'cai cach', scope: 'UNIT', from: '2025-06-01', f: { search: 'x' } };
+    expect(key(base)).toBe(key({ ...base, s: 'chinh phu so' }));
+    expect(key(base)).not.toBe(key({ ...base, s: null }));
+    expect(key(base)).not.toBe(key({ ...base, scope: 'SUBTREE' }));
+    expect(key(base)).not.toBe(key({ ...base, from: '2025-01-01' }));
+    expect(key(base)).not.toBe(key({ ...base, f: { kinds: ['NEWS'] } }));
   });
 
   it('whether other arguments are absent, null or set: no estimate for a null non-null argument', () => {

@@ -100,3 +100,43 @@ describe('malformed requests: never a 5xx, never a leak', () => {
     for (const error of body.errors ?? []) expect(error.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
   });
 });
+
+describe('deeply nested JSON: HTTP 400 BAD_REQUEST, never a stack overflow', () => {
+  const DEPTH = 100_000;
+  const deepArray = `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`;
+  const deepObject = `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`;
+  const post = (body: string) => fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const expectBadRequest = async (res: Response) => {
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = await res.json();
+    expect(body).toEqual({ errors: [{ message: expect.stringMatching(/nests more than 64 levels/), extensions: { code: 'BAD_REQUEST' } }] });
+  };
+
+  it.each([
+    ['an array in the variables', `{"query": "{ provinces { code } }", "variables": {"x": ${deepArray}}}`],
+    ['an object in the variables', `{"query": "{ provinces { code } }", "variables": {"x": ${deepObject}}}`],
+    ['an _Any representation', `{"query": "query($r: [_Any!]!) { _entities(representations: $r) { __typename } }", "variables": {"r": [{"__typename": "Unit", "code": "37", "x": ${deepObject}}]}}`],
+    ['an array in the extensions', `{"query": "{ provinces { code } }", "extensions": {"x": ${deepArray}}}`],
+    ['an object beside the query', `{"query": "{ provinces { code } }", "x": ${deepObject}}`],
+  ])('%s, 100,000 deep', async (_name, body) => {
+    await expectBadRequest(await post(body));
+  });
+
+  it('counts the levels of the whole body: 64 pass, 65 are refused', async () => {
+    // The body is level 1, variables 2, x 3: x's own nesting of 62 makes 64 in all.
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const ok = await post(`{"query": "{ provinces { code } }", "variables": {"x": ${nested(62)}}}`);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as any).data.provinces.length).toBeGreaterThan(0);
+    await expectBadRequest(await post(`{"query": "{ provinces { code } }", "variables": {"x": ${nested(63)}}}`));
+  });
+
+  it('refuses a GET whose variables or extensions nest too deep', async () => {
+    const get = (params: Record<string, string>) => fetch(`${server.url}/graphql?${new URLSearchParams({ query: '{ provinces { code } }', ...params })}`, { headers: { 'apollo-require-preflight': 'true' } });
+    await expectBadRequest(await get({ variables: `{"x": ${'['.repeat(200)}${']'.repeat(200)}}` }));
+    await expectBadRequest(await get({ extensions: `{"x": ${'{"a":'.repeat(200)}1${'}'.repeat(200)}}` }));
+    const ok = await get({ variables: '{"x": [[[1]]]}' });
+    expect(ok.status).toBe(200);
+  });
+});

@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FastifyInstance } from 'fastify';
+import { Kind, parse } from 'graphql';
 import { ConfigError, loadConfig } from '../src/config';
 import { DatabaseUnavailableError, openDatabase } from '../src/db/database';
+import { EXAMPLE_QUERY } from '../src/exampleQuery';
+import { KNOWN_OPERATIONS } from '../src/plugins/metrics';
+import { createServer } from '../src/server';
 import { dropDatabase, throwawayDatabaseUrl } from './helpers/testDatabase';
 import { startTestServer, TestServer } from './helpers/testServer';
 
@@ -68,7 +74,12 @@ describe('HTTP endpoints', () => {
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig({})).toMatchObject({ port: 4000, databaseUrl: 'mysql://root@127.0.0.1:3306/lienthong' });
+    expect(loadConfig({})).toMatchObject({ port: 4000, databaseUrl: 'mysql://root@127.0.0.1:3306/lienthong', persistedQueryMaxBytes: 65536, metrics: { operations: [] } });
+    expect(loadConfig({}).metrics.token).toBeUndefined();
+  });
+
+  it('reads the metrics settings', () => {
+    expect(loadConfig({ METRICS_OPERATIONS: ' CommuneMenu,DistrictNews ,', METRICS_TOKEN: 'a'.repeat(32) }).metrics).toEqual({ operations: ['CommuneMenu', 'DistrictNews'], token: 'a'.repeat(32) });
   });
 
   it.each([
@@ -82,6 +93,9 @@ describe('configuration', () => {
     [{ REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
     [{ REDIS_URL: 'not a url' }, /REDIS_URL is not a URL/],
     [{ RESPONSE_CACHE: 'maybe' }, /RESPONSE_CACHE must be on or off/],
+    [{ PERSISTED_QUERY_MAX_BYTES: '64k' }, /PERSISTED_QUERY_MAX_BYTES must be a whole number/],
+    [{ METRICS_OPERATIONS: 'CommuneMenu, not-a-name' }, /METRICS_OPERATIONS must list GraphQL operation names/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be at least 16 characters/],
   ])('refuses %p with a clear message', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(ConfigError);
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
@@ -179,6 +193,11 @@ describe('request log', () => {
       expect(logged[0]).toMatchObject({ requestId: res.headers.get('x-request-id'), operation: 'Home', type: 'query', sql: Number(res.headers.get('x-sql-statements')), errors: [] });
       expect(logged[0].ms).toBeGreaterThan(0);
       expect(lines.filter((l) => l.msg === 'incoming request')).toEqual([]);
+
+      // Any name is logged (logs are no label space), cut to a sane length.
+      const long = `Q${'x'.repeat(10_000)}`;
+      await (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `query ${long} { __typename }` }) })).text();
+      expect(lines.filter((l) => l.msg === 'graphql request').map((l) => l.operation)).toEqual(['Home', long.slice(0, 100)]);
     } finally {
       await app.close();
     }
@@ -187,17 +206,70 @@ describe('request log', () => {
 
 describe('GET /metrics', () => {
   it('serves Prometheus text: requests by operation and outcome, latency, SQL per request, buffered visits', async () => {
-    await server.gql('query CommuneName { commune(code: "14620") { fullName } }');
+    await server.gql('query CommuneHome { commune(code: "14620") { fullName } }');
     await server.gql('query Broken { commune(code: "14620") { articles(first: 1000) { totalCount } } }');
+    await server.gql('{ __typename }');
     await server.gql('mutation Visit { recordVisit(unitCode: "14620", visitorId: "metrics-test") }');
     const res = await fetch(`${server.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
-    expect(text).toMatch(/lienthong_graphql_requests_total\{operation="CommuneName",outcome="ok"\} 1/);
-    expect(text).toMatch(/lienthong_graphql_requests_total\{operation="Broken",outcome="BAD_USER_INPUT"\} 1/);
-    expect(text).toMatch(/lienthong_graphql_request_duration_seconds_count\{operation="CommuneName"\} 1/);
+    expect(text).toMatch(/lienthong_graphql_requests_total\{operation="CommuneHome",outcome="ok"\} 1/);
+    // A name the gateway does not know is (other); no name is (anonymous).
+    expect(text).toMatch(/lienthong_graphql_requests_total\{operation="\(other\)",outcome="BAD_USER_INPUT"\} 1/);
+    expect(text).toMatch(/lienthong_graphql_requests_total\{operation="\(anonymous\)",outcome="ok"\} \d+/);
+    expect(text).toMatch(/lienthong_graphql_requests_total\{operation="Visit",outcome="ok"\} 1/);
+    expect(text).not.toContain('Broken');
+    expect(text).toMatch(/lienthong_graphql_request_duration_seconds_count\{operation="CommuneHome"\} 1/);
     expect(text).toMatch(/lienthong_sql_statements_per_request_count \d+/);
     expect(text).toMatch(/lienthong_visits_buffered \d+/);
+  });
+
+  it('knows the operations of the contract scenarios and of the syndicate job by name', () => {
+    const root = join(__dirname, '..');
+    const namesIn = (text: string) =>
+      parse(text).definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && d.name ? [d.name.value] : []));
+    const files = (dir: string) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.graphql')).map((f) => readFileSync(join(root, dir, f), 'utf8'));
+    const recordVisit = /'(mutation [^']+)'/.exec(readFileSync(join(root, 'scripts', 'bench', 'recordVisit.ts'), 'utf8'))![1];
+    const documents = [...files('tests/operations'), ...files('src/jobs/operations'), EXAMPLE_QUERY, recordVisit];
+    expect([...KNOWN_OPERATIONS].sort()).toEqual([...new Set(documents.flatMap(namesIn))].sort());
+  });
+
+  describe('that no caller can flood', () => {
+    const TOKEN = 'scrape-token-0123456789abcdef';
+    let app: FastifyInstance;
+    let url: string;
+    beforeAll(async () => {
+      app = await createServer({ config: { production: false, metrics: { operations: ['PortalMenu'], token: TOKEN } }, dataSource: server.db.dataSource });
+      url = await app.listen({ port: 0, host: '127.0.0.1' });
+    });
+    afterAll(() => app.close());
+    const query = (text: string) => fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) }).then((r) => r.text());
+    const scrape = (authorization?: string) => fetch(`${url}/metrics`, { headers: authorization ? { authorization } : {} });
+
+    it('labels only known and configured names: 505 invented ones add no series, and CommuneHome keeps its own', async () => {
+      for (let i = 0; i < 505; i++) await query(`query Invented${i} { __typename }`);
+      await query('query CommuneHome { __typename }');
+      await query('query PortalMenu { __typename }');
+      const text = await (await scrape(`Bearer ${TOKEN}`)).text();
+      expect(text).not.toMatch(/Invented/);
+      expect(text).toMatch(/lienthong_graphql_requests_total\{operation="CommuneHome",outcome="ok"\} 1\n/);
+      expect(text).toMatch(/lienthong_graphql_requests_total\{operation="PortalMenu",outcome="ok"\} 1\n/);
+      expect(text).toMatch(/lienthong_graphql_requests_total\{operation="\(other\)",outcome="ok"\} 505\n/);
+      // Three operations' series (one outcome, 11 buckets + sum + count each): well under a hundred lines of them.
+      expect(text.split('\n').filter((l) => l.startsWith('lienthong_graphql_')).length).toBeLessThan(60);
+    });
+
+    it('asks for METRICS_TOKEN when one is set: 401 without it or with another', async () => {
+      for (const authorization of [undefined, 'Bearer wrong', `Bearer ${TOKEN}x`, `Basic ${TOKEN}`, TOKEN]) {
+        const res = await scrape(authorization);
+        expect({ authorization, status: res.status }).toEqual({ authorization, status: 401 });
+        expect(res.headers.get('www-authenticate')).toBe('Bearer');
+        expect(await res.text()).not.toContain('lienthong_');
+      }
+      const ok = await scrape(`Bearer ${TOKEN}`);
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toContain('lienthong_graphql_requests_total');
+    });
   });
 });

@@ -37,14 +37,16 @@ afterEach(async () => {
   if (keys.length > 0) await client.del(keys);
 });
 
-function rules(keyNamespace = namespace) {
-  const abuse = new VisitAbuseRule();
-  const online = new VisitorsOnline();
+function rules(keyNamespace = namespace, { perAddressLimit = Infinity, maxOnline = 500_000 } = {}) {
+  const abuse = new VisitAbuseRule({ perAddressLimit });
+  const online = new VisitorsOnline({ maxEntries: maxOnline });
   return { abuse, online, shared: new SharedVisitRules({ client, namespace: keyNamespace }, abuse, online) };
 }
 
 interface Visit {
   visitor: string;
+  /** The client address (addressKey()); 'a' unless a test says otherwise. */
+  address?: string;
   lineage: string[];
   article: number | null;
   now: number;
@@ -52,11 +54,11 @@ interface Visit {
 
 /** What one process decides in memory, visit by visit. */
 function inMemory(abuse: VisitAbuseRule, online: VisitorsOnline, visit: Visit): boolean {
-  online.seen(visit.lineage, visit.visitor, visit.now);
-  return abuse.admit(visit.visitor, visit.lineage[0], visit.article, visit.now, () => true);
+  const seen = () => online.seen(visit.lineage, visit.visitor, visit.now);
+  return abuse.admit(visit.visitor, visit.address ?? 'a', visit.lineage[0], visit.article, visit.now, seen, () => true);
 }
 
-const admit = (shared: SharedVisitRules, v: Visit) => shared.admit(v.lineage, v.visitor, v.lineage[0], v.article, v.now);
+const admit = (shared: SharedVisitRules, v: Visit) => shared.admit(v.lineage, v.visitor, v.address ?? 'a', v.lineage[0], v.article, v.now);
 
 describe('abuse rule in Redis', () => {
   it('refuses a repeat of the same page within 30 s, and counts it again from 30 s on', async () => {
@@ -134,11 +136,55 @@ describe('abuse rule in Redis', () => {
     expect(together).toEqual(expected);
   });
 
+  it('with a limit per address, decides and counts online exactly as one process does in memory', async () => {
+    const random = mulberry32(13);
+    const lineages = [['14620', '1462', '37'], ['14623', '1462', '37'], ['1462', '37']];
+    const units = ['14620', '14623', '1462', '37'];
+    const options = { perAddressLimit: 5 };
+    const memory = rules(namespace, options);
+    const { shared } = rules(namespace, options);
+    const asked = units.flatMap((unitCode) => [false, true].map((includeDescendants) => ({ unitCode, includeDescendants })));
+    let now = HOUR;
+    const decided = { memory: [] as boolean[], redis: [] as boolean[] };
+    for (let step = 0; step < 60; step++) {
+      now += Math.floor(random() * 6_000);
+      // Bursts decided together; visitorIds mostly new (a script inventing them), from three addresses.
+      const burst: Visit[] = Array.from({ length: 1 + Math.floor(random() * 12) }, () => ({
+        visitor: random() < 0.8 ? `new-${Math.floor(random() * 1e9)}` : `v${Math.floor(random() * 3)}`,
+        address: `10.0.0.${Math.floor(random() * 3)}`,
+        lineage: lineages[Math.floor(random() * lineages.length)],
+        article: random() < 0.5 ? null : Math.floor(random() * 5),
+        now,
+      }));
+      decided.memory.push(...burst.map((v) => inMemory(memory.abuse, memory.online, v)));
+      decided.redis.push(...(await Promise.all(burst.map((v) => admit(shared, v)))));
+      expect(await shared.onlineCounts(asked, now)).toEqual(asked.map((u) => memory.online.count(u.unitCode, u.includeDescendants, now)));
+    }
+    expect(decided.redis).toEqual(decided.memory);
+    // The address limit must have refused often, and let many through.
+    expect(decided.memory.filter(Boolean).length).toBeGreaterThan(80);
+    expect(decided.memory.filter((x) => !x).length).toBeGreaterThan(80);
+    // One small key per (unit, address), expiring with its minute.
+    const addressKeys = await client.keys(`${namespace}:visits:addr:*`);
+    expect(addressKeys.length).toBeLessThanOrEqual(units.length * 3);
+    for (const key of addressKeys) expect(await client.pTTL(key)).toBeLessThanOrEqual(60_000);
+  });
+
+  it('gives a released visit back to its address too', async () => {
+    const { shared } = rules(namespace, { perAddressLimit: 1 });
+    const visit = (visitor: string, now: number) => admit(shared, { visitor, lineage: ['14620'], article: null, now });
+    expect(await visit('first', HOUR)).toBe(true);
+    expect(await visit('second', HOUR + 1)).toBe(false);
+    await shared.release('first', 'a', '14620', null);
+    expect(await visit('second', HOUR + 2)).toBe(true);
+    expect(await visit('third', HOUR + 3)).toBe(false);
+  });
+
   it('forgets a released visit, so it can be counted again', async () => {
     const { shared } = rules();
     const visit = { visitor: 'v', lineage: ['14620'], article: 3, now: HOUR };
     expect(await admit(shared, visit)).toBe(true);
-    await shared.release('v', '14620', 3);
+    await shared.release('v', 'a', '14620', 3);
     expect(await admit(shared, { ...visit, now: HOUR + 1 })).toBe(true);
     expect(await admit(shared, { ...visit, now: HOUR + 2 })).toBe(false);
     const [key] = await client.keys(`${namespace}:visits:rule:*`);
@@ -166,6 +212,29 @@ describe('online in Redis', () => {
       await Promise.all(burst.map((v) => admit(shared, v)));
       const asked = units.flatMap((unitCode) => [false, true].map((includeDescendants) => ({ unitCode, includeDescendants })));
       expect(await shared.onlineCounts(asked, now)).toEqual(asked.map((u) => memory.online.count(u.unitCode, u.includeDescendants, now)));
+    }
+  });
+
+  it('caps each set at the in-memory bound, dropping the least recently seen, and counts as memory does', async () => {
+    const options = { maxOnline: 50 };
+    const memory = rules(namespace, options);
+    const { shared } = rules(namespace, options);
+    // A province's own portal: the in-memory maps then hold that one unit, as the Redis sets do.
+    const visits: Visit[] = Array.from({ length: 130 }, (_, i) => ({ visitor: `flood-${i}`, lineage: ['37'], article: null, now: HOUR + i * 10 }));
+    const asked = [{ unitCode: '37', includeDescendants: false }, { unitCode: '37', includeDescendants: true }];
+    for (let i = 0; i < visits.length; i += 20) {
+      const burst = visits.slice(i, i + 20);
+      for (const v of burst) inMemory(memory.abuse, memory.online, v);
+      await Promise.all(burst.map((v) => admit(shared, v)));
+      const now = burst[burst.length - 1].now;
+      const expected = asked.map((u) => memory.online.count(u.unitCode, u.includeDescendants, now));
+      expect(expected).toEqual(Array(2).fill(Math.min(i + burst.length, 50)));
+      expect(await shared.onlineCounts(asked, now)).toEqual(expected);
+    }
+    for (const kind of ['own', 'subtree']) {
+      const key = `${namespace}:visits:online:${kind}:37`;
+      expect(await client.zCard(key)).toBe(50);
+      expect(await client.zRange(key, 0, 0)).toEqual(['flood-80']);
     }
   });
 

@@ -248,20 +248,38 @@ describe('ExpiringMap', () => {
 });
 
 describe('VisitAbuseRule', () => {
+  const seen = () => {};
   it('a visit the buffer refuses uses up nothing', () => {
-    const rule = new VisitAbuseRule();
-    expect(rule.admit('v', '14620', null, 0, () => false)).toBe(false);
-    expect(rule.admit('v', '14620', null, 1, () => true)).toBe(true);
-    expect(rule.admit('v', '14620', null, 2, () => true)).toBe(false);
+    const rule = new VisitAbuseRule({ perAddressLimit: 1 });
+    expect(rule.admit('v', 'a', '14620', null, 0, seen, () => false)).toBe(false);
+    expect(rule.admit('v', 'a', '14620', null, 1, seen, () => true)).toBe(true);
+    expect(rule.admit('v', 'a', '14620', null, 2, seen, () => true)).toBe(false);
   });
 
   it('at its bound it forgets the oldest entries early instead of growing', () => {
     const rule = new VisitAbuseRule({ maxEntries: 100 });
-    for (let i = 0; i < 1000; i++) rule.admit(`v${i}`, '14620', null, i, () => true);
-    expect(rule.size).toBeLessThanOrEqual(200);
+    for (let i = 0; i < 1000; i++) rule.admit(`v${i}`, `a${i}`, '14620', null, i, seen, () => true);
+    expect(rule.size).toBeLessThanOrEqual(300);
     expect(rule.evicted).toBeGreaterThan(0);
-    expect(rule.admit('v999', '14620', null, 1000, () => true)).toBe(false); // the newest are remembered
-    expect(rule.admit('v0', '14620', null, 1000, () => true)).toBe(true); // the oldest were forgotten
+    expect(rule.admit('v999', 'a999', '14620', null, 1000, seen, () => true)).toBe(false); // the newest are remembered
+    expect(rule.admit('v0', 'a0', '14620', null, 1000, seen, () => true)).toBe(true); // the oldest were forgotten
+  });
+
+  it('counts at most perAddressLimit visits per address and unit per minute, and marks no one online beyond it', () => {
+    const rule = new VisitAbuseRule({ perAddressLimit: 3 });
+    let online = 0;
+    const visit = (visitor: string, address: string, unit: string, now: number) => rule.admit(visitor, address, unit, null, now, () => online++, () => true);
+    expect([1, 2, 3, 4, 5].map((i) => visit(`v${i}`, 'a', '14620', i))).toEqual([true, true, true, false, false]);
+    expect(online).toBe(3);
+    // Another address, another unit: their own minutes.
+    expect(visit('v6', 'b', '14620', 6)).toBe(true);
+    expect(visit('v7', 'a', '14623', 7)).toBe(true);
+    // A visit the visitor rule refuses marks the visitor online but uses none of the address's visits.
+    expect(rule.admit('v7', 'c', '14623', null, 8, () => online++, () => true)).toBe(false);
+    expect(online).toBe(6);
+    // The address's minute began with its first counted visit, at 1.
+    expect(visit('v8', 'a', '14620', 60_000)).toBe(false);
+    expect(visit('v8', 'a', '14620', 60_001)).toBe(true);
   });
 });
 

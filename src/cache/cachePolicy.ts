@@ -26,6 +26,7 @@ import {
   VariableDefinitionNode,
   visit,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 
 /**
  * A response's cache policy computed from the operation and the schema's @cacheControl hints, with
@@ -237,9 +238,17 @@ function staticPolicy(
 interface OperationPolicies {
   conditions: readonly VariableDefinitionNode[];
   readsVariables: boolean;
-  /** By the conditions' values; most operations have none, hence one policy. */
-  byConditions: Map<string, StaticPolicy>;
+  /** The policy, when the operation has no conditions (most have none). */
+  only?: StaticPolicy;
+  /**
+   * By the conditions' values, the most recently used ones: each set of values a caller sends is
+   * one more (n boolean conditions make 2^n), and 100,000 of them kept 42 MB.
+   */
+  byConditions?: LRUCache<string, StaticPolicy>;
 }
+
+/** Policies kept per operation with conditions: a portal uses a few sets of values, not hundreds. */
+export const POLICIES_PER_OPERATION = 64;
 
 function operationPolicies(document: DocumentNode, operation: OperationDefinitionNode): OperationPolicies {
   const conditionNames = new Set<string>();
@@ -256,7 +265,11 @@ function operationPolicies(document: DocumentNode, operation: OperationDefinitio
     },
   });
   const conditions = operation.variableDefinitions?.filter((d) => conditionNames.has(d.variable.name.value)) ?? [];
-  return { conditions, readsVariables: conditions.length > 0 || entities, byConditions: new Map() };
+  return {
+    conditions,
+    readsVariables: conditions.length > 0 || entities,
+    byConditions: conditions.length > 0 ? new LRUCache({ max: POLICIES_PER_OPERATION }) : undefined,
+  };
 }
 
 const CACHEABLE_HEADER = /^max-age=(\d+), (public|private)$/;
@@ -292,7 +305,10 @@ export interface RequestPolicy {
   withoutCounters: CacheHint | null;
 }
 
-/** Operations' policies, remembered per parsed operation (Apollo keeps the parsed document of a query text). */
+/**
+ * Operations' policies, remembered per parsed operation: Apollo keeps parsed documents in an LRU of
+ * its own (its documentStore, ~30 MB), and a document it lets go takes its policies with it.
+ */
 export class CachePolicies {
   private readonly memo = new WeakMap<OperationDefinitionNode, OperationPolicies>();
 
@@ -312,13 +328,20 @@ export class CachePolicies {
       if (coerced.errors) return null;
       variables = coerced.coerced;
     }
-    const key = JSON.stringify(policies.conditions.map((d) => variables[d.variable.name.value]));
-    let policy = policies.byConditions.get(key);
-    if (!policy) policies.byConditions.set(key, (policy = staticPolicy(this.schema, document, operation, variables, this.isLiveCounter)));
+    const policy = this.policyFor(policies, document, operation, variables);
     if (policy.entities.length === 0) return { hint: policy.hint, withoutCounters: policy.counters ? policy.withoutCounters : null };
     const hint = { ...policy.hint };
     for (const entities of policy.entities) restrict(hint, entitiesHint(this.schema, entities, variables));
     return { hint, withoutCounters: null };
+  }
+
+  private policyFor(policies: OperationPolicies, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): StaticPolicy {
+    const compute = () => staticPolicy(this.schema, document, operation, variables, this.isLiveCounter);
+    if (!policies.byConditions) return (policies.only ??= compute());
+    const key = JSON.stringify(policies.conditions.map((d) => variables[d.variable.name.value]));
+    let policy = policies.byConditions.get(key);
+    if (!policy) policies.byConditions.set(key, (policy = compute()));
+    return policy;
   }
 }
 

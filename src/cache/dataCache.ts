@@ -1,9 +1,14 @@
 import { LRUCache } from 'lru-cache';
 import { ContentVersion } from './contentVersion';
 
-export interface DataCacheOptions {
+export interface DataCacheOptions<V = unknown> {
   /** Entries kept; the least recently used go first. */
   max: number;
+  /**
+   * For values of very different sizes (feed pages of 1 to 100 articles): at most this much in all,
+   * each value counting `size(value)` (an absent row counts 1).
+   */
+  maxSize?: { total: number; size: (value: V) => number };
   ttlMs: number;
   /** Content caches are emptied whenever content changes; reference data (units) is not. */
   version?: ContentVersion;
@@ -27,8 +32,13 @@ export class DataCache<K extends {}, V extends {}> {
   private generation = 0;
   readonly stats: CacheStats = { hits: 0, misses: 0 };
 
-  constructor(readonly name: string, options: DataCacheOptions) {
-    this.entries = new LRUCache({ max: options.max, ttl: options.ttlMs });
+  constructor(readonly name: string, options: DataCacheOptions<V>) {
+    const { maxSize } = options;
+    this.entries = new LRUCache({
+      max: options.max,
+      ttl: options.ttlMs,
+      ...(maxSize && { maxSize: maxSize.total, sizeCalculation: (value: V | typeof ABSENT) => (value === ABSENT ? 1 : Math.max(1, maxSize.size(value))) }),
+    });
     options.version?.onChange(() => this.clear());
   }
 

@@ -25,6 +25,22 @@ export function createKeyValueCache(version: ContentVersion, redis: SharedRedis 
   return memory;
 }
 
+/**
+ * Automatic persisted queries are kept in `cache` (Apollo prefixes their keys with `apq:`), but
+ * only texts of at most `maxBytes`: a longer one is executed and not kept, so its hash stays unknown
+ * and its client sends the text again. Without the cap, every 2 MiB body could take 2 MiB of Redis
+ * for a day.
+ */
+export function persistedQueryCache(cache: KeyValueCache, maxBytes: number): KeyValueCache {
+  return {
+    get: (key) => cache.get(key),
+    set: async (key, query, options) => {
+      if (Buffer.byteLength(query) <= maxBytes) await cache.set(key, query, options);
+    },
+    delete: (key) => cache.delete(key),
+  };
+}
+
 /** Whether the request sent an API key: key holders see scheduled articles, so nothing of theirs is shared. */
 export const hasKey = (rc: { request: { http?: { headers: Map<string, string> } } }) => Boolean(rc.request.http?.headers.get('authorization'));
 

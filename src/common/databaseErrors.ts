@@ -74,6 +74,41 @@ export function databaseUnavailableError(): GraphQLError {
   });
 }
 
+/** `extensions.reason` of a request stopped at its deadline (db/deadline.ts). */
+export const DEADLINE = 'DEADLINE';
+
+/** MySQL stopped the statement at its time limit: MariaDB's max_statement_time (1969), MySQL's MAX_EXECUTION_TIME (3024). */
+const TIMEOUT_ERRNOS = new Set([1969, 3024]);
+/** The statement was interrupted: by its time limit on some paths (MySQL says "Sort aborted", 1028), or by KILL QUERY (1317). */
+const INTERRUPTED_ERRNOS = new Set([1317, 1028]);
+
+/** The MySQL error number of a failed statement (typeorm's QueryFailedError carries the driver's fields). */
+function errnoOf(error: unknown): number | undefined {
+  const e = error as { errno?: unknown; driverError?: { errno?: unknown } } | null;
+  const errno = e?.driverError?.errno ?? e?.errno;
+  return typeof errno === 'number' ? errno : undefined;
+}
+
+/**
+ * Whether MySQL stopped a statement for running out of time. An interruption counts only once the
+ * time is up (`timeIsUp`): before that it was someone's KILL QUERY, not the request's deadline.
+ */
+export function isStatementTimeout(error: unknown, timeIsUp: boolean): boolean {
+  const errno = errnoOf(error);
+  return errno !== undefined && (TIMEOUT_ERRNOS.has(errno) || (timeIsUp && INTERRUPTED_ERRNOS.has(errno)));
+}
+
+/**
+ * What the caller of a request stopped at its deadline gets: retryable (the same request may fit
+ * when the gateway is less busy) but above all a hint to ask for less. Never the SQL.
+ */
+export function deadlineExceededError(deadlineMs: number): GraphQLError {
+  return new GraphQLError(
+    `The request ran past its deadline of ${deadlineMs} ms and was stopped; ask for less (fewer or smaller lists, narrower searches) or retry later.`,
+    { extensions: { code: SERVICE_UNAVAILABLE, reason: DEADLINE, deadlineMs, retryable: true, http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) } } },
+  );
+}
+
 /** For a promise's catch: an outage becomes databaseUnavailableError(), anything else is rethrown as is. */
 export function rethrowIfDatabaseUnavailable(error: unknown): never {
   throw isDatabaseUnavailable(error) ? databaseUnavailableError() : error;

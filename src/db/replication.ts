@@ -1,13 +1,11 @@
 import { DataSource, DataSourceOptions, ObjectLiteral, QueryRunner, ReplicationMode } from 'typeorm';
 import { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
+import { isRead } from './deadline';
 import { tallyOf } from './requestDatabase';
 
 /** After a replica refused a connection, reads go to the primary this long before a replica is tried again. */
 const REPLICA_RETRY_MS = 2000;
 const WARN_EVERY_MS = 30_000;
-
-/** A read: anything else (a write, SET …) stays on the primary, even in a query's request. */
-const READ = /^[\s(]*(SELECT|WITH)\b/i;
 
 /** Whether `db` is the database of a request marked read-only (plugins/readReplica.ts). */
 function readsFromReplica(db: DataSource): boolean {
@@ -53,7 +51,9 @@ export class ReplicatedDataSource extends DataSource {
   }
 
   override async query<T = any>(query: string, parameters?: any[] | ObjectLiteral, queryRunner?: QueryRunner): Promise<T> {
-    if (queryRunner || !readsFromReplica(this) || !READ.test(query)) return super.query<T>(query, parameters, queryRunner);
+    // Decided on the statement as written (a write, SET … stays on the primary); the runner adds
+    // the request's time limit after (db/deadline.ts), on whichever server it goes to.
+    if (queryRunner || !readsFromReplica(this) || !isRead(query)) return super.query<T>(query, parameters, queryRunner);
     const replica = this.createQueryRunner('slave');
     try {
       return await super.query<T>(query, parameters, replica);

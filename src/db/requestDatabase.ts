@@ -1,11 +1,13 @@
 import { DataSource, EntityManager, QueryRunner, ReplicationMode } from 'typeorm';
+import { sendReadsWithinDeadline } from './deadline';
 import { RequestRunnerData, StatementTally } from './statementCounter';
 
 /**
  * The database as one request sees it: the process's DataSource (same pool, same entities), through
  * which every statement the request sends — plain queries, query builders, repositories,
  * transactions, query runners — is counted in the request's tally (x-sql-statements, logs, metrics),
- * and whose reads db/replication.ts may send to a replica when the tally says so.
+ * whose reads db/replication.ts may send to a replica when the tally says so, and whose reads end
+ * at the request's deadline (db/deadline.ts).
  *
  * The request is passed explicitly, not found through AsyncLocalStorage: on Node 20 any active
  * AsyncLocalStorage runs a hook on every promise of the process, which cost about a fifth of the
@@ -32,7 +34,9 @@ function requestViewPrototype(db: DataSource): DataSource {
     createQueryRunner: {
       value(this: DataSource, mode: ReplicationMode = 'master'): QueryRunner {
         const runner = db.createQueryRunner.call(this, mode);
-        (runner.data as RequestRunnerData).tally = tallyOf(this);
+        const tally = tallyOf(this);
+        (runner.data as RequestRunnerData).tally = tally;
+        if (tally) sendReadsWithinDeadline(runner, tally, db);
         return runner;
       },
     },

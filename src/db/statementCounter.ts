@@ -1,10 +1,13 @@
 import { AbstractLogger, LogLevel, LogMessage, QueryRunner } from 'typeorm';
+import type { Deadline } from './deadline';
 
 /** What one request has sent to MySQL so far. */
 export interface StatementTally {
   statements: number;
   /** Set once the request is known to be a query: its reads may go to a replica (db/replication.ts). */
   readsFromReplica?: boolean;
+  /** Past it the request sends no more reads, and MySQL stops those still running (db/deadline.ts). */
+  deadline?: Deadline;
 }
 
 /** What a query runner made for a request carries (TypeORM's `QueryRunner.data`, set by db/requestDatabase.ts). */

@@ -2,7 +2,7 @@ import { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { FastifyBaseLogger } from 'fastify';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, SERVICE_UNAVAILABLE } from '../common/databaseErrors';
+import { DATABASE_UNAVAILABLE_MESSAGE, DEADLINE, isDatabaseUnavailable, SERVICE_UNAVAILABLE } from '../common/databaseErrors';
 import { Context } from '../context';
 
 /** Codes whose message is written for the caller; every other error is ours and is masked. */
@@ -21,16 +21,20 @@ const CALLER_CODES = new Set([
 
 const isCallerError = (e: { extensions?: Record<string, unknown> }) => CALLER_CODES.has(String(e.extensions?.code));
 const isUnavailable = (e: { extensions?: Record<string, unknown> }) => e.extensions?.code === SERVICE_UNAVAILABLE;
+/** Our own SERVICE_UNAVAILABLE (a deadline, a full queue of heavy requests) carries a reason, and a message written for the caller. */
+const hasReason = (e: { extensions?: Record<string, unknown> }) => typeof e.extensions?.reason === 'string';
 
 /**
  * Apollo's formatError: internal errors lose their message (it may hold SQL or table names).
  * graphql-js's own refusals of a request (e.g. a subscription, which this schema has none of) carry
  * no code, no path and no cause: they describe the request, so the caller sees them.
  * MySQL being out of reach is not the request's fault and will pass: SERVICE_UNAVAILABLE, retryable
- * (HTTP 503 and Retry-After are set by errorLoggingPlugin).
+ * (HTTP 503 and Retry-After are set by errorLoggingPlugin). So is a request stopped at its deadline,
+ * whose message tells the caller to ask for less.
  */
 export function maskInternalError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (isCallerError(formatted)) return formatted;
+  if (isUnavailable(formatted) && hasReason(formatted)) return formatted;
   if (isUnavailable(formatted) || isDatabaseUnavailable(error)) {
     return { message: DATABASE_UNAVAILABLE_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: SERVICE_UNAVAILABLE, retryable: true } };
   }
@@ -49,8 +53,11 @@ export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<C
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {
+          // Every field a stopped request still had to read fails alike: one line says it.
+          const stopped = errors.find((e) => e.extensions?.reason === DEADLINE);
+          if (stopped) log.warn({ requestId: contextValue?.requestId, deadlineMs: stopped.extensions.deadlineMs }, 'GraphQL request stopped at its deadline');
           for (const error of errors) {
-            if (isCallerError(error)) continue;
+            if (isCallerError(error) || error.extensions?.reason === DEADLINE) continue;
             const err = unwrapResolverError(error);
             // An outage fails every request alike: one warning each is enough, the stack says nothing.
             if (isDatabaseUnavailable(err)) log.warn({ requestId: contextValue?.requestId, path: error.path, reason: databaseErrorCode(err) }, 'database unavailable during GraphQL request');

@@ -1,7 +1,25 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { hasKey } from '../cache/responseCache';
 import { Context, ProcessServices } from '../context';
+
+/**
+ * The operations the gateway knows by name: CONTRACT.md's benchmark scenarios
+ * (tests/operations/*.graphql, the Sandbox example in exampleQuery.ts, record-visit's `Visit` in
+ * scripts/bench/recordVisit.ts) and the syndicate job's (src/jobs/operations/*.graphql). Only these
+ * and the configured METRICS_OPERATIONS get a label of their own (tests/server.test.ts checks the
+ * list against those files).
+ */
+export const KNOWN_OPERATIONS: readonly string[] = ['CommuneHome', 'ProvinceDashboard', 'Search', 'Visit', 'SourceFeed', 'Syndicate'];
+
+/** What an operation name must look like to be a label (and a METRICS_OPERATIONS entry). */
+export const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export interface MetricsOptions {
+  /** Operation names labelled besides KNOWN_OPERATIONS (METRICS_OPERATIONS): a province's own portals' queries. */
+  operations?: readonly string[];
+}
 
 /**
  * Prometheus metrics of one server (its own registry, so tests can run several): GraphQL requests
@@ -10,6 +28,13 @@ import { Context, ProcessServices } from '../context';
  */
 export class Metrics {
   readonly registry = new Registry();
+
+  /** Operation names with a label of their own; every other name is `(other)`. */
+  private readonly labelled: ReadonlySet<string>;
+
+  constructor({ operations = [] }: MetricsOptions = {}) {
+    this.labelled = new Set([...KNOWN_OPERATIONS, ...operations]);
+  }
 
   private readonly requests = new Counter({
     name: 'lienthong_graphql_requests_total',
@@ -79,18 +104,11 @@ export class Metrics {
   }
 
   /**
-   * Operation names come from callers: unnamed and unknown ones share one label value so a caller
-   * cannot grow the metric without bound by inventing names (the label is the parsed name, capped).
+   * Operation names come from callers: only names the gateway knows are labels, so no caller can add
+   * series (or push real operations out) by inventing names. The request log keeps the name as sent.
    */
   plugin(): ApolloServerPlugin<Context> {
-    const seen = new Set<string>();
-    const label = (name: string | null | undefined) => {
-      if (!name) return '(anonymous)';
-      if (seen.has(name)) return name;
-      if (seen.size >= 500 || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return '(other)';
-      seen.add(name);
-      return name;
-    };
+    const label = (name: string | null | undefined) => (!name ? '(anonymous)' : this.labelled.has(name) ? name : '(other)');
     return {
       requestDidStart: async ({ contextValue }) => {
         const started = process.hrtime.bigint();
@@ -111,4 +129,15 @@ export class Metrics {
       },
     };
   }
+}
+
+/**
+ * Whether a scrape of /metrics may read them: always without METRICS_TOKEN, else only with
+ * `Authorization: Bearer <token>`. Compared as SHA-256 digests in constant time, so neither the
+ * token's length nor how much of it a guess got right shows in the response time.
+ */
+export function mayScrape(authorization: string | undefined, token: string | undefined): boolean {
+  if (token === undefined) return true;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(authorization ?? ''), digest(`Bearer ${token}`));
 }

@@ -1,7 +1,7 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { DocumentNode, FragmentDefinitionNode, getVariableValues, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode, visit } from 'graphql';
-import { ComplexityEstimatorArgs, getComplexity } from 'graphql-query-complexity';
-import { badUserInput } from '../common/errors';
+import { DataBounds } from './dataBounds';
+import { estimateCost } from './queryCost';
 import { Context } from '../context';
 
 export interface QueryLimits {
@@ -14,75 +14,73 @@ export interface QueryLimits {
 }
 
 /**
- * Room for every query a portal makes (the province dashboard costs ~1,500, the whole unit tree
- * ~115,000) while a query for every article of every commune is refused.
+ * Room for every query a portal makes (see README "Limits" for what each scenario costs), while the
+ * attacks of issue #13 are refused. The unit is rows read or fields resolved (plugins/queryCost.ts).
  */
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 12, maxCost: 200_000, maxAliases: 50 };
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 12, maxCost: 1_000_000, maxAliases: 50 };
 
-/**
- * How many items a list field without `first` returns, at most in practice (2024 map): the cost of
- * its children is multiplied by it. Fields with `first` use the value asked for.
- */
-const LIST_SIZES: Record<string, number> = {
-  'Query.provinces': 63,
-  'Province.districts': 30,
-  'District.communes': 30,
-  'Article.publications': 5,
-  'Article.topics': 1,
-  'Query.sources': 100,
-};
-
-/**
- * Pages hold at most this many items. A larger `first` is the resolver's to refuse, with the
- * BAD_USER_INPUT the contract promises, so it is not counted as more here.
- */
-const MAX_PAGE = 100;
-
-/**
- * The arguments listItems reads: estimates are remembered per the values of these (see costKey),
- * so reading another one here means adding it.
- */
-const ESTIMATED_ARGUMENTS = new Set(['first', 'representations']);
-
-/** How many items a list field returns: `first`, a federation router's representations, or LIST_SIZES. */
-function listItems(typeName: string, fieldName: string, args: Record<string, unknown>): number {
-  if (typeof args.first === 'number') return Math.min(args.first, MAX_PAGE);
-  if (Array.isArray(args.representations)) return args.representations.length;
-  return LIST_SIZES[`${typeName}.${fieldName}`] ?? 1;
+/** Where the estimate takes the data's largest lists from (DataBoundsKeeper, or fixed bounds in tests). */
+export interface BoundsSource {
+  current(): DataBounds;
+  /** Changes when the bounds do: estimates remembered under older ones are not reused. */
+  revision(): number;
 }
 
-/** One per field, times the items of a list: a page of 100 articles costs 100 times one article. */
-function estimateCost({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number {
-  const items = listItems(type.name, field.name, args);
-  return 1 + Math.max(items, 1) * childComplexity;
-}
+/**
+ * Arguments whose values the estimate reads: estimates are remembered per the values of these (see
+ * costKey), so reading another one in queryCost.ts means adding it here. Of `filter` only which
+ * conditions are given matters, unless the whole filter is one variable.
+ */
+const ESTIMATED_ARGUMENTS = new Set(['first', 'representations', 'scope', 'orderBy', 'from', 'to']);
 
 function refusal(message: string, limit: string, max: number, actual: number): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, max, actual, http: { status: 400 } } });
 }
 
-/** Depth and aliases of an operation, following fragments (each counted where it is spread). */
-function measure(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): { depth: number; aliases: number } {
-  let aliases = 0;
-  const walk = (set: SelectionSetNode, depth: number, seen: Set<string>): number => {
-    let deepest = depth;
+interface Shape {
+  depth: number;
+  aliases: number;
+}
+
+/**
+ * Depth and aliases of an operation, following fragments: each fragment is measured once and its
+ * measures reused wherever it is spread (its aliases count once per spread: arithmetic, not a new
+ * walk), so the time is linear in the document however the fragments spread each other.
+ */
+export function measure(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): Shape {
+  const byFragment = new Map<string, Shape>();
+  const walk = (set: SelectionSetNode): Shape => {
+    let depth = 0;
+    let aliases = 0;
     for (const selection of set.selections) {
+      let inner: Shape;
       if (selection.kind === Kind.FIELD) {
         if (selection.alias) aliases++;
         // Sandbox and code generators introspect deeply (ofType { ofType { … } }): not our data.
         if (selection.name.value.startsWith('__')) continue;
-        deepest = Math.max(deepest, selection.selectionSet ? walk(selection.selectionSet, depth + 1, seen) : depth + 1);
+        inner = selection.selectionSet ? walk(selection.selectionSet) : { depth: 0, aliases: 0 };
+        inner = { depth: inner.depth + 1, aliases: inner.aliases };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        deepest = Math.max(deepest, walk(selection.selectionSet, depth, seen));
+        inner = walk(selection.selectionSet);
       } else {
-        const fragment = fragments.get(selection.name.value);
-        // A fragment that spreads itself is refused by validation already; don't loop on it.
-        if (fragment && !seen.has(fragment.name.value)) deepest = Math.max(deepest, walk(fragment.selectionSet, depth, new Set([...seen, fragment.name.value])));
+        inner = fragmentShape(selection.name.value);
       }
+      depth = Math.max(depth, inner.depth);
+      aliases += inner.aliases;
     }
-    return deepest;
+    return { depth, aliases };
   };
-  return { depth: walk(operation.selectionSet, 0, new Set()), aliases };
+  const fragmentShape = (name: string): Shape => {
+    const known = byFragment.get(name);
+    if (known) return known;
+    // A fragment that spreads itself is refused by validation already; don't loop on it.
+    byFragment.set(name, { depth: 0, aliases: 0 });
+    const fragment = fragments.get(name);
+    const shape = fragment ? walk(fragment.selectionSet) : { depth: 0, aliases: 0 };
+    byFragment.set(name, shape);
+    return shape;
+  };
+  return walk(operation.selectionSet);
 }
 
 /**
@@ -111,7 +109,10 @@ export function costKey(operation: OperationDefinitionNode, fragments: ReadonlyM
         if (directive.name.value === 'include' || directive.name.value === 'skip') directive.arguments?.forEach((argument) => collect(argument.value, read));
       }
       if (selection.kind === Kind.FIELD) {
-        selection.arguments?.forEach((argument) => collect(argument.value, ESTIMATED_ARGUMENTS.has(argument.name.value) ? read : checked));
+        selection.arguments?.forEach((argument) => {
+          const whole = argument.name.value === 'filter' && argument.value.kind === Kind.VARIABLE;
+          collect(argument.value, whole || ESTIMATED_ARGUMENTS.has(argument.name.value) ? read : checked);
+        });
         if (selection.selectionSet) walk(selection.selectionSet);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet);
@@ -139,10 +140,10 @@ interface OperationMeasures {
   depth: number;
   aliases: number;
   /**
-   * Why there is no estimate when graphql-query-complexity gives none: variables that do not fit
-   * their types, or an argument that does not fit its own (a null for a non-null one).
+   * The cost for one request's variables (already coerced; `raw` as sent, to remember it by), or
+   * why there is none: an argument that does not fit its type (a null for a non-null one).
    */
-  cost(variables: Record<string, unknown>): number | Error;
+  cost(raw: Record<string, unknown>, coerced: Record<string, unknown>, bounds: BoundsSource): number | GraphQLError;
 }
 
 /** Estimates remembered per operation: portals send a few page sizes over and over. */
@@ -156,17 +157,18 @@ function measureOperation(schema: GraphQLSchema, document: DocumentNode, operati
   return {
     depth,
     aliases,
-    cost(variables) {
-      const key = keyOf(variables);
+    cost(raw, coerced, bounds) {
+      const key = `${bounds.revision()}:${keyOf(raw)}`;
       const remembered = costs.get(key);
       if (remembered !== undefined) return remembered;
       let cost: number;
       try {
-        cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables, estimators: [estimateCost] });
+        cost = estimateCost(schema, operation, fragments, coerced, bounds.current());
       } catch (error) {
         // Not remembered: the variables the key leaves out may not fit their types in this
         // request and fit in the next.
-        return error instanceof Error ? error : new Error(String(error));
+        if (error instanceof GraphQLError) return error;
+        throw error;
       }
       // Big values (a router's representations, one per entity it fetches) seldom come again and
       // would only fill memory.
@@ -182,17 +184,20 @@ function measureOperation(schema: GraphQLSchema, document: DocumentNode, operati
 /**
  * Refuses queries deeper, costlier or with more aliases than configured, once the operation is
  * parsed and validated and before any resolver (so before any SQL) runs. The error's code is
- * GRAPHQL_VALIDATION_FAILED, with `extensions.limit` (depth, cost or aliases), `max` and `actual`.
+ * GRAPHQL_VALIDATION_FAILED, with `extensions.limit` (depth, cost or aliases), `max` and `actual`;
+ * a query whose cost cannot be estimated is BAD_USER_INPUT. All are HTTP 400.
+ *
+ * The estimate is left on the context (`queryCost`, for the gates that come after) and in the
+ * `x-query-cost` response header (for portal developers).
  */
-export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<Context> {
-  // Estimating walks the whole query against the schema (about a tenth of a small query's time):
-  // remembered per parsed operation (Apollo hands the same document object for the same query
-  // text), forgotten with it.
+export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, bounds: BoundsSource): ApolloServerPlugin<Context> {
+  // Measuring walks the whole query against the schema: remembered per parsed operation (Apollo
+  // hands the same document object for the same query text), forgotten with it.
   const remembered = new WeakMap<OperationDefinitionNode, OperationMeasures>();
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, request }) {
+        async didResolveOperation({ document, operation, request, contextValue }) {
           if (!operation) return;
           let measures = remembered.get(operation);
           if (!measures) remembered.set(operation, (measures = measureOperation(schema, document, operation)));
@@ -200,16 +205,23 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): A
           if (depth > limits.maxDepth) throw refusal(`query is ${depth} fields deep; at most ${limits.maxDepth} are allowed`, 'depth', limits.maxDepth, depth);
           if (aliases > limits.maxAliases) throw refusal(`query has ${aliases} aliases; at most ${limits.maxAliases} are allowed`, 'aliases', limits.maxAliases, aliases);
           const variables = request.variables ?? {};
-          const cost = measures.cost(variables);
-          if (typeof cost === 'number' && cost <= limits.maxCost) return;
+          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
           // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT
-          // before any resolver runs, and a cost refusal must not hide that. The estimate may be
-          // one remembered for other values of variables it does not read, so check here.
-          if (getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors) return;
+          // before any resolver runs, and a cost refusal must not hide that.
+          if (coerced.errors) return;
+          const cost = measures.cost(variables, coerced.coerced, bounds);
           // Execution would fail only the field whose argument does not fit and run the rest: a
           // query that cannot be estimated is not run at all, or that field would lift the limit.
-          if (typeof cost !== 'number') throw badUserInput(`the query's cost cannot be estimated: ${cost.message}`);
-          throw refusal(`query would cost ${cost} (fields times list sizes and page sizes); at most ${limits.maxCost} is allowed: ask for fewer or smaller pages`, 'cost', limits.maxCost, cost);
+          if (typeof cost !== 'number') {
+            throw new GraphQLError(`the query's cost cannot be estimated: ${cost.message}`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
+          contextValue.queryCost = cost;
+          if (cost > limits.maxCost) {
+            throw refusal(`query would cost ${cost} (rows read and fields resolved, lists at their largest); at most ${limits.maxCost} is allowed: ask for fewer or smaller pages`, 'cost', limits.maxCost, cost);
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (contextValue.queryCost !== undefined) response.http.headers.set('x-query-cost', String(contextValue.queryCost));
         },
       };
     },

@@ -2,6 +2,9 @@ import { ApolloServerPlugin } from '@apollo/server';
 import { FastifyBaseLogger } from 'fastify';
 import { Context } from '../context';
 
+/** Operation names are the caller's (unlike metrics labels, any name is logged), cut to this length. */
+const LOGGED_NAME_LENGTH = 100;
+
 /**
  * One JSON log line per GraphQL request: request id (also in the x-request-id header), operation
  * name, outcome, duration and the SQL statements it cost, so a slow or costly query can be found
@@ -17,7 +20,7 @@ export function requestLogPlugin(log: FastifyBaseLogger): ApolloServerPlugin<Con
           log.info(
             {
               requestId: contextValue.requestId,
-              operation: operationName ?? null,
+              operation: operationName?.slice(0, LOGGED_NAME_LENGTH) ?? null,
               type: operation?.operation ?? null,
               ms: Number(process.hrtime.bigint() - started) / 1e6,
               sql: contextValue.sql.statements,

@@ -4,7 +4,7 @@ import { ARTICLE_COLUMNS, ARTICLE_LIST_COLUMNS, articleFromRow } from './article
 import { Publication } from './publication.entity';
 
 /** How many of each topic's newest articles `related` looks at (see related()). */
-const RELATED_CANDIDATES_PER_TOPIC = 500;
+export const RELATED_CANDIDATES_PER_TOPIC = 500;
 
 export interface RelatedRequest {
   article: Article;

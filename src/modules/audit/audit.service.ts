@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { RefusalLog } from './refusalLog';
 
 export type AuditOutcome = 'applied' | 'refused' | 'failed';
 
@@ -34,11 +35,22 @@ export function summarizeArguments(value: unknown): string {
   return text.length > MAX_ARGUMENTS ? `${text.slice(0, MAX_ARGUMENTS)}…` : text;
 }
 
-/** The audit trail: who did what, when, and how it ended. */
+/**
+ * The audit trail: who did what, when, and how it ended. "Who" is a key: a call without a valid key
+ * can only be refused, and such refusals go to the rate-limited log instead of a row each (one
+ * anonymous request of 500 aliased mutations wrote 500 rows).
+ */
 export class AuditService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly refusals: RefusalLog,
+  ) {}
 
   async record(r: AuditRecord): Promise<void> {
+    if (r.keyId === null) {
+      this.refusals.note(r);
+      return;
+    }
     await this.db.query(
       'INSERT INTO audit_log (at, key_id, request_id, operation, arguments, outcome, error_code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [r.at, r.keyId, r.requestId, r.operation, r.arguments, r.outcome, r.errorCode, r.detail?.slice(0, 1000) ?? null],

@@ -1,20 +1,25 @@
 import { ExpiringMap } from './expiringMap';
 
 /**
- * Which visits count, so that one visitorId hammering a portal cannot inflate its counters:
+ * Which visits count, so that one visitorId, or one client address, hammering a portal cannot
+ * inflate its counters:
  *
  * 1. One counted visit per visitor, unit and page (the home page, or one article) per 30 seconds:
  *    a reload, a double click or a retry within that window is not counted again.
  * 2. At most 10 counted visits per visitor and unit per minute, whatever the pages: a script
  *    walking every article of a portal adds at most 10 a minute (600 an hour) to it.
+ * 3. At most `perAddressLimit` (default 60) counted visits per client address and unit per minute,
+ *    whatever the visitorIds: a script inventing a new visitorId for every call adds at most 60 a
+ *    minute to a portal from one address. An address over it is not even marked online (its
+ *    visitorIds are not believed).
  *
- * A real reader stays well inside both. Visits not counted are not errors (recordVisit returns
- * false); they still mark the visitor online.
+ * A real reader stays well inside all three. Visits not counted are not errors (recordVisit returns
+ * false); those refused by rules 1 and 2 still mark the visitor online.
  *
  * Memory is bounded: each rule keeps one entry per key for its window (ExpiringMap: entries are
  * never refreshed, so insertion order is expiry order), expired from the front. At `maxEntries` the
- * oldest entry is dropped early, which only shortens that visitor's window: a flood of distinct
- * visitorIds can make the rule forget, never make the gateway grow.
+ * oldest entry is dropped early, which only shortens that visitor's (or address's) window: a flood
+ * of distinct visitorIds or addresses can make the rule forget, never make the gateway grow.
  *
  * Per process: with several gateway processes behind a balancer, a visitor whose calls land on k of
  * them could be counted up to k times per window. With REDIS_URL the same rules run in Redis for
@@ -24,11 +29,21 @@ export interface AbuseRuleOptions {
   repeatWindowMs?: number;
   perUnitLimit?: number;
   perUnitWindowMs?: number;
-  /** Entries per rule. Default 500,000 (~50 MB for both rules at the bound). */
+  /** Counted visits per address and unit per perUnitWindowMs; Infinity turns rule 3 off. Default 60. */
+  perAddressLimit?: number;
+  /** Entries per rule. Default 500,000 (~75 MB for the three rules at the bound). */
   maxEntries?: number;
 }
 
-/** The visitor's current minute on a unit (it ends when its ExpiringMap entry expires). */
+/**
+ * 60 a minute, one a second, from one address to one portal: a reader, a household or a school
+ * behind one address never gets near it (a commune portal gets a few hundred visits a day); a big
+ * office or a mobile carrier's shared address (CGNAT) reading one portal at once could, and then
+ * loses only the visits beyond it, not the service.
+ */
+export const DEFAULT_VISITS_PER_ADDRESS_PER_MINUTE = 60;
+
+/** The visitor's (or address's) current minute on a unit (it ends when its ExpiringMap entry expires). */
 interface Window {
   counted: number;
 }
@@ -37,32 +52,43 @@ export class VisitAbuseRule {
   readonly repeatWindowMs: number;
   readonly perUnitLimit: number;
   readonly perUnitWindowMs: number;
+  readonly perAddressLimit: number;
   private readonly maxEntries: number;
   /** `${unit}|${article or ''}|${visitor}` → when the window ends. */
   private readonly repeats: ExpiringMap<true>;
   /** `${unit}|${visitor}` → the visitor's current minute on the unit. */
   private readonly perUnit: ExpiringMap<Window>;
+  /** `${unit}|${address}` → the address's current minute on the unit. */
+  private readonly perAddress: ExpiringMap<Window>;
 
   constructor(options: AbuseRuleOptions = {}) {
     this.repeatWindowMs = options.repeatWindowMs ?? 30_000;
     this.perUnitLimit = options.perUnitLimit ?? 10;
     this.perUnitWindowMs = options.perUnitWindowMs ?? 60_000;
+    this.perAddressLimit = options.perAddressLimit ?? DEFAULT_VISITS_PER_ADDRESS_PER_MINUTE;
     this.maxEntries = options.maxEntries ?? 500_000;
     this.repeats = new ExpiringMap(this.maxEntries);
     this.perUnit = new ExpiringMap(this.maxEntries);
+    this.perAddress = new ExpiringMap(this.maxEntries);
   }
 
   /** Entries dropped before their time because a map was full (for the log). */
   get evicted(): number {
-    return this.repeats.evicted + this.perUnit.evicted;
+    return this.repeats.evicted + this.perUnit.evicted + this.perAddress.evicted;
   }
 
   /**
-   * Counts the visit if both rules allow it, and remembers it then. `commit` runs between the check
-   * and the remembering and may still refuse (a full buffer): a visit not counted uses up nothing.
+   * Decides a visit by all three rules, and remembers it when counted. `seen` runs once the address
+   * is known to be within rule 3 (the visitor is then online, counted or not); `commit` runs between
+   * the check and the remembering and may still refuse (a full buffer): a visit not counted uses up
+   * nothing.
    */
-  admit(visitorKey: string, unitCode: string, articleId: number | null, now: number, commit: () => boolean): boolean {
+  admit(visitorKey: string, addressKey: string, unitCode: string, articleId: number | null, now: number, seen: () => void, commit: () => boolean): boolean {
     this.expire(now);
+    const addressWindowKey = `${unitCode}|${addressKey}`;
+    const addressWindow = this.perAddress.get(addressWindowKey);
+    if (addressWindow && addressWindow.counted >= this.perAddressLimit) return false;
+    seen();
     const repeatKey = `${unitCode}|${articleId ?? ''}|${visitorKey}`;
     if (this.repeats.get(repeatKey) !== undefined) return false;
     const unitKey = `${unitCode}|${visitorKey}`;
@@ -72,15 +98,20 @@ export class VisitAbuseRule {
     this.repeats.set(repeatKey, true, now + this.repeatWindowMs);
     if (window) window.counted++;
     else this.perUnit.set(unitKey, { counted: 1 }, now + this.perUnitWindowMs);
+    // Rule 3 off: nothing to remember.
+    if (this.perAddressLimit === Infinity) return true;
+    if (addressWindow) addressWindow.counted++;
+    else this.perAddress.set(addressWindowKey, { counted: 1 }, now + this.perUnitWindowMs);
     return true;
   }
 
   get size(): number {
-    return this.repeats.size + this.perUnit.size;
+    return this.repeats.size + this.perUnit.size + this.perAddress.size;
   }
 
   private expire(now: number): void {
     this.repeats.expire(now);
     this.perUnit.expire(now);
+    this.perAddress.expire(now);
   }
 }

@@ -15,7 +15,11 @@ import { VisitorsOnline } from './visitorsOnline';
  * - per (unit, visitor), a hash: `until` and `count` of the current minute, and `p:<page>` (the
  *   article id, or empty for the home page) holding when that page's repeat window ends. One hash
  *   makes a first visit three commands (HMGET, HSET, PEXPIRE); it lives as long as its longest window.
- * - per unit and per subtree unit, a sorted set of visitor keys scored by last-seen time (ms).
+ * - per (unit, client address), a string `<until>:<count>` of the address's current minute: one GET
+ *   per visit and one SET … PX per counted visit; it expires with its minute.
+ * - per unit and per subtree unit, a sorted set of visitor keys scored by last-seen time (ms), at
+ *   most the in-memory bound (VisitorsOnline.maxEntries) of members: beyond it the least recently
+ *   seen are dropped (ZREMRANGEBYRANK), as the in-memory maps drop theirs.
  *
  * Times come from the gateway's clock, so tests can move it; Redis expiry only reclaims memory.
  *
@@ -23,12 +27,12 @@ import { VisitorsOnline } from './visitorsOnline';
  * script, in order: atomic, so two processes, or two calls in one batch, cannot both admit the same
  * repeat), sent by its SHA-1 (EVALSHA) and in full only when Redis does not know it yet. Each online
  * set gets one ZADD per batch, however many of the batch's visitors it has (a province's set is in
- * most batches). Old visitors are trimmed from a set, and its expiry renewed, at most every
- * TRIM_EVERY_MS per process: a set touched at t was trimmed at t0 > t - TRIM_EVERY_MS and expires
- * no sooner than t0 + window + TRIM_EVERY_MS, so it outlives every visitor it counts, and it holds
- * at most window + TRIM_EVERY_MS of visitors. (After Redis loses its data, a set created within
- * TRIM_EVERY_MS of a process's last trim has no expiry until that process touches it again: at
- * worst one small set per unit.)
+ * most batches), of the visitors whose address is within its limit. Old visitors are trimmed from a
+ * set, and its expiry renewed, at most every TRIM_EVERY_MS per process: a set touched at t was
+ * trimmed at t0 > t - TRIM_EVERY_MS and expires no sooner than t0 + window + TRIM_EVERY_MS, so it
+ * outlives every visitor it counts, and it holds at most window + TRIM_EVERY_MS of visitors. (After
+ * Redis loses its data, a set created within TRIM_EVERY_MS of a process's last trim has no expiry
+ * until that process touches it again: at worst one small set per unit.)
  *
  * With Redis Cluster the keys of one call would need one hash slot; this is written for a single
  * Redis (or a primary with replicas), which a province's gateways share.
@@ -40,55 +44,99 @@ local unitMs = tonumber(ARGV[3])
 local onlineMs = tonumber(ARGV[4])
 local trimEveryMs = tonumber(ARGV[5])
 local visits = tonumber(ARGV[6])
+local addressLimit = tonumber(ARGV[7])
+local onlineCap = tonumber(ARGV[8])
 local results = {}
+local seen = {}
 for v = 1, visits do
-  local rule = KEYS[v]
-  local now = tonumber(ARGV[5 + 2 * v])
-  local page = 'p:' .. ARGV[6 + 2 * v]
-  local state = redis.call('HMGET', rule, 'until', 'count', page)
+  local rule = KEYS[2 * v - 1]
+  local address = KEYS[2 * v]
+  local now = tonumber(ARGV[6 + 3 * v])
+  local page = 'p:' .. ARGV[7 + 3 * v]
   local admitted = 0
-  if tonumber(state[3] or '0') <= now then
-    local windowUntil = tonumber(state[1] or '0')
-    local count = tonumber(state[2] or '0')
-    if windowUntil <= now then
-      if state[1] then
-        -- A new minute: forget the pages whose repeat window has ended, so the hash stays small.
-        local fields = redis.call('HGETALL', rule)
-        local ended = {}
-        for f = 1, #fields, 2 do
-          if string.sub(fields[f], 1, 2) == 'p:' and tonumber(fields[f + 1]) <= now then ended[#ended + 1] = fields[f] end
-        end
-        if #ended > 0 then redis.call('HDEL', rule, unpack(ended)) end
-      end
-      windowUntil = now + unitMs
-      count = 0
+  -- The address's minute first: over its limit, the visitor is not even online. 0: no address limit.
+  local addressUntil, addressCount = 0, 0
+  if addressLimit > 0 then
+    local minute = redis.call('GET', address)
+    if minute then
+      local u, c = string.match(minute, '^(%d+):(%d+)$')
+      addressUntil, addressCount = tonumber(u), tonumber(c)
     end
-    if count < limit then
-      redis.call('HSET', rule, 'until', windowUntil, 'count', count + 1, page, now + repeatMs)
-      redis.call('PEXPIRE', rule, math.max(windowUntil, now + repeatMs) - now)
-      admitted = 1
+  end
+  if addressUntil <= now or addressCount < addressLimit then
+    seen[v] = true
+    local state = redis.call('HMGET', rule, 'until', 'count', page)
+    if tonumber(state[3] or '0') <= now then
+      local windowUntil = tonumber(state[1] or '0')
+      local count = tonumber(state[2] or '0')
+      if windowUntil <= now then
+        if state[1] then
+          -- A new minute: forget the pages whose repeat window has ended, so the hash stays small.
+          local fields = redis.call('HGETALL', rule)
+          local ended = {}
+          for f = 1, #fields, 2 do
+            if string.sub(fields[f], 1, 2) == 'p:' and tonumber(fields[f + 1]) <= now then ended[#ended + 1] = fields[f] end
+          end
+          if #ended > 0 then redis.call('HDEL', rule, unpack(ended)) end
+        end
+        windowUntil = now + unitMs
+        count = 0
+      end
+      if count < limit then
+        redis.call('HSET', rule, 'until', windowUntil, 'count', count + 1, page, now + repeatMs)
+        redis.call('PEXPIRE', rule, math.max(windowUntil, now + repeatMs) - now)
+        admitted = 1
+        if addressLimit > 0 then
+          if addressUntil <= now then addressUntil, addressCount = now + unitMs, 0 end
+          redis.call('SET', address, string.format('%d:%d', addressUntil, addressCount + 1), 'PX', addressUntil - now)
+        end
+      end
     end
   end
   results[v] = admitted
 end
--- Then each online set: when to trim before ('' for not now), its member count, (score, member) pairs.
-local a = 7 + 2 * visits
-for k = visits + 1, #KEYS do
+-- Then each online set: when to trim before ('' for not now), how many visits saw it, their numbers.
+-- After the visits' answers, one more per set: 1 if it was trimmed.
+local a = 9 + 3 * visits
+for k = 2 * visits + 1, #KEYS do
+  local set = KEYS[k]
   local trimBefore = ARGV[a]
-  local last = a + 1 + 2 * tonumber(ARGV[a + 1])
-  redis.call('ZADD', KEYS[k], unpack(ARGV, a + 2, last))
-  if trimBefore ~= '' then
-    redis.call('ZREMRANGEBYSCORE', KEYS[k], '-inf', '(' .. trimBefore)
-    redis.call('PEXPIRE', KEYS[k], onlineMs + trimEveryMs)
+  local last = a + 1 + tonumber(ARGV[a + 1])
+  local members = {}
+  for i = a + 2, last do
+    local v = tonumber(ARGV[i])
+    if seen[v] then
+      members[#members + 1] = ARGV[6 + 3 * v]
+      members[#members + 1] = ARGV[8 + 3 * v]
+    end
   end
+  local trimmed = 0
+  if #members > 0 then
+    redis.call('ZADD', set, unpack(members))
+    if redis.call('ZCARD', set) > onlineCap then redis.call('ZREMRANGEBYRANK', set, 0, -onlineCap - 1) end
+    if trimBefore ~= '' then
+      redis.call('ZREMRANGEBYSCORE', set, '-inf', '(' .. trimBefore)
+      redis.call('PEXPIRE', set, onlineMs + trimEveryMs)
+      trimmed = 1
+    end
+  end
+  results[#results + 1] = trimmed
   a = last + 1
 end
 return results
 `;
 
-/** Undoes an admit whose visit the buffer then refused (full during a long MySQL outage). */
+/** Undoes an admit whose visit the buffer then refused (full during a long MySQL outage), in both minutes. */
 const RELEASE = `
-if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'count', -1) end
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HINCRBY', KEYS[1], 'count', -1)
+  local minute = redis.call('GET', KEYS[2])
+  local ttl = redis.call('PTTL', KEYS[2])
+  if minute and ttl > 0 then
+    local u, c = string.match(minute, '^(%d+):(%d+)$')
+    redis.call('SET', KEYS[2], u .. ':' .. math.max(tonumber(c) - 1, 0), 'PX', ttl)
+  end
+end
 return 1
 `;
 
@@ -105,6 +153,7 @@ const sha1 = (script: string): string => {
 /** One visit to decide. */
 interface Admission {
   ruleKey: string;
+  addressKey: string;
   page: string;
   onlineKeys: string[];
   visitorKey: string;
@@ -128,17 +177,21 @@ export class SharedVisitRules {
 
   constructor(
     shared: SharedRedis,
-    private readonly rule: Pick<VisitAbuseRule, 'repeatWindowMs' | 'perUnitLimit' | 'perUnitWindowMs'>,
-    private readonly online: Pick<VisitorsOnline, 'windowMs'>,
+    private readonly rule: Pick<VisitAbuseRule, 'repeatWindowMs' | 'perUnitLimit' | 'perUnitWindowMs' | 'perAddressLimit'>,
+    private readonly online: Pick<VisitorsOnline, 'windowMs' | 'maxEntries'>,
   ) {
     this.redis = shared.client;
     this.prefix = `${shared.namespace}:visits`;
   }
 
-  /** Marks the visitor online on the lineage and applies both abuse rules: true when the visit counts. */
-  admit(lineage: readonly string[], visitorKey: string, unitCode: string, articleId: number | null, now: number): Promise<boolean> {
+  /**
+   * Applies the three abuse rules, marking the visitor online on the lineage unless its address is
+   * over its limit: true when the visit counts.
+   */
+  admit(lineage: readonly string[], visitorKey: string, addressKey: string, unitCode: string, articleId: number | null, now: number): Promise<boolean> {
     return this.admissions.load({
       ruleKey: this.ruleKey(visitorKey, unitCode),
+      addressKey: this.addressKey(addressKey, unitCode),
       page: this.page(articleId),
       onlineKeys: [this.onlineKey('own', unitCode), ...lineage.map((unit) => this.onlineKey('subtree', unit))],
       visitorKey,
@@ -147,36 +200,40 @@ export class SharedVisitRules {
   }
 
   private async admitBatch(batch: readonly Admission[]): Promise<boolean[]> {
-    const keys = batch.map((a) => a.ruleKey);
-    const args: (string | number)[] = [this.rule.repeatWindowMs, this.rule.perUnitLimit, this.rule.perUnitWindowMs, this.online.windowMs, TRIM_EVERY_MS, batch.length];
-    for (const a of batch) args.push(a.now, a.page);
-    // Score and member of each visitor per set, in the batch's order (a later sighting wins).
-    const sightings = new Map<string, (string | number)[]>();
-    let latest = 0;
+    const { repeatWindowMs, perUnitLimit, perUnitWindowMs, perAddressLimit } = this.rule;
+    const keys: string[] = [];
+    const args: (string | number)[] = [repeatWindowMs, perUnitLimit, perUnitWindowMs, this.online.windowMs, TRIM_EVERY_MS, batch.length];
+    args.push(perAddressLimit === Infinity ? 0 : perAddressLimit, this.online.maxEntries);
     for (const a of batch) {
+      keys.push(a.ruleKey, a.addressKey);
+      args.push(a.now, a.page, a.visitorKey);
+    }
+    // The visits (numbered from 1, in the batch's order: a later sighting wins) that saw each set.
+    const sightings = new Map<string, number[]>();
+    let latest = 0;
+    batch.forEach((a, i) => {
       latest = Math.max(latest, a.now);
       for (const key of a.onlineKeys) {
-        const members = sightings.get(key);
-        if (members) members.push(a.now, a.visitorKey);
-        else sightings.set(key, [a.now, a.visitorKey]);
+        const visits = sightings.get(key);
+        if (visits) visits.push(i + 1);
+        else sightings.set(key, [i + 1]);
       }
-    }
-    const trims: string[] = [];
-    for (const [key, members] of sightings) {
+    });
+    for (const [key, visits] of sightings) {
       const last = this.trimmed.get(key);
       const trim = last === undefined || latest - last >= TRIM_EVERY_MS || latest < last;
-      if (trim) trims.push(key);
       keys.push(key);
-      args.push(trim ? latest - this.online.windowMs + 1 : '', members.length / 2, ...members);
+      args.push(trim ? latest - this.online.windowMs + 1 : '', visits.length, ...visits);
     }
-    const admitted = (await this.run(ADMIT, keys, args.map(String))) as number[];
-    // Only once Redis has done it: a batch that failed leaves its sets to be trimmed by the next.
-    for (const key of trims) this.trimmed.set(key, latest);
-    return admitted.map((a) => Number(a) === 1);
+    const answers = ((await this.run(ADMIT, keys, args.map(String))) as number[]).map(Number);
+    // Only once Redis has done it: a set a batch did not trim (it failed, or added no one) is trimmed by the next.
+    let i = batch.length;
+    for (const key of sightings.keys()) if (answers[i++] === 1) this.trimmed.set(key, latest);
+    return answers.slice(0, batch.length).map((a) => a === 1);
   }
 
-  async release(visitorKey: string, unitCode: string, articleId: number | null): Promise<void> {
-    await this.run(RELEASE, [this.ruleKey(visitorKey, unitCode)], [`p:${this.page(articleId)}`]);
+  async release(visitorKey: string, addressKey: string, unitCode: string, articleId: number | null): Promise<void> {
+    await this.run(RELEASE, [this.ruleKey(visitorKey, unitCode), this.addressKey(addressKey, unitCode)], [`p:${this.page(articleId)}`]);
   }
 
   /** Redis forgets scripts on a restart (NOSCRIPT): the script is then sent once in full, which loads it again. */
@@ -202,6 +259,10 @@ export class SharedVisitRules {
 
   private ruleKey(visitorKey: string, unitCode: string): string {
     return `${this.prefix}:rule:${unitCode}:${visitorKey}`;
+  }
+
+  private addressKey(addressKey: string, unitCode: string): string {
+    return `${this.prefix}:addr:${unitCode}:${addressKey}`;
   }
 
   private onlineKey(kind: 'own' | 'subtree', unitCode: string): string {

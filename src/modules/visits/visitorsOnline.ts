@@ -19,7 +19,8 @@ import { ExpiringMap } from './expiringMap';
  * Several gateway processes: each would count only the visitors it served, and a visitor whose
  * requests are spread over processes would be counted by each. With REDIS_URL the count lives in
  * Redis instead, shared by all processes (sharedVisitRules.ts: a sorted set per unit and subtree,
- * scored by last-seen time); this class then answers only while Redis is unreachable.
+ * scored by last-seen time, each capped at `maxEntries` by dropping its least recently seen, as
+ * here); this class then answers only while Redis is unreachable.
  */
 export interface VisitorsOnlineOptions {
   windowMs?: number;
@@ -67,14 +68,16 @@ class LastSeen {
 
 export class VisitorsOnline {
   readonly windowMs: number;
+  /** Entries per map, so also the most visitors one unit can count (Redis caps each of its sets at it). */
+  readonly maxEntries: number;
   private readonly own: LastSeen;
   private readonly subtree: LastSeen;
 
   constructor(options: VisitorsOnlineOptions = {}) {
     this.windowMs = options.windowMs ?? 5 * 60_000;
-    const max = options.maxEntries ?? 500_000;
-    this.own = new LastSeen(max, this.windowMs);
-    this.subtree = new LastSeen(max, this.windowMs);
+    this.maxEntries = options.maxEntries ?? 500_000;
+    this.own = new LastSeen(this.maxEntries, this.windowMs);
+    this.subtree = new LastSeen(this.maxEntries, this.windowMs);
   }
 
   /** The visitor is on lineage[0]'s portal now (lineage: the unit, then every unit above it). */

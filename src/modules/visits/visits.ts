@@ -38,6 +38,16 @@ export interface RecordVisitInput {
   visitorId: string;
 }
 
+/** A recordVisit whose input has been checked (check()): what count() needs. */
+export interface CheckedVisit {
+  unitCode: string;
+  /** The unit, then every unit above it. */
+  lineage: readonly string[];
+  article: number | null;
+  /** visitorKey() of its visitorId. */
+  visitor: string;
+}
+
 /** A unit's counters as a portal reads them: MySQL's plus what is still buffered. */
 export interface UnitVisitCounts {
   total: Tally;
@@ -61,6 +71,23 @@ export function visitorKey(visitorId: string): string {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/**
+ * The key the per-address rule counts a caller by: its IPv4 address, or the first 64 bits of its
+ * IPv6 address (one subscriber's network: an ISP hands each customer at least a /64, so a client
+ * could otherwise take a new address for every call).
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1];
+  if (!ip.includes(':')) return ip;
+  const [head, tail] = ip.split('%')[0].split('::');
+  const groups = (part: string | undefined) => (part ? part.split(':') : []);
+  // '::' stands for as many zero groups as the address lacks (an IPv4 tail is two groups).
+  const given = [...groups(head), ...groups(tail)].reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
+  const full = [...groups(head), ...Array<string>(Math.max(0, 8 - given)).fill('0'), ...groups(tail)];
+  return `${full.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
 }
 
 /** A caller's text quoted in an error message, cut short. */
@@ -117,11 +144,12 @@ export class Visits {
   }
 
   /**
-   * One visit: true when counted, false when the abuse rule (or a full buffer during a long MySQL
-   * outage) leaves it uncounted. Bad input throws BAD_USER_INPUT and counts nothing. No SQL once the
-   * unit and the article are in VisitTargets' caches.
+   * The checks of one recordVisit, before anything is counted: BAD_USER_INPUT for an unknown unit or
+   * article, an article not shown on that unit (or not yet public), or a bad visitorId. No SQL once
+   * the unit and the article are in VisitTargets' caches. recordVisitChecks.ts runs it for every
+   * recordVisit of a request before the first is counted.
    */
-  async record({ unitCode, articleId, visitorId }: RecordVisitInput, db: DataSource): Promise<boolean> {
+  async check({ unitCode, articleId, visitorId }: RecordVisitInput, db: DataSource): Promise<CheckedVisit> {
     if (!VISITOR_ID.test(visitorId)) throw badUserInput('visitorId must be 1 to 128 printable characters', 'visitorId');
     if (!isUnitCode(unitCode)) throw badUserInput(`there is no unit with code ${quote(unitCode)}`, 'unitCode');
     const article = articleId === null ? null : parseId(articleId);
@@ -135,20 +163,34 @@ export class Visits {
       if (state.kind === 'unknown' || state.visibleFrom > this.clock.now()) throw badUserInput(`there is no article with id ${quote(articleId!)}`, 'articleId');
       if (state.kind === 'not-shown') throw badUserInput(`article ${article} is not shown on unit ${unitCode}`, 'articleId');
     }
+    return { unitCode, lineage, article, visitor: visitorKey(visitorId) };
+  }
 
+  /**
+   * Counts a checked visit from a client address (Fastify's request.ip): true when counted, false
+   * when the abuse rule (or a full buffer during a long MySQL outage) leaves it uncounted. No SQL.
+   */
+  async count({ unitCode, lineage, article, visitor }: CheckedVisit, clientAddress: string): Promise<boolean> {
     const now = this.clock.now();
-    const visitor = visitorKey(visitorId);
+    const address = addressKey(clientAddress);
     if (this.shared) {
-      const admitted = await this.shared.admit(lineage, visitor, unitCode, article, now).catch((error: Error) => this.sharedFailed(error));
+      const admitted = await this.shared.admit(lineage, visitor, address, unitCode, article, now).catch((error: Error) => this.sharedFailed(error));
       if (admitted !== null) {
         if (!admitted) return false;
         if (this.counter.add(lineage, vietnamDay(now), article)) return true;
-        await this.shared.release(visitor, unitCode, article).catch((error: Error) => this.sharedFailed(error));
+        await this.shared.release(visitor, address, unitCode, article).catch((error: Error) => this.sharedFailed(error));
         return false;
       }
     }
-    this.online.seen(lineage, visitor, now);
-    const counted = this.abuse.admit(visitor, unitCode, article, now, () => this.counter.add(lineage, vietnamDay(now), article));
+    const counted = this.abuse.admit(
+      visitor,
+      address,
+      unitCode,
+      article,
+      now,
+      () => this.online.seen(lineage, visitor, now),
+      () => this.counter.add(lineage, vietnamDay(now), article),
+    );
     this.warnIfEvicting();
     return counted;
   }

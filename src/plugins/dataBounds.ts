@@ -1,0 +1,178 @@
+import { FastifyBaseLogger } from 'fastify';
+import { DataSource } from 'typeorm';
+import { ContentVersion } from '../cache/contentVersion';
+
+/**
+ * The largest sizes the data has today, for the lists and feeds whose length the schema leaves
+ * open: what the cost estimate (queryCost.ts) multiplies by, so that it bounds the real work
+ * rather than guessing it.
+ */
+export interface DataBounds {
+  /** Every article: the 'all' feed, and what a search may read through the FULLTEXT index. */
+  articles: number;
+  sources: number;
+  provinces: number;
+  /** Units of any level: what searchUnits scans. */
+  units: number;
+  /** Most districts of one province (Province.districts). */
+  districtsPerProvince: number;
+  /** Most communes of one district (District.communes). */
+  communesPerDistrict: number;
+  /** Most articles shown on one unit: the largest UNIT feed. */
+  unitFeed: number;
+  /** The largest SUBTREE feed (a province's, in practice). */
+  subtreeFeed: number;
+  /** A LINEAGE feed gathers a commune's, its district's and its province's UNIT feeds: at most the sum of each level's largest. */
+  lineageFeed: number;
+  /** Most articles taken from one source (Source.articles). */
+  sourceFeed: number;
+  /** Most units one article is shown on (Article.publications). */
+  publicationsPerArticle: number;
+  /** Most topics of one article (Article.topics, and the topics `related` reads). */
+  topicsPerArticle: number;
+  /** Most articles filed under one topic (`related` reads at most RELATED_CANDIDATES_PER_TOPIC of them). */
+  articlesPerTopic: number;
+}
+
+/**
+ * Until the first read answers (MySQL unreachable at start): the 2024 map and a million articles, so
+ * that nothing is under-estimated meanwhile; heavy reads are refused until then.
+ */
+export const FALLBACK_BOUNDS: DataBounds = {
+  articles: 1_000_000,
+  sources: 1_000,
+  provinces: 63,
+  units: 11_367,
+  districtsPerProvince: 30,
+  communesPerDistrict: 39,
+  unitFeed: 1_000_000,
+  subtreeFeed: 1_000_000,
+  lineageFeed: 1_000_000,
+  sourceFeed: 1_000_000,
+  publicationsPerArticle: 11_367,
+  topicsPerArticle: 10,
+  articlesPerTopic: 1_000_000,
+};
+
+/**
+ * One statement, run in the background: every part reads an index (no article rows), about 0.1 s
+ * at 60,000 articles. Per-level maxima of the UNIT feeds give the LINEAGE bound without joining the
+ * closure table (which would read every publication once per descendant of its unit).
+ */
+const BOUNDS_SQL = `SELECT
+  (SELECT COUNT(*) FROM articles) AS articles,
+  (SELECT COUNT(*) FROM sources) AS sources,
+  (SELECT COUNT(*) FROM units WHERE level = 'PROVINCE') AS provinces,
+  (SELECT COUNT(*) FROM units) AS units,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'DISTRICT' GROUP BY parent_code) x) AS districts_per_province,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'COMMUNE' GROUP BY parent_code) x) AS communes_per_district,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM subtree_feed GROUP BY unit_code) x) AS subtree_feed,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM articles WHERE source_id IS NOT NULL GROUP BY source_id) x) AS source_feed,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM publications GROUP BY article_id) x) AS publications_per_article,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM article_topics GROUP BY article_id) x) AS topics_per_article,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM article_topics GROUP BY topic_id) x) AS articles_per_topic`;
+
+const UNIT_FEEDS_SQL = `SELECT u.level, MAX(f.n) AS n
+  FROM (SELECT unit_code, COUNT(*) AS n FROM publications GROUP BY unit_code) f JOIN units u ON u.code = f.unit_code
+  GROUP BY u.level`;
+
+/** Reads the bounds (two statements on the process's pool, never a request's). */
+export async function readDataBounds(db: DataSource): Promise<DataBounds> {
+  const [row]: Record<string, string | number>[] = await db.query(BOUNDS_SQL);
+  const feeds: { level: string; n: string | number }[] = await db.query(UNIT_FEEDS_SQL);
+  const n = (name: string) => Number(row[name]);
+  const unitFeeds = feeds.map((f) => Number(f.n));
+  return {
+    articles: n('articles'),
+    sources: n('sources'),
+    provinces: n('provinces'),
+    units: n('units'),
+    districtsPerProvince: n('districts_per_province'),
+    communesPerDistrict: n('communes_per_district'),
+    unitFeed: Math.max(0, ...unitFeeds),
+    subtreeFeed: n('subtree_feed'),
+    lineageFeed: unitFeeds.reduce((sum, x) => sum + x, 0),
+    sourceFeed: n('source_feed'),
+    publicationsPerArticle: n('publications_per_article'),
+    topicsPerArticle: n('topics_per_article'),
+    articlesPerTopic: n('articles_per_topic'),
+  };
+}
+
+export interface DataBoundsOptions {
+  /** Re-read this often, whatever happens. Default 60 s. */
+  refreshMs?: number;
+  /** After content changed, re-read once this long has passed since the last read. Default 10 s. */
+  minIntervalMs?: number;
+}
+
+/**
+ * The process's DataBounds, kept fresh in the background: every `refreshMs`, and soon after content
+ * changes (articles, publications and sources bump the content version), at most every
+ * `minIntervalMs`. Between two reads a bound may lag the data by one edit's worth (a syndication to
+ * a hundred units counts at its old size for up to `minIntervalMs`).
+ */
+export class DataBoundsKeeper {
+  private value: DataBounds = FALLBACK_BOUNDS;
+  private revisionNumber = 0;
+  private lastRead = 0;
+  private readonly refreshMs: number;
+  private readonly minIntervalMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private pending: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly logger: FastifyBaseLogger,
+    options: DataBoundsOptions = {},
+  ) {
+    this.refreshMs = options.refreshMs ?? 60_000;
+    this.minIntervalMs = options.minIntervalMs ?? 10_000;
+  }
+
+  /** The bounds now. */
+  current(): DataBounds {
+    return this.value;
+  }
+
+  /** Changes with every read, so estimates remembered with older bounds are not reused. */
+  revision(): number {
+    return this.revisionNumber;
+  }
+
+  /** Reads once (a failure keeps the previous bounds and is logged), then keeps them fresh. */
+  async start(contentVersion: ContentVersion): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.refreshMs).unref();
+    contentVersion.onChange(() => this.soon());
+  }
+
+  /** Reads the bounds now (tests call it after changing data). */
+  async refresh(): Promise<void> {
+    this.lastRead = Date.now();
+    try {
+      const value = await readDataBounds(this.db);
+      if (this.closed) return;
+      this.value = value;
+      this.revisionNumber++;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not read the data bounds for the cost estimate; keeping the previous ones');
+    }
+  }
+
+  private soon(): void {
+    if (this.pending || this.closed) return;
+    const wait = Math.max(0, this.lastRead + this.minIntervalMs - Date.now());
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      void this.refresh();
+    }, wait).unref();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.pending) clearTimeout(this.pending);
+  }
+}

@@ -1,0 +1,269 @@
+import {
+  FieldNode,
+  FragmentDefinitionNode,
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  GraphQLCompositeType,
+  GraphQLField,
+  GraphQLIncludeDirective,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLSkipDirective,
+  isAbstractType,
+  isCompositeType,
+  isListType,
+  isNonNullType,
+  Kind,
+  OperationDefinitionNode,
+  SchemaMetaFieldDef,
+  SelectionNode,
+  SelectionSetNode,
+  TypeMetaFieldDef,
+} from 'graphql';
+import { RELATED_CANDIDATES_PER_TOPIC } from '../modules/articles/article.service';
+import { MAX_PAGE_SIZE } from '../modules/articles/feedQuery';
+import { parseDay } from '../modules/visits/vietnamDay';
+import { MAX_DAILY_DAYS } from '../modules/visits/visits';
+import { DataBounds } from './dataBounds';
+
+/*
+ * The cost model: what one request makes MySQL read and the gateway resolve, as an upper bound.
+ *
+ * The unit is one row read by MySQL (as SHOW STATUS counts them: Handler_read_*, index entries and
+ * temporary-table rows included) or one field resolved. A list multiplies the cost of what is
+ * selected under it by its length, and every length is an upper bound: `first` where there is one,
+ * else the largest such list in the data (DataBounds, read from MySQL in the background). So the
+ * estimate of an accepted query bounds its real work, which tests/hostileQueries.test.ts checks
+ * against the Handler counters.
+ *
+ * Every weight is here, each with why. The walk is memoised per selection set, fragment and type, so
+ * it takes time linear in the document (graphql-query-complexity, used before, walks a fragment
+ * again wherever it is spread: 2^n for n levels of fragments spreading the next twice, 20-46 s for 25
+ * where this walk takes under 1 ms; and its estimators cannot see a feed's arguments where
+ * `totalCount` is priced).
+ */
+
+/** Rows read for one row of a feed walked in order: its index entry, the article joined for filters or order, a topic match. */
+const FEED_ROW_READS = 3;
+/** Rows read for one article of a page: the article and its source, joined once outside the page's branch, and its temporary-table row. */
+const PAGE_ROW_READS = 4;
+/**
+ * A row whose text a search tests (FeedService's scan: the search document joined and matched word
+ * by word) costs the time of about this many index reads: 75 µs a row measured at 60,000 articles,
+ * where an index entry is 1-2 µs. Rows count for time here, not only for their number. Ranking by
+ * RELEVANCE scores each row as well: twice that.
+ */
+const SEARCH_ROW_READS = 50;
+/** FeedService's SEARCH_WINDOW: a search first tests the feed's newest rows to choose its way. */
+const SEARCH_WINDOW = 1000;
+/** Rows read to count one row of a feed (index entry; the article or search document when filtered). */
+const COUNT_ROW_READS = 3;
+/** A candidate of `related` is read off the topic index into a derived table, read there per article sharing the topic, grouped and ranked (5.1 reads measured at 60,000 articles). */
+const RELATED_CANDIDATE_READS = 6;
+/** A day of `daily` is in one of two tables (archive and recent days). */
+const DAILY_ROW_READS = 2;
+/** A row read by primary key (a unit, an article, a source), through a loader: one read, plus one for a missing key's probe. */
+const KEY_READS = 2;
+/** The visit counters: the total, the recent days and today's archive, and the flush mark. */
+const VISIT_COUNTS_READS = 4;
+
+/** What a field costs for one parent object, and how many items it returns (1 for a non-list). */
+interface FieldWork {
+  /** Rows MySQL reads for it, per parent. */
+  rows: number;
+  /** Items of a list (what its selection is multiplied by). */
+  items: number;
+  /** For a feed: what its connection's fields cost (see ConnectionWork). */
+  connection?: ConnectionWork;
+}
+
+/** What an ArticleConnection's fields cost: the page it holds and its whole feed's count. */
+interface ConnectionWork {
+  /** Articles on the page (nodes, edges). */
+  page: number;
+  /** Rows read to count the whole feed (totalCount). */
+  countRows: number;
+}
+
+type Args = Record<string, unknown>;
+type FieldModel = (args: Args, bounds: DataBounds, connection: ConnectionWork | undefined) => FieldWork;
+
+const one = (rows: number): FieldModel => () => ({ rows, items: 1 });
+const list = (items: (args: Args, bounds: DataBounds) => number, rowsPerItem: number): FieldModel => (args, bounds) => {
+  const n = items(args, bounds);
+  return { rows: n * rowsPerItem, items: n };
+};
+/** A `first` argument as the resolver takes it; out of range is the resolver's to refuse, so not counted as more. */
+const page = (args: Args, max: number, fallback: number) => Math.max(0, Math.min(typeof args.first === 'number' ? args.first : fallback, max));
+
+/** The largest feed of a unit in a scope. */
+function unitFeedSize(scope: unknown, bounds: DataBounds): number {
+  if (scope === 'SUBTREE') return bounds.subtreeFeed;
+  if (scope === 'LINEAGE') return bounds.lineageFeed;
+  return bounds.unitFeed;
+}
+
+/**
+ * A feed (see FeedService): its page reads `first`+1 rows of the feed's index when nothing narrows
+ * it; a filter that the index does not order by (kinds, topics, sources) or MOST_VIEWED may read the
+ * whole feed to fill a page; the count reads the whole feed.
+ *
+ * A search in date order tests the feed's newest rows (twice the window: the window's boundary,
+ * then its rows), and when they hold too few matches (rare words) reads the FULLTEXT index's
+ * matches joined with the feed: at most the feed, read off indexes. Any other search, and every
+ * searched count, may test every row of the feed (common words are scanned, not indexed).
+ */
+function feed(sizeOf: (args: Args, bounds: DataBounds) => number): FieldModel {
+  return (args, bounds) => {
+    const first = page(args, MAX_PAGE_SIZE, 10);
+    const filter = (args.filter ?? {}) as Record<string, unknown>;
+    const size = sizeOf(args, bounds);
+    const window = Math.min(SEARCH_WINDOW, size) * SEARCH_ROW_READS;
+    // An empty list narrows nothing, but counts as given: estimates are remembered by which conditions are given (costKey).
+    const narrowed = ['kinds', 'topics', 'sourceIds'].some((name) => filter[name] != null);
+    const wholeFeed = narrowed || args.orderBy === 'MOST_VIEWED';
+    let scanned: number;
+    if (filter.search == null) scanned = (wholeFeed ? size : first + 1) * FEED_ROW_READS;
+    else if (args.orderBy === 'NEWEST' || args.orderBy === 'OLDEST') scanned = 2 * window + size * FEED_ROW_READS;
+    else scanned = window + size * SEARCH_ROW_READS * (args.orderBy === 'RELEVANCE' ? 2 : 1);
+    const counted = filter.search == null ? size * COUNT_ROW_READS : window + size * SEARCH_ROW_READS;
+    return { rows: scanned + (first + 1) * PAGE_ROW_READS, items: 1, connection: { page: first, countRows: counted } };
+  };
+}
+
+/** Days of `daily(from, to)`, both included; a range the resolver refuses counts as the most it takes. */
+function days(args: Args): number {
+  const from = typeof args.from === 'string' ? parseDay(args.from) : null;
+  const to = typeof args.to === 'string' ? parseDay(args.to) : null;
+  if (from == null || to == null) return MAX_DAILY_DAYS;
+  return Math.max(1, Math.min(to - from + 1, MAX_DAILY_DAYS));
+}
+
+/**
+ * Fields that read rows or return lists, by `Type.field` (an interface's name stands for every
+ * type implementing it). Other fields cost 1 each (a value already read with their parent).
+ */
+const FIELD_MODELS: Record<string, FieldModel> = {
+  'Query.provinces': list((_, b) => b.provinces, 1),
+  'Query.province': one(KEY_READS),
+  'Query.district': one(KEY_READS),
+  'Query.commune': one(KEY_READS),
+  'Query.unit': one(KEY_READS),
+  'Query.article': one(KEY_READS),
+  'Query.source': one(KEY_READS),
+  'Query.sources': list((_, b) => b.sources, 1),
+  // A scan of every unit's folded name (UnitService.search), whatever `first` is.
+  'Query.searchUnits': (args, bounds) => {
+    const first = page(args, 100, 20);
+    return { rows: bounds.units + first * KEY_READS, items: first };
+  },
+  'Query.auditLog': list((args) => page(args, 500, 50), 1),
+  // A router's representations: each one entity, read by key.
+  'Query._entities': list((args) => (Array.isArray(args.representations) ? args.representations.length : 1), KEY_READS),
+  // All articles, or a unit's feed (SUBTREE by default there).
+  'Query.articles': feed((args, b) => (args.unit == null ? b.articles : unitFeedSize(args.scope, b))),
+  'AdministrativeUnit.articles': feed((args, b) => unitFeedSize(args.scope, b)),
+  'Source.articles': feed((_, b) => b.sourceFeed),
+  'AdministrativeUnit.parent': one(KEY_READS),
+  'Commune.district': one(KEY_READS),
+  'Commune.province': one(KEY_READS),
+  'District.province': one(KEY_READS),
+  'Province.districts': list((_, b) => b.districtsPerProvince, 1),
+  'District.communes': list((_, b) => b.communesPerDistrict, 1),
+  'AdministrativeUnit.visits': one(0),
+  'VisitStats.total': one(VISIT_COUNTS_READS),
+  'VisitStats.today': one(VISIT_COUNTS_READS),
+  'VisitStats.daily': list(days, DAILY_ROW_READS),
+  'Article.body': one(KEY_READS),
+  'Article.source': one(KEY_READS),
+  'Article.origin': one(KEY_READS),
+  'Article.views': one(KEY_READS),
+  // article_topics joined with topics.
+  'Article.topics': list((_, b) => b.topicsPerArticle, 2),
+  'Article.publications': list((_, b) => b.publicationsPerArticle, 1),
+  // ArticleService.related: each of the article's topics' newest candidates, then the newest of its
+  // origin to fill what is left (the page itself and what it skips).
+  'Article.related': (args, bounds) => {
+    const first = page(args, 20, 5);
+    const candidates = bounds.topicsPerArticle * Math.min(RELATED_CANDIDATES_PER_TOPIC, bounds.articlesPerTopic);
+    return { rows: candidates * RELATED_CANDIDATE_READS + 3 * first * PAGE_ROW_READS, items: first };
+  },
+  'Publication.unit': one(KEY_READS),
+  'ArticleConnection.totalCount': (_, __, connection) => ({ rows: connection?.countRows ?? 0, items: 1 }),
+  'ArticleConnection.nodes': (_, __, connection) => ({ rows: 0, items: connection?.page ?? MAX_PAGE_SIZE }),
+  'ArticleConnection.edges': (_, __, connection) => ({ rows: 0, items: connection?.page ?? MAX_PAGE_SIZE }),
+};
+
+function modelOf(type: GraphQLObjectType, field: string): FieldModel | undefined {
+  return FIELD_MODELS[`${type.name}.${field}`] ?? type.getInterfaces().map((i) => FIELD_MODELS[`${i.name}.${field}`]).find((m) => m !== undefined);
+}
+
+function isList(field: GraphQLField<unknown, unknown>): boolean {
+  return isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
+}
+
+/**
+ * Estimates one operation's cost for one request's (coerced) variables and the current bounds.
+ * Throws a GraphQLError when an argument does not fit its type (the caller says why it could not
+ * estimate). Each selection set is costed once per type and connection it is walked under.
+ */
+export function estimateCost(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+  bounds: DataBounds,
+): number {
+  const memo = new Map<SelectionSetNode, Map<string, number>>();
+
+  const included = (node: SelectionNode): boolean =>
+    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true && getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+
+  const applies = (condition: string | undefined, type: GraphQLObjectType): boolean => {
+    if (!condition || condition === type.name) return true;
+    const conditionType = schema.getType(condition);
+    return conditionType !== undefined && isAbstractType(conditionType) && schema.isSubType(conditionType, type);
+  };
+
+  /** Cost of a selection set for one object of `type`; an interface or union costs as its costliest member. */
+  const setCost = (set: SelectionSetNode, type: GraphQLCompositeType, connection: ConnectionWork | undefined): number => {
+    if (isAbstractType(type)) return Math.max(0, ...schema.getPossibleTypes(type).map((member) => setCost(set, member, connection)));
+    const key = connection ? `${type.name}/${connection.page}/${connection.countRows}` : type.name;
+    let byType = memo.get(set);
+    if (!byType) memo.set(set, (byType = new Map()));
+    const remembered = byType.get(key);
+    if (remembered !== undefined) return remembered;
+    // A fragment spread inside itself is refused by validation; 0 while in progress guards the walk anyway.
+    byType.set(key, 0);
+    let cost = 0;
+    for (const selection of set.selections) {
+      if (!included(selection)) continue;
+      if (selection.kind === Kind.FIELD) cost += fieldCost(selection, type, connection);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (applies(selection.typeCondition?.name.value, type)) cost += setCost(selection.selectionSet, type, connection);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && applies(fragment.typeCondition.name.value, type)) cost += setCost(fragment.selectionSet, type, connection);
+      }
+    }
+    byType.set(key, cost);
+    return cost;
+  };
+
+  const fieldCost = (node: FieldNode, type: GraphQLObjectType, connection: ConnectionWork | undefined): number => {
+    const name = node.name.value;
+    if (name === '__typename') return 1;
+    // Introspection answers from the schema in memory: each field once.
+    const field = name === '__schema' ? SchemaMetaFieldDef : name === '__type' ? TypeMetaFieldDef : type.getFields()[name];
+    if (!field) return 0;
+    const model = name.startsWith('__') ? undefined : modelOf(type, name);
+    const work = model ? model(getArgumentValues(field, node, variables), bounds, connection) : { rows: 0, items: 1 };
+    const child = getNamedType(field.type);
+    const below = node.selectionSet && isCompositeType(child) ? setCost(node.selectionSet, child, work.connection) : 0;
+    return work.rows + (isList(field) ? work.items * (1 + below) : 1 + below);
+  };
+
+  const root = schema.getRootType(operation.operation);
+  return root ? setCost(operation.selectionSet, root, undefined) : 0;
+}

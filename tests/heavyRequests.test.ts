@@ -1,0 +1,150 @@
+import mysql from 'mysql2/promise';
+import { seedDemoContent } from '../seeds/demo';
+import { HeavySlots } from '../src/plugins/heavyRequests';
+import { startTestServer, TestServer } from './helpers/testServer';
+
+const CONCURRENCY = 2;
+const QUEUE = 2;
+const DEADLINE_MS = 1500;
+/** A search: heavy at this threshold (its estimate counts the rows it may read). */
+const HEAVY = '{ articles(filter: { search: "cai cach" }, first: 10) { nodes { id } } }';
+/** A unit's name: a handful of fields, never heavy. */
+const CHEAP = '{ province(code: "37") { fullName } }';
+const HEAVY_COST = 50;
+
+let server: TestServer;
+/** The test's own connection: locks the search index (heavy requests then wait in MySQL), reads PROCESSLIST. */
+let side: mysql.Connection;
+
+beforeAll(async () => {
+  server = await startTestServer({
+    config: {
+      responseCache: false,
+      requestTimeouts: { queryMs: DEADLINE_MS, mutationMs: DEADLINE_MS },
+      heavyRequests: { cost: HEAVY_COST, concurrency: CONCURRENCY, queue: QUEUE },
+    },
+  });
+  await server.db.dataSource.transaction((m) => seedDemoContent(m));
+  const url = new URL(server.db.url);
+  side = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), database: url.pathname.slice(1) });
+}, 60_000);
+afterAll(async () => {
+  await side?.end();
+  await server?.close();
+});
+
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  cost: number;
+  ms: number;
+  body: { data?: any; errors?: { message: string; extensions?: Record<string, any> }[] };
+}
+
+async function post(query: string, signal?: AbortSignal): Promise<Answer> {
+  const started = Date.now();
+  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }), signal });
+  const body = (await res.json()) as Answer['body'];
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), cost: Number(res.headers.get('x-query-cost')), ms: Date.now() - started, body };
+}
+
+/** The gateway's statements MySQL is running now (all of them wait on the locked index here). */
+async function runningInMySql(): Promise<number> {
+  const [rows] = (await side.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND COMMAND = 'Query' AND ID <> CONNECTION_ID()")) as any;
+  return Number(rows[0].n);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Holds the search index locked for `ms` while `during` runs; resolves to what `during` returns. */
+async function withSearchIndexLockedFor<T>(ms: number, during: () => Promise<T>): Promise<T> {
+  await side.query('LOCK TABLES article_search WRITE');
+  const unlocked = sleep(ms).then(() => side.query('UNLOCK TABLES'));
+  try {
+    return await during();
+  } finally {
+    await unlocked;
+  }
+}
+
+const reasonOf = (a: Answer) => a.body.errors?.[0]?.extensions?.reason;
+
+it('the chosen queries are heavy and cheap at this threshold', async () => {
+  const [heavy, cheap] = [await post(HEAVY), await post(CHEAP)];
+  expect(heavy.status).toBe(200);
+  expect(heavy.cost).toBeGreaterThanOrEqual(HEAVY_COST);
+  expect(cheap.status).toBe(200);
+  expect(cheap.cost).toBeLessThan(HEAVY_COST);
+});
+
+it(`runs at most ${CONCURRENCY} heavy requests at once, queues ${QUEUE}, refuses the rest with a retryable 503; a cheap read beside them stays fast`, async () => {
+  const { answers, cheap, peak } = await withSearchIndexLockedFor(1000, async () => {
+    const heavy = Array.from({ length: CONCURRENCY + QUEUE + 2 }, () => post(HEAVY));
+    await sleep(200);
+    let peak = 0;
+    for (let i = 0; i < 5; i++, await sleep(50)) peak = Math.max(peak, await runningInMySql());
+    const cheap = await post(CHEAP);
+    return { answers: await Promise.all(heavy), cheap, peak };
+  });
+  expect(peak).toBe(CONCURRENCY);
+  expect(cheap.status).toBe(200);
+  expect(cheap.ms).toBeLessThan(200);
+  const refused = answers.filter((a) => a.status === 503);
+  expect(refused).toHaveLength(2);
+  for (const a of refused) {
+    expect(a.retryAfter).not.toBeNull();
+    expect(a.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'BUSY', retryable: true } })]);
+    // Refused at once, not after waiting.
+    expect(a.ms).toBeLessThan(500);
+  }
+  // The running ones finish once the index is free, then the queued ones take their slots.
+  const served = answers.filter((a) => a.status === 200);
+  expect(served).toHaveLength(CONCURRENCY + QUEUE);
+  for (const a of served) expect(a.body.data.articles.nodes.length).toBeGreaterThan(0);
+});
+
+it('a queued request waits at most until its deadline; slots come back on every path', async () => {
+  const controller = new AbortController();
+  const answers = await withSearchIndexLockedFor(DEADLINE_MS + 500, async () => {
+    const running = Array.from({ length: CONCURRENCY }, () => post(HEAVY));
+    await sleep(100);
+    const queued = post(HEAVY);
+    // A client that gives up while queued: its request must not keep a slot when it gets one.
+    const abandoned = post(HEAVY, controller.signal).catch(() => null);
+    await sleep(100);
+    controller.abort();
+    return Promise.all([...running, queued, abandoned]);
+  });
+  const [first, second, queued] = answers as Answer[];
+  // The running ones were stopped at their deadline (their reads waited on the lock) ...
+  expect([first.status, reasonOf(first), second.status, reasonOf(second)]).toEqual([503, 'DEADLINE', 503, 'DEADLINE']);
+  // ... and the queued one waited at most until its own: refused then, or given a freed slot with
+  // too little time left for its read (which is the race between the two deadlines).
+  expect(queued.status).toBe(503);
+  expect(['BUSY', 'DEADLINE']).toContain(reasonOf(queued));
+  expect(queued.ms).toBeGreaterThanOrEqual(DEADLINE_MS - 300);
+  expect(queued.ms).toBeLessThan(DEADLINE_MS + 700);
+  await sleep(300);
+  // Stopped, refused, abandoned: every slot is free again, so as many heavy requests as there are slots run at once.
+  const after = await Promise.all(Array.from({ length: CONCURRENCY + QUEUE }, () => post(HEAVY)));
+  expect(after.map((a) => a.status)).toEqual(Array(CONCURRENCY + QUEUE).fill(200));
+});
+
+describe('HeavySlots', () => {
+  it('hands a freed slot to the first in line, refuses beyond the queue, gives up at the deadline, and releases once', async () => {
+    const slots = new HeavySlots(1, 2);
+    const release = (await slots.take(Date.now() + 1000))!;
+    const order: string[] = [];
+    const a = slots.take(Date.now() + 1000).then((r) => (order.push('a'), r));
+    const b = slots.take(Date.now() + 50).then((r) => (order.push('b'), r));
+    expect(await slots.take(Date.now() + 1000)).toBeNull(); // the queue is full
+    expect(await b).toBeNull(); // gave up at its deadline
+    release();
+    release(); // a second call gives nothing back twice
+    const releaseA = (await a)!;
+    expect(order).toEqual(['b', 'a']);
+    expect([slots.running, slots.queued]).toEqual([1, 0]);
+    releaseA();
+    expect(slots.running).toBe(0);
+  });
+});

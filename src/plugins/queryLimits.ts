@@ -140,10 +140,12 @@ interface OperationMeasures {
   depth: number;
   aliases: number;
   /**
-   * The cost for one request's variables (already coerced; `raw` as sent, to remember it by), or
-   * why there is none: an argument that does not fit its type (a null for a non-null one).
+   * The cost for one request's variables (`raw` as sent, to remember it by; `coerce` gives them as
+   * execution takes them, asked only when the cost is not remembered), null when the variables do
+   * not fit their types, or why there is no estimate: an argument that does not fit its type (a
+   * null for a non-null one).
    */
-  cost(raw: Record<string, unknown>, coerced: Record<string, unknown>, bounds: BoundsSource): number | GraphQLError;
+  cost(raw: Record<string, unknown>, coerce: () => ReturnType<typeof getVariableValues>, bounds: BoundsSource): number | null | GraphQLError;
 }
 
 /** Estimates remembered per operation: portals send a few page sizes over and over. */
@@ -157,13 +159,15 @@ function measureOperation(schema: GraphQLSchema, document: DocumentNode, operati
   return {
     depth,
     aliases,
-    cost(raw, coerced, bounds) {
+    cost(raw, coerce, bounds) {
       const key = `${bounds.revision()}:${keyOf(raw)}`;
       const remembered = costs.get(key);
       if (remembered !== undefined) return remembered;
+      const coerced = coerce();
+      if (coerced.errors) return null;
       let cost: number;
       try {
-        cost = estimateCost(schema, operation, fragments, coerced, bounds.current());
+        cost = estimateCost(schema, operation, fragments, coerced.coerced, bounds.current());
       } catch (error) {
         // Not remembered: the variables the key leaves out may not fit their types in this
         // request and fit in the next.
@@ -205,11 +209,12 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, bo
           if (depth > limits.maxDepth) throw refusal(`query is ${depth} fields deep; at most ${limits.maxDepth} are allowed`, 'depth', limits.maxDepth, depth);
           if (aliases > limits.maxAliases) throw refusal(`query has ${aliases} aliases; at most ${limits.maxAliases} are allowed`, 'aliases', limits.maxAliases, aliases);
           const variables = request.variables ?? {};
-          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+          // Coerced only when needed: most requests repeat an estimate already remembered.
+          const coerce = () => getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+          const cost = measures.cost(variables, coerce, bounds);
           // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT
           // before any resolver runs, and a cost refusal must not hide that.
-          if (coerced.errors) return;
-          const cost = measures.cost(variables, coerced.coerced, bounds);
+          if (cost === null) return;
           // Execution would fail only the field whose argument does not fit and run the rest: a
           // query that cannot be estimated is not run at all, or that field would lift the limit.
           if (typeof cost !== 'number') {
@@ -217,6 +222,8 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, bo
           }
           contextValue.queryCost = cost;
           if (cost > limits.maxCost) {
+            // A remembered estimate was made for other values of the variables it does not read.
+            if (coerce().errors) return;
             throw refusal(`query would cost ${cost} (rows read and fields resolved, lists at their largest); at most ${limits.maxCost} is allowed: ask for fewer or smaller pages`, 'cost', limits.maxCost, cost);
           }
         },

@@ -8,6 +8,7 @@ import { StatementTally } from '../src/db/statementCounter';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { CommuneHomeDocument } from './generated/operations';
 import { insertArticles, minutesAfter } from './helpers/fixtures';
+import { connectToDatabase } from './helpers/testDatabase';
 import { startTestServer, TestServer } from './helpers/testServer';
 
 /** Small, so that a test waits little, yet ample for what a portal asks. */
@@ -26,8 +27,7 @@ beforeAll(async () => {
   });
   await server.db.dataSource.transaction((m) => seedDemoContent(m));
   admin = (await new ApiKeyService(server.db.dataSource).create({ role: 'admin', label: 'admin' })).key;
-  const url = new URL(server.db.url);
-  side = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), database: url.pathname.slice(1) });
+  side = await connectToDatabase(server.db.url);
 }, 120_000);
 afterAll(async () => {
   await side?.end();

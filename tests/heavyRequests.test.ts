@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import { seedDemoContent } from '../seeds/demo';
 import { HeavySlots } from '../src/plugins/heavyRequests';
+import { connectToDatabase } from './helpers/testDatabase';
 import { startTestServer, TestServer } from './helpers/testServer';
 
 const CONCURRENCY = 2;
@@ -25,8 +26,7 @@ beforeAll(async () => {
     },
   });
   await server.db.dataSource.transaction((m) => seedDemoContent(m));
-  const url = new URL(server.db.url);
-  side = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), database: url.pathname.slice(1) });
+  side = await connectToDatabase(server.db.url);
 }, 60_000);
 afterAll(async () => {
   await side?.end();

@@ -34,6 +34,18 @@ export async function createTestDatabase({ units = true }: { units?: boolean } =
   };
 }
 
+/** A connection of the test's own to a test database (to lock rows, read PROCESSLIST …), beside the gateway's pool. */
+export function connectToDatabase(databaseUrl: string): Promise<mysql.Connection> {
+  const url = new URL(databaseUrl);
+  return mysql.createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.slice(1),
+  });
+}
+
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const conn = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });

@@ -26,7 +26,7 @@ export class AuditEntry {
   @Field(() => DateTimeScalar, { description: 'When the call was made.' })
   at: Date;
 
-  @Field(() => ID, { nullable: true, description: 'The API key that made it; null when no valid key was sent.' })
+  @Field(() => ID, { nullable: true, description: 'The API key that made it. Null only on entries from before calls without a valid key were logged instead of audited.' })
   keyId: number | null;
 
   @Field(() => String, { description: 'The request id (also in the x-request-id response header and the log).' })

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { SharedRedis } from '../../cache/redis';
@@ -76,18 +77,13 @@ export function visitorKey(visitorId: string): string {
 /**
  * The key the per-address rule counts a caller by: its IPv4 address, or the first 64 bits of its
  * IPv6 address (one subscriber's network: an ISP hands each customer at least a /64, so a client
- * could otherwise take a new address for every call).
+ * could otherwise take a new address for every call). ipaddr.js is Fastify's own address parser.
  */
 export function addressKey(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return mapped[1];
-  if (!ip.includes(':')) return ip;
-  const [head, tail] = ip.split('%')[0].split('::');
-  const groups = (part: string | undefined) => (part ? part.split(':') : []);
-  // '::' stands for as many zero groups as the address lacks (an IPv4 tail is two groups).
-  const given = [...groups(head), ...groups(tail)].reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
-  const full = [...groups(head), ...Array<string>(Math.max(0, 8 - given)).fill('0'), ...groups(tail)];
-  return `${full.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  return `${(address as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
 }
 
 /** A caller's text quoted in an error message, cut short. */

@@ -170,6 +170,7 @@ describe('what is admitted reads no more rows than its estimate', () => {
     expect(res.body.errors).toBeUndefined();
     expect(res.cost).toBeGreaterThan(0);
     expect(read).toBeLessThanOrEqual(res.cost);
+    // SHOW_COSTS=1 prints how close each estimate is to the work, for whoever tunes queryCost.ts.
     if (process.env.SHOW_COSTS) console.log(`${_name}: read ${read}, estimate ${res.cost}, ${res.statements} statements, ${Math.round(res.ms)} ms`);
   });
 });

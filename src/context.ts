@@ -9,6 +9,7 @@ import { StatementTally } from './db/statementCounter';
 import { Article } from './modules/articles/article.entity';
 import { ArticleService, RelatedRequest } from './modules/articles/article.service';
 import { ArticleWriter } from './modules/articles/articleWriter.service';
+import { LATEST_PUBLISHED_AT } from './modules/articles/articleInput';
 import { AuditService } from './modules/audit/audit.service';
 import { RefusalLog, RefusalLogger } from './modules/audit/refusalLog';
 import { ApiKeyService, Authentication } from './modules/keys/apiKey.service';
@@ -205,8 +206,8 @@ export interface Context {
   visitsToRecord?: VisitsToRecord;
 }
 
-/** Far enough ahead that every scheduled article is before it; within DATETIME's range. */
-const END_OF_TIME = new Date('9999-12-31T00:00:00Z');
+/** Far enough ahead that every scheduled article is before it (articleInput.ts refuses later ones); within DATETIME's range. */
+const END_OF_TIME = LATEST_PUBLISHED_AT;
 
 export async function createContext(
   shared: ProcessServices,

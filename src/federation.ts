@@ -2,12 +2,11 @@ import { buildSubgraphSchema, GraphQLResolverMap } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, parse } from 'graphql';
 import { createResolversMap } from 'type-graphql';
-import { parseId } from './common/ids';
+import { isUnitCode, parseId } from './common/ids';
 import { Context } from './context';
 import { Article } from './modules/articles/article.entity';
 import { Source } from './modules/sources/source.entity';
 import { Unit, UnitLevel } from './modules/units/unit.entity';
-import { isUnitCode } from './modules/units/unitCode';
 import { graphqlSchema } from './schema';
 
 /** The @key directives on the type classes name these; the router learns them from `_service { sdl }`. */

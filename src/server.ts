@@ -29,6 +29,8 @@ import { DEFAULT_REQUEST_TIMEOUTS, requestDeadlinePlugin } from './plugins/reque
 import { requestLogPlugin } from './plugins/requestLog';
 import { refuseDeepJson } from './plugins/jsonNesting';
 import { errorLoggingPlugin, maskInternalError } from './plugins/errorMasking';
+import { answerHttpErrorsAsGraphQL } from './plugins/httpErrors';
+import { knownOperationTypesRule } from './plugins/knownOperationTypes';
 import { rethrowIfDatabaseUnavailable } from './common/databaseErrors';
 import { Clock } from './modules/visits/clock';
 import { Visits, VisitsOptions } from './modules/visits/visits';
@@ -74,6 +76,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     // GraphQL requests get one line each from requestLogPlugin instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  answerHttpErrorsAsGraphQL(app);
   const redis = config.redisUrl ? { client: await connectRedis(config.redisUrl, app.log), namespace: `lienthong:${String(dataSource.options.database)}` } : null;
   const contentVersion = redis ? await RedisContentVersion.connect(redis, app.log) : new LocalContentVersion();
   const responseCache = config.responseCache ?? true;
@@ -104,6 +107,14 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
+    // CSRF prevention guards cookie sessions: a browser sends cookies cross-site, never a header a
+    // page cannot set without a preflight. Our keys travel only in the Authorization header, so a
+    // cross-site request carries no key and can only read what any anonymous caller reads. Off, plain
+    // GETs (CDNs, <link rel=preload>, curl) answer queries; mutations over GET stay refused (405), and
+    // a browser's preflight-free POSTs (forms, text/plain) are refused by their content type anyway.
+    csrfPrevention: false,
+    // graphql-js 16 lets a subscription through validation and answers it 200 with data: null.
+    validationRules: [knownOperationTypesRule],
     cache,
     persistedQueries: { ttl: 24 * 3600, cache: persistedQueryCache(cache, config.persistedQueryMaxBytes ?? DEFAULT_PERSISTED_QUERY_MAX_BYTES) },
     plugins: [

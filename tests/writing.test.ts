@@ -278,7 +278,7 @@ describe('updateArticle and deleteArticle', () => {
 
 describe('createSource', () => {
   it('adds a source, and refuses a duplicate name (regardless of case and diacritics) or a bad URL', async () => {
-    const res = await server.gqlWithKey(keys.phatDiem, 'mutation { createSource(input: { name: "Báo Dân tộc và Phát triển", url: "https://baodantoc.vn" }) { id name url } }');
+    const res = await server.gqlWithKey(keys.admin, 'mutation { createSource(input: { name: "Báo Dân tộc và Phát triển", url: "https://baodantoc.vn" }) { id name url } }');
     expect(res.data.createSource).toMatchObject({ name: 'Báo Dân tộc và Phát triển', url: 'https://baodantoc.vn/' });
     const before = await snapshot();
     expect(errorOf(await server.gqlWithKey(keys.admin, 'mutation { createSource(input: { name: "BÁO DÂN TỘC VÀ PHÁT TRIỂN" }) { id } }'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });

@@ -109,6 +109,32 @@ export function deadlineExceededError(deadlineMs: number): GraphQLError {
   );
 }
 
+/** `extensions.reason` of a write given up after losing to concurrent writers too often (db/transaction.ts). */
+export const WRITE_CONFLICT = 'WRITE_CONFLICT';
+
+/** InnoDB chose this transaction as a deadlock's victim (1213) or it waited too long for a row lock (1205). */
+const CONFLICT_ERRNOS = new Set([1213, 1205]);
+
+/** Whether a transaction failed only because concurrent transactions held what it needed: running it again may succeed. */
+export function isTransactionConflict(error: unknown): boolean {
+  const errno = errnoOf(error);
+  return errno !== undefined && CONFLICT_ERRNOS.has(errno);
+}
+
+/** Whether an INSERT failed on the unique index `index` (1062; MySQL 8 names it `table.index`, MariaDB `index`). */
+export function isDuplicateKey(error: unknown, index: string): boolean {
+  const e = error as { message?: unknown; driverError?: { message?: unknown } } | null;
+  const message = String(e?.driverError?.message ?? e?.message ?? '');
+  return errnoOf(error) === 1062 && (message.endsWith(`'${index}'`) || message.endsWith(`.${index}'`));
+}
+
+/** What the caller of a write retried in vain gets: nothing was written, and the same call may well succeed in a moment. */
+export function writeConflictError(): GraphQLError {
+  return new GraphQLError('Concurrent writes to the same rows kept this one from completing; nothing was changed, retry shortly.', {
+    extensions: { code: SERVICE_UNAVAILABLE, reason: WRITE_CONFLICT, retryable: true, http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) } },
+  });
+}
+
 /** For a promise's catch: an outage becomes databaseUnavailableError(), anything else is rethrown as is. */
 export function rethrowIfDatabaseUnavailable(error: unknown): never {
   throw isDatabaseUnavailable(error) ? databaseUnavailableError() : error;

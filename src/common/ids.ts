@@ -1,5 +1,13 @@
 import { badUserInput } from './errors';
 
+/**
+ * The identifiers a caller can name, each in the exact alphabet it is stored in. Checked here, before
+ * any SQL, because the columns are ascii_bin with PAD SPACE: MySQL finds '14623 ' equal to '14623'
+ * (so a lookup or a permission check passes and the padded value is stored, then matches no loader
+ * key), and refuses non-ASCII text against them with "Illegal mix of collations", failing every
+ * lookup batched with it. A value outside its alphabet names nothing.
+ */
+
 /** Ids are positive decimal strings that fit an INT UNSIGNED; anything else names nothing. */
 export function parseId(id: string): number | null {
   return /^[1-9]\d{0,9}$/.test(id) && Number(id) <= 0xffffffff ? Number(id) : null;
@@ -11,4 +19,31 @@ export function idArgument(value: string | null | undefined, field: string): num
   const parsed = parseId(value);
   if (parsed === null) throw badUserInput(`${field} is not an id`, field);
   return parsed;
+}
+
+/**
+ * GSO codes are 2 (province), 3 (district) or 5 (commune) ASCII digits, nothing around them (`\d`
+ * without the u flag is ASCII only, and `$` without m is the very end).
+ */
+export function isUnitCode(code: string): boolean {
+  return /^\d{2,5}$/.test(code);
+}
+
+/** A unit code argument the caller must get right (where it is written): anything else is BAD_USER_INPUT naming `field`. */
+export function unitCodeArgument(value: string, field: string): string {
+  if (!isUnitCode(value)) throw badUserInput(`${field} must be a unit code: 2 to 5 digits, e.g. '37', '376', '14623'`, field);
+  return value;
+}
+
+/** The longest slug an article can have (articles.slug is VARCHAR(200)). */
+export const MAX_SLUG_LENGTH = 200;
+
+/** Slugs are lower-case ASCII letters and digits joined by single hyphens ('cai-cach-hanh-chinh-2'). */
+export function isSlug(slug: string): boolean {
+  return slug.length <= MAX_SLUG_LENGTH && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug);
+}
+
+/** Mutation names as the audit trail keeps them: GraphQL names (audit_log.operation is VARCHAR(64) ascii). */
+export function isOperationName(name: string): boolean {
+  return /^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(name);
 }

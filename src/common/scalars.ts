@@ -2,7 +2,19 @@ import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
 const VIETNAM_OFFSET_MS = 7 * 3600_000;
 // An offset is required: a bare local time would be ambiguous for callers outside Vietnam.
-const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Whether the fields written are a real date and time of day. `new Date()` rolls 2024-02-30 over to
+ * March 1 and 24:00 to the next day instead of refusing them; graphql-scalars refuses them too.
+ */
+function isRealDateTime([, year, month, day, hour, minute, second = '00', offsetHour = '00', offsetMinute = '00']: string[]): boolean {
+  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  return (
+    month >= '01' && month <= '12' && day >= '01' && Number(day) <= daysInMonth &&
+    hour <= '23' && minute <= '59' && second <= '59' && offsetHour <= '23' && offsetMinute <= '59'
+  );
+}
 
 /** 2023-12-08T02:30:00.000Z → '2023-12-08T09:30:00+07:00': portals show Vietnam's time. */
 export function formatVietnamTime(date: Date): string {
@@ -11,13 +23,14 @@ export function formatVietnamTime(date: Date): string {
 }
 
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !ISO_DATETIME.test(value)) {
+  const fields = typeof value === 'string' ? ISO_DATETIME.exec(value) : null;
+  if (!fields) {
     throw new GraphQLError(`DateTime must be ISO 8601 with an offset, e.g. 2023-12-08T09:30:00+07:00`, {
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1970 || date.getUTCFullYear() > 9999) {
+  const date = new Date(fields[0]);
+  if (!isRealDateTime(fields) || Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1970 || date.getUTCFullYear() > 9999) {
     throw new GraphQLError(`DateTime ${value} is not a real instant between 1970 and 9999`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
   return date;

@@ -26,8 +26,8 @@ const hasReason = (e: { extensions?: Record<string, unknown> }) => typeof e.exte
 
 /**
  * Apollo's formatError: internal errors lose their message (it may hold SQL or table names).
- * graphql-js's own refusals of a request (e.g. a subscription, which this schema has none of) carry
- * no code, no path and no cause: they describe the request, so the caller sees them.
+ * graphql-js's own refusals of a request (e.g. a null for `@include(if:)` through a defaulted
+ * variable) carry no code, no path and no cause: they describe the request, so the caller sees them.
  * MySQL being out of reach is not the request's fault and will pass: SERVICE_UNAVAILABLE, retryable
  * (HTTP 503 and Retry-After are set by errorLoggingPlugin). So is a request stopped at its deadline,
  * whose message tells the caller to ask for less.
@@ -46,7 +46,8 @@ export function maskInternalError(formatted: GraphQLFormattedError, error: unkno
 
 /**
  * Logs internal errors in full with the request id, and gives the caller that id to quote. Answers
- * 503 with Retry-After when MySQL was out of reach, so clients and proxies retry instead of giving up.
+ * 503 with Retry-After when MySQL was out of reach, so clients and proxies retry instead of giving up,
+ * and 400 (never a 5xx) when every error is the caller's.
  */
 export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<Context> {
   return {
@@ -69,6 +70,10 @@ export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<C
           if (response.body.singleResult.errors.some(isUnavailable)) {
             response.http.status = 503;
             response.http.headers.set('retry-after', '1');
+          } else if ((response.http.status ?? 200) >= 500 && response.body.singleResult.errors.every(isCallerError)) {
+            // Apollo answers 500 for any error thrown before execution without its own status (a
+            // plugin's graphql-js refusal of a null @include(if:), say): a caller's mistake is a 400.
+            response.http.status = 400;
           }
           if (!contextValue) return;
           response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>

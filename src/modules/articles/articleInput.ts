@@ -1,5 +1,5 @@
 import { badUserInput } from '../../common/errors';
-import { idArgument } from '../../common/ids';
+import { idArgument, isSlug, MAX_SLUG_LENGTH, unitCodeArgument } from '../../common/ids';
 import { slugify } from '../../common/vietnameseText';
 import { ArticleKind } from './article.entity';
 import { sanitizeBody } from './articleBody';
@@ -7,7 +7,7 @@ import { CreateArticleInput, UpdateArticleInput } from './articleInput.types';
 
 /** Field-by-field validation of article input; every error names its field (`input.title` …). */
 
-export const LIMITS = { title: 300, summary: 1000, body: 500_000, topics: 10, topic: 100, slug: 200, url: 1000 };
+export const LIMITS = { title: 300, summary: 1000, body: 500_000, topics: 10, topic: 100, url: 1000 };
 
 // Markup in a plain-text field: a tag, a comment or a doctype. '<' alone (e.g. "< 5 tuổi") is text.
 const MARKUP = /<[a-zA-Z!/?]/;
@@ -67,9 +67,23 @@ export function sourceUrl(value: string | null | undefined, field = 'input.sourc
   return url.toString();
 }
 
+/**
+ * The latest publishedAt: key holders see scheduled articles up to this instant (context.ts), so a
+ * later one would be written and then be invisible to everyone, its slug taken. MySQL's DATETIME
+ * ends a day later; the DateTime scalar keeps everything after 1970.
+ */
+export const LATEST_PUBLISHED_AT = new Date('9999-12-31T00:00:00Z');
+
+export function publishedAt(value: Date, field = 'input.publishedAt'): Date {
+  if (value.getTime() > LATEST_PUBLISHED_AT.getTime()) {
+    throw badUserInput(`${field} must be at most ${LATEST_PUBLISHED_AT.toISOString().slice(0, 19)}Z`, field);
+  }
+  return value;
+}
+
 export function slug(value: string, field = 'input.slug'): string {
-  if (value.length > LIMITS.slug || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(value)) {
-    throw badUserInput(`${field} must be lower-case ASCII letters and digits joined by single hyphens, at most ${LIMITS.slug} characters`, field);
+  if (!isSlug(value)) {
+    throw badUserInput(`${field} must be lower-case ASCII letters and digits joined by single hyphens, at most ${MAX_SLUG_LENGTH} characters`, field);
   }
   return value;
 }
@@ -97,13 +111,13 @@ export interface ArticleDraft {
 
 export function draftFromCreateInput(input: CreateArticleInput): ArticleDraft {
   return {
-    originCode: input.originCode,
+    originCode: unitCodeArgument(input.originCode, 'input.originCode'),
     title: title(input.title),
     summary: summary(input.summary),
     body: body(input.body),
     kind: input.kind ?? ArticleKind.NEWS,
     topics: topics(input.topics),
-    publishedAt: input.publishedAt ?? null,
+    publishedAt: input.publishedAt == null ? null : publishedAt(input.publishedAt),
     sourceId: idArgument(input.sourceId, 'input.sourceId'),
     sourceUrl: sourceUrl(input.sourceUrl),
     slug: input.slug == null ? null : slug(input.slug),
@@ -125,7 +139,7 @@ export function changesFromUpdateInput(input: UpdateArticleInput): ArticleChange
   if (given('body')) changes.body = body(notNull(input.body, 'input.body'));
   if (given('kind')) changes.kind = notNull(input.kind, 'input.kind');
   if (given('topics')) changes.topics = topics(input.topics ?? []);
-  if (given('publishedAt')) changes.publishedAt = notNull(input.publishedAt, 'input.publishedAt');
+  if (given('publishedAt')) changes.publishedAt = publishedAt(notNull(input.publishedAt, 'input.publishedAt'));
   if (given('sourceId')) changes.sourceId = idArgument(input.sourceId, 'input.sourceId');
   if (given('sourceUrl')) changes.sourceUrl = sourceUrl(input.sourceUrl);
   return changes;

@@ -1,12 +1,18 @@
 import { GraphQLError } from 'graphql';
 import { DataSource, EntityManager } from 'typeorm';
+import { isDuplicateKey } from '../../common/databaseErrors';
 import { badUserInput } from '../../common/errors';
+import { withTransaction } from '../../db/transaction';
 import { ArticleChanges, ArticleDraft, slugFromTitle } from './articleInput';
 import { indexArticles } from './search/searchIndex';
 import { rebuildSubtreeFeed } from './subtreeFeed';
 
 export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
+}
+
+function slugTaken(slug: string): GraphQLError {
+  return badUserInput(`input.slug "${slug}" is taken`, 'input.slug');
 }
 
 /** Where an article was written: what permission checks need before anything changes. */
@@ -24,30 +30,57 @@ export interface ArticleOrigin {
 export class ArticleWriter {
   constructor(private readonly db: DataSource) {}
 
+  /**
+   * READ COMMITTED: when a concurrent create takes the slug first, the next look for a free one must
+   * see it (REPEATABLE READ would keep showing the slug free, as at the transaction's first read).
+   */
   async create(draft: ArticleDraft, now: Date): Promise<number> {
-    return this.db.transaction(async (m) => {
-      await this.assertReferences(m, draft);
-      const publishedAt = draft.publishedAt ?? now;
+    return withTransaction(
+      this.db,
+      async (m) => {
+        await this.assertReferences(m, draft);
+        const publishedAt = draft.publishedAt ?? now;
+        const id = await this.insertWithFreeSlug(m, draft, publishedAt, now);
+        await m.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES (?, ?, 1, ?, ?)', [id, draft.originCode, publishedAt, publishedAt]);
+        await this.replaceTopics(m, id, draft.topics, publishedAt);
+        await rebuildSubtreeFeed(m, [id]);
+        await indexArticles(m, [id]);
+        return id;
+      },
+      { isolation: 'READ COMMITTED' },
+    );
+  }
+
+  /**
+   * Inserts the article row under its slug: the one asked for, refused if taken, or the first free
+   * one from its title. Two creates may both find the same slug free; the unique index lets one
+   * through, and the other (only told once the first committed, so it sees it) takes the next.
+   * A failed INSERT undoes only itself, so the transaction goes on.
+   */
+  private async insertWithFreeSlug(m: EntityManager, draft: ArticleDraft, publishedAt: Date, now: Date): Promise<number> {
+    let lost: string | null = null;
+    for (;;) {
       const slug = draft.slug ?? (await this.freeSlug(m, slugFromTitle(draft.title)));
-      if (draft.slug && (await m.query('SELECT 1 FROM articles WHERE slug = ?', [draft.slug])).length > 0) {
-        throw badUserInput(`input.slug "${draft.slug}" is taken`, 'input.slug');
+      if (draft.slug && (await m.query('SELECT 1 FROM articles WHERE slug = ?', [draft.slug])).length > 0) throw slugTaken(draft.slug);
+      // The slug just lost looking free again would mean the read does not see the winner: stop rather than loop.
+      if (slug === lost) throw new Error(`slug ${slug} is taken but reads as free`);
+      try {
+        const result = await m.query(
+          `INSERT INTO articles (slug, title, summary, body, kind, origin_code, source_id, source_url, published_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [slug, draft.title, draft.summary, draft.body, draft.kind, draft.originCode, draft.sourceId, draft.sourceUrl, publishedAt, now, now],
+        );
+        return Number(result.insertId);
+      } catch (error) {
+        if (!isDuplicateKey(error, 'ux_articles_slug')) throw error;
+        if (draft.slug) throw slugTaken(draft.slug);
+        lost = slug;
       }
-      const result = await m.query(
-        `INSERT INTO articles (slug, title, summary, body, kind, origin_code, source_id, source_url, published_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [slug, draft.title, draft.summary, draft.body, draft.kind, draft.originCode, draft.sourceId, draft.sourceUrl, publishedAt, now, now],
-      );
-      const id = Number(result.insertId);
-      await m.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES (?, ?, 1, ?, ?)', [id, draft.originCode, publishedAt, publishedAt]);
-      await this.replaceTopics(m, id, draft.topics, publishedAt);
-      await rebuildSubtreeFeed(m, [id]);
-      await indexArticles(m, [id]);
-      return id;
-    });
+    }
   }
 
   async update(id: number, changes: ArticleChanges, now: Date, authorize: (a: ArticleOrigin) => Promise<void>): Promise<void> {
-    await this.db.transaction(async (m) => {
+    await withTransaction(this.db, async (m) => {
       const article = await this.lock(m, id);
       await authorize(article);
       await this.assertReferences(m, changes);
@@ -78,7 +111,7 @@ export class ArticleWriter {
 
   /** Deletes the article and, by cascade, every publication and feed row; false if there is none. */
   async delete(id: number, authorize: (a: ArticleOrigin) => Promise<void>): Promise<boolean> {
-    return this.db.transaction(async (m) => {
+    return withTransaction(this.db, async (m) => {
       const rows = await m.query('SELECT id, origin_code FROM articles WHERE id = ? FOR UPDATE', [id]);
       if (rows.length === 0) return false;
       await authorize({ id, originCode: rows[0].origin_code });
@@ -102,7 +135,7 @@ export class ArticleWriter {
     }
   }
 
-  /** `base`, or `base-2`, `base-3` … whichever is free. The unique index settles any race. */
+  /** `base`, or `base-2`, `base-3` … whichever is free; insertWithFreeSlug settles a race for it. */
   private async freeSlug(m: EntityManager, base: string): Promise<string> {
     const rows: { slug: string }[] = await m.query('SELECT slug FROM articles WHERE slug = ? OR slug LIKE ?', [base, `${base}-%`]);
     const taken = new Set(rows.map((r) => r.slug));

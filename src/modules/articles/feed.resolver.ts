@@ -1,10 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { encodeCursor } from '../../common/cursor';
+import { isUnitCode } from '../../common/ids';
 import { Context } from '../../context';
 import { Source } from '../sources/source.entity';
 import { Unit } from '../units/unit.entity';
 import { AdministrativeUnit } from '../units/unit.types';
-import { isUnitCode } from '../units/unitCode';
 import { Article } from './article.entity';
 import { ArticleConnection, FeedArgs, FeedScope, PageArgs } from './feed.types';
 import { FeedBase, FeedQuery, toFeedQuery } from './feedQuery';

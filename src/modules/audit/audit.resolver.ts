@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { badUserInput } from '../../common/errors';
-import { idArgument } from '../../common/ids';
+import { idArgument, isOperationName } from '../../common/ids';
 import { Context } from '../../context';
 import { requireAdmin } from '../keys/access';
 import { AuditEntry } from './audit.types';
@@ -18,6 +18,7 @@ export class AuditResolver {
     requireAdmin(ctx);
     const limit = first ?? 50;
     if (limit < 1 || limit > 500) throw badUserInput(`first must be between 1 and 500, got ${limit}`, 'first');
+    if (operation != null && !isOperationName(operation)) throw badUserInput('operation must be a mutation name, e.g. syndicate', 'operation');
     return ctx.services.audit.list({ first: limit, before: idArgument(before, 'before'), operation: operation ?? null, keyId: idArgument(keyId, 'keyId') }) as Promise<AuditEntry[]>;
   }
 }

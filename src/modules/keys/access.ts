@@ -5,6 +5,7 @@ import { ApiKey } from './apiKey.service';
 /**
  * The permission rules of CONTRACT.md in one place: admins may do everything; an editor of U may
  * write articles whose origin is in U's subtree and syndicate to or withdraw from units in it.
+ * Sources belong to no unit (every portal lists them all), so only admins add them.
  */
 
 export function unauthenticated(message: string): GraphQLError {
@@ -20,9 +21,10 @@ export function requireKey(ctx: Context): ApiKey {
   return ctx.auth.key;
 }
 
-export function requireAdmin(ctx: Context): ApiKey {
+/** The caller's key if it is an admin's; `why` tells an editor who is refused what to do instead. */
+export function requireAdmin(ctx: Context, why?: string): ApiKey {
   const key = requireKey(ctx);
-  if (key.role !== 'admin') throw forbidden('this operation needs an admin key');
+  if (key.role !== 'admin') throw forbidden(why ? `this operation needs an admin key: ${why}` : 'this operation needs an admin key');
   return key;
 }
 

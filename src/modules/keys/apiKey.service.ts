@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { isUnitCode } from '../units/unitCode';
+import { isUnitCode } from '../../common/ids';
 
 export type Role = 'admin' | 'editor';
 

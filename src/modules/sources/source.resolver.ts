@@ -3,7 +3,7 @@ import { parseId } from '../../common/ids';
 import { Context } from '../../context';
 import { ChangesContent } from '../../cache/contentChange';
 import { AuditTrail } from '../audit/auditTrail';
-import { requireKey } from '../keys/access';
+import { requireAdmin } from '../keys/access';
 import { Source } from './source.entity';
 import { CreateSourceInput } from './sourceInput.types';
 
@@ -20,10 +20,10 @@ export class SourceResolver {
     return sourceId === null ? null : ctx.loaders.source.load(sourceId);
   }
 
-  @Mutation(() => Source, { description: 'Adds a source. Any key.' })
+  @Mutation(() => Source, { description: "Adds a source. Admin keys only: sources are shared by every portal's `sources` list." })
   @UseMiddleware(AuditTrail, ChangesContent)
   createSource(@Arg('input', () => CreateSourceInput, { description: 'The source.' }) input: CreateSourceInput, @Ctx() ctx: Context): Promise<Source> {
-    requireKey(ctx);
+    requireAdmin(ctx, 'sources are shared by every portal, so an admin adds them; ask your province operator');
     return ctx.services.sources.create(input, ctx.now);
   }
 }

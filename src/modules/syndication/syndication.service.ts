@@ -1,8 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { badUserInput } from '../../common/errors';
-import { parseId } from '../../common/ids';
+import { isUnitCode, parseId } from '../../common/ids';
+import { withTransaction } from '../../db/transaction';
 import { rebuildSubtreeFeed } from '../articles/subtreeFeed';
-import { isUnitCode } from '../units/unitCode';
 import { SyndicationRejection, SyndicationResult } from './syndication.types';
 
 /** At most this many article-unit pairs per call (CONTRACT.md). */
@@ -54,21 +54,14 @@ export class SyndicationService {
     if (request.articleIds.length * request.targetCodes.length > MAX_PAIRS) {
       throw badUserInput(`at most ${MAX_PAIRS} article-unit pairs per call; split the call`, 'input');
     }
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
-      const plan = await this.plan(runner.manager, request);
-      const result = mode === 'syndicate' ? await this.applySyndicate(runner.manager, plan, request.now) : await this.applyWithdraw(runner.manager, plan);
-      if (request.dryRun) await runner.rollbackTransaction();
-      else await runner.commitTransaction();
-      return result;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
+    return withTransaction(
+      this.db,
+      async (m) => {
+        const plan = await this.plan(m, request);
+        return mode === 'syndicate' ? this.applySyndicate(m, plan, request.now) : this.applyWithdraw(m, plan);
+      },
+      { rollback: request.dryRun },
+    );
   }
 
   /** Which pairs exist, which the caller may touch, and what to say about the rest. */
@@ -80,7 +73,11 @@ export class SyndicationService {
     const ids = namedArticles.map(parseId).filter((id): id is number => id !== null);
     const origins = new Map<number, string>();
     for (let i = 0; i < ids.length; i += 10_000) {
-      const rows: { id: number; origin_code: string }[] = await m.query('SELECT id, origin_code FROM articles WHERE id IN (?) FOR UPDATE', [ids.slice(i, i + 10_000)]);
+      // By the primary key, as the article writer locks them: through ix_articles_origin (which covers
+      // these columns) this would lock index entries an updateArticle moving the article needs, and deadlock with it.
+      const rows: { id: number; origin_code: string }[] = await m.query('SELECT id, origin_code FROM articles FORCE INDEX (PRIMARY) WHERE id IN (?) FOR UPDATE', [
+        ids.slice(i, i + 10_000),
+      ]);
       for (const r of rows) origins.set(r.id, r.origin_code);
     }
     for (const raw of namedArticles) {

@@ -3,7 +3,7 @@ import { badUserInput } from '../../common/errors';
 import { Context } from '../../context';
 import { Unit, UnitLevel } from './unit.entity';
 import { AdministrativeUnit, Commune, District, Province, UnitLevelEnum } from './unit.types';
-import { isUnitCode } from './unitCode';
+import { isUnitCode } from '../../common/ids';
 
 const MAX_SEARCH_RESULTS = 100;
 const MAX_QUERY_LENGTH = 100;

@@ -1,0 +1,60 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
+import { isTransactionConflict, writeConflictError } from '../common/databaseErrors';
+import { tallyOf } from './requestDatabase';
+
+/** How a transaction runs: its isolation level, and whether it is only a rehearsal (a dry run, rolled back). */
+export interface TransactionOptions {
+  isolation?: IsolationLevel;
+  rollback?: boolean;
+}
+
+/** Attempts at a transaction that keeps losing to concurrent ones (deadlock victim, lock wait timeout) before giving up. */
+export const TRANSACTION_ATTEMPTS = 5;
+/** The first retry waits about this long; each next one about twice as long (10, 20, 40, 80 ms, each ± half). */
+const FIRST_BACKOFF_MS = 10;
+
+/**
+ * The one way a write runs: `work` in one transaction of `db` (a request's database view, so its
+ * statements count and its reads keep the request's deadline), committed, or rolled back when it
+ * throws or `rollback` is asked. A transaction InnoDB rolled back for a deadlock (1213) or a lock
+ * wait timeout (1205) is not the caller's fault: it runs again from the start, a few times, after a
+ * short jittered pause so the contenders do not meet again in step, while the request's deadline
+ * leaves time for it; then it fails with writeConflictError (SERVICE_UNAVAILABLE, retryable).
+ * `work` may therefore run more than once, and must do everything through its EntityManager.
+ */
+export async function withTransaction<T>(db: DataSource, work: (m: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const started = Date.now();
+    try {
+      return await runOnce(db, work, options);
+    } catch (error) {
+      if (!isTransactionConflict(error)) throw error;
+      const pause = FIRST_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random());
+      // Writes are not stopped at the deadline (db/deadline.ts), so an attempt is only worth starting
+      // if as long as the last one took is still left: a lock wait lasts as long again.
+      const deadline = tallyOf(db)?.deadline;
+      const tookMs = Date.now() - started;
+      if (attempt >= TRANSACTION_ATTEMPTS || (deadline && Date.now() + pause + tookMs >= deadline.at)) throw writeConflictError();
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+async function runOnce<T>(db: DataSource, work: (m: EntityManager) => Promise<T>, { isolation, rollback = false }: TransactionOptions): Promise<T> {
+  const runner = db.createQueryRunner('master');
+  await runner.connect();
+  try {
+    await runner.startTransaction(isolation);
+    const result = await work(runner.manager);
+    if (rollback) await runner.rollbackTransaction();
+    else await runner.commitTransaction();
+    return result;
+  } catch (error) {
+    // A rollback that fails too (the connection is gone) would hide what went wrong first.
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw error;
+  } finally {
+    await runner.release();
+  }
+}

@@ -1,0 +1,119 @@
+import Fastify from 'fastify';
+import { answerHttpErrorsAsGraphQL } from '../src/plugins/httpErrors';
+import { startTestServer, TestServer } from './helpers/testServer';
+
+/**
+ * GraphQL over HTTP at the edges: plain GETs answered, and every refusal GraphQL-shaped with one of
+ * the contract's codes (../shared/CONTRACT.md "Errors") and a 4xx, whatever failed and wherever.
+ */
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+/** Every code a caller can get (CONTRACT.md "Errors"). */
+const CONTRACT_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+];
+
+/** The body of a refusal: JSON with `errors`, each with a message and a contract code, and no data. */
+async function refusal(res: Response): Promise<{ message: string; extensions: { code: string } }[]> {
+  expect(res.headers.get('content-type')).toMatch(/^application\/(graphql-response\+)?json/);
+  const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+  expect(body).toEqual({ errors: expect.any(Array) });
+  for (const error of body.errors) {
+    expect(typeof error.message).toBe('string');
+    expect(CONTRACT_CODES).toContain(error.extensions?.code);
+  }
+  return body.errors;
+}
+
+const post = (body: string, type = 'application/json') => fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': type }, body });
+const postQuery = (query: string, variables?: Record<string, unknown>) => post(JSON.stringify({ query, variables }));
+
+describe('plain GET', () => {
+  it('answers a query with no preflight header, as a CDN, <link rel=preload> or curl sends it', async () => {
+    const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ province(code: "37") { fullName } }')}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { province: { fullName: 'Tỉnh Ninh Bình' } } });
+  });
+
+  it('refuses a mutation over GET with 405 BAD_REQUEST, before it runs', async () => {
+    const visits = '{ commune(code: "14620") { visits { total } } }';
+    const before = (await server.gql(visits)).data.commune.visits.total;
+    const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent('mutation { recordVisit(unitCode: "14620", visitorId: "over-get") }')}`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect((await refusal(res)).map((e) => e.extensions.code)).toEqual(['BAD_REQUEST']);
+    server.emptyCaches();
+    expect((await server.gql(visits)).data.commune.visits.total).toBe(before);
+  });
+});
+
+describe('what fails before GraphQL is answered GraphQL-shaped, with its own HTTP status', () => {
+  it.each([
+    ['invalid JSON', () => post('{"query": nope'), 400],
+    ['an empty JSON body', () => post(''), 400],
+    ['a form body', () => post('query=%7B__typename%7D', 'application/x-www-form-urlencoded'), 415],
+    ['an XML body', () => post('<query/>', 'application/xml'), 415],
+    ['a body over BODY_LIMIT (2 MB)', () => post(JSON.stringify({ query: '{ __typename }', padding: 'x'.repeat(3 * 1024 * 1024) })), 413],
+    ['a PUT', () => fetch(`${server.url}/graphql`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"query": "{ __typename }"}' }), 405],
+    ['a DELETE', () => fetch(`${server.url}/graphql`, { method: 'DELETE' }), 405],
+    ['a path that is not served', () => fetch(`${server.url}/graphq1?query=%7B__typename%7D`), 404],
+  ] as const)('%s', async (_name, send, status) => {
+    const res = await send();
+    expect(res.status).toBe(status);
+    expect((await refusal(res)).map((e) => e.extensions.code)).toEqual(['BAD_REQUEST']);
+    if (status === 405) expect(res.headers.get('allow')).toBe('GET, POST');
+  });
+
+  it('masks an internal error outside GraphQL and gives its request id to quote', async () => {
+    const app = Fastify({ logger: false });
+    answerHttpErrorsAsGraphQL(app);
+    app.get('/broken', async () => {
+      throw new Error("ER_NO_SUCH_TABLE: Table 'lienthong.publications' doesn't exist");
+    });
+    const res = await fetch(`${await app.listen({ host: '127.0.0.1', port: 0 })}/broken`).finally(() => app.close());
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } }] });
+  });
+});
+
+describe('subscriptions', () => {
+  it('are refused as GRAPHQL_VALIDATION_FAILED with HTTP 400: the schema has none', async () => {
+    const res = await postQuery('subscription { __typename }');
+    expect(res.status).toBe(400);
+    const errors = await refusal(res);
+    expect(errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/no subscriptions/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+  });
+});
+
+describe('a null sent for a defaulted variable in a non-null position', () => {
+  it('is BAD_USER_INPUT with HTTP 400 in a field argument', async () => {
+    const res = await postQuery('query($q: String = "a") { searchUnits(query: $q) { code } }', { q: null });
+    expect(res.status).toBe(400);
+    expect((await refusal(res)).map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it.each([
+    ['@include', 'query($b: Boolean = true) { provinces @include(if: $b) { code } }'],
+    ['@skip in a fragment', 'query($b: Boolean = false) { ...P } fragment P on Query { provinces @skip(if: $b) { code } }'],
+  ])('is a 4xx with a caller code in %s, not a 500', async (_name, query) => {
+    const res = await postQuery(query, { b: null });
+    expect(res.status).toBe(400);
+    const errors = await refusal(res);
+    for (const error of errors) expect(error.extensions.code).not.toBe('INTERNAL_SERVER_ERROR');
+  });
+});

@@ -113,3 +113,30 @@ describe('impossible DateTimes', () => {
     expect(res.data.createArticle.publishedAt).toBe(shown);
   });
 });
+
+describe('lengths checked on what is stored', () => {
+  // 913 characters typed; each 'ứ' is 6 once percent-encoded, so it is over 1,000 stored.
+  const longUrl = `https://baoninhbinh.example/tin-tuc/${'ứ'.repeat(913 - 'https://baoninhbinh.example/tin-tuc/'.length)}`;
+
+  it('refuses a sourceUrl that fits as typed but not once percent-encoded, on create and update, writing nothing', async () => {
+    expect(longUrl).toHaveLength(913);
+    const before = await snapshot();
+    const created = await server.gqlWithKey(admin, CREATE, { input: input('Bài có đường dẫn dài', { sourceUrl: longUrl }) });
+    expect(created.status).toBeLessThan(500);
+    expect(created.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.sourceUrl' });
+    expect(await snapshot()).toEqual(before);
+
+    const [id] = await insertArticles(server.db.dataSource, [{ title: 'Tin có nguồn', origin: '14620', publishedAt: minutesAfter(6) }]);
+    const stored = async () => (await server.db.dataSource.query('SELECT source_url, updated_at FROM articles WHERE id = ?', [id]))[0];
+    const was = await stored();
+    const updated = await server.gqlWithKey(admin, UPDATE, { id: String(id), input: { sourceUrl: longUrl } });
+    expect(updated.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.sourceUrl' });
+    expect(await stored()).toEqual(was);
+
+    // The longest that fits as stored is accepted.
+    const fits = `https://baoninhbinh.example/${'a'.repeat(1000 - 'https://baoninhbinh.example/'.length)}`;
+    const ok = await server.gqlWithKey(admin, UPDATE, { id: String(id), input: { sourceUrl: fits } });
+    expect(ok.errors).toBeUndefined();
+    expect((await stored()).source_url).toBe(fits);
+  });
+});

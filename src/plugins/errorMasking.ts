@@ -60,6 +60,11 @@ export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<C
           for (const error of errors) {
             if (isCallerError(error) || error.extensions?.reason === DEADLINE) continue;
             const err = unwrapResolverError(error);
+            // Our own retryable refusals (a write that kept losing to concurrent ones): not a bug.
+            if (isUnavailable(error) && hasReason(error)) {
+              log.warn({ requestId: contextValue?.requestId, path: error.path, reason: error.extensions?.reason }, 'GraphQL request refused for now, retryable');
+              continue;
+            }
             // An outage fails every request alike: one warning each is enough, the stack says nothing.
             if (isDatabaseUnavailable(err)) log.warn({ requestId: contextValue?.requestId, path: error.path, reason: databaseErrorCode(err) }, 'database unavailable during GraphQL request');
             else log.error({ err, requestId: contextValue?.requestId, path: error.path }, 'internal error in GraphQL request');

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { SERVICE_UNAVAILABLE } from '../../common/databaseErrors';
 import { MiddlewareFn } from 'type-graphql';
 import { Context } from '../../context';
 import { AuditOutcome, summarizeArguments } from './audit.service';
@@ -8,6 +9,8 @@ const REFUSALS = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT
 function outcomeOf(error: unknown): { outcome: AuditOutcome; code: string; detail: string } {
   const code = error instanceof GraphQLError ? String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'INTERNAL_SERVER_ERROR';
   if (REFUSALS.has(code)) return { outcome: 'refused', code, detail: (error as Error).message };
+  // Nothing was changed and the caller was told to retry (a deadline, a write conflict): say which.
+  if (code === SERVICE_UNAVAILABLE) return { outcome: 'failed', code, detail: (error as Error).message };
   // Internal failures keep their cause out of the audit table as well; the log has it by request id.
   return { outcome: 'failed', code: 'INTERNAL_SERVER_ERROR', detail: 'see the log for this request id' };
 }

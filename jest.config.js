@@ -8,6 +8,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }],
   },
   setupFiles: ['reflect-metadata'],
+  // Fails at once, in one line, when MySQL or Redis is not running (tests/helpers/requiredServices.ts).
+  globalSetup: '<rootDir>/tests/helpers/requiredServices.ts',
   // Every suite makes its own database; two workers keep MariaDB and both cores busy without thrashing.
   maxWorkers: 2,
   testTimeout: 60000,

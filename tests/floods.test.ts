@@ -10,6 +10,7 @@ import { LocalContentVersion } from '../src/cache/contentVersion';
 import { Article } from '../src/modules/articles/article.entity';
 import { createServer } from '../src/server';
 import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
+import { TEST_REDIS_URL as REDIS_URL } from './helpers/requiredServices';
 
 /**
  * What one caller could make the gateway keep, repeated: audit rows and log lines, cache-policy
@@ -17,7 +18,6 @@ import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
  * (Metric series: tests/server.test.ts; deep JSON: tests/malformed.test.ts.)
  */
 
-const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 const REFUSAL_LINE = 'mutation refused without a valid key (not audited)';
 
 let db: TestDatabase;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { seedDemoContent } from '../seeds/demo';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
+import { TEST_REDIS_URL as REDIS_URL } from './helpers/requiredServices';
 
 /**
  * Two real gateway processes over one database and one Redis, as behind a load balancer: counts,
@@ -13,7 +14,6 @@ import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
  * a call lands on.
  */
 const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 interface Gateway {
   url: string;

@@ -5,6 +5,7 @@ import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { CuttableProxy } from './helpers/cuttableProxy';
 import { createTestDatabase } from './helpers/testDatabase';
 import { serveTestDatabase, TestServer } from './helpers/testServer';
+import { TEST_REDIS_URL } from './helpers/requiredServices';
 
 /**
  * Redis going away under a gateway started with REDIS_URL: requests keep working (cache misses, the
@@ -12,7 +13,7 @@ import { serveTestDatabase, TestServer } from './helpers/testServer';
  * this process, and the shared state is used again once Redis is back. The shared Redis stays up
  * for the other suites: the gateway reaches it through a proxy this test cuts.
  */
-const REDIS = new URL(process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379');
+const REDIS = new URL(TEST_REDIS_URL);
 
 let proxy: CuttableProxy;
 let server: TestServer;

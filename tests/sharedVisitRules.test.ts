@@ -6,13 +6,13 @@ import { VisitAbuseRule } from '../src/modules/visits/abuseRule';
 import { SharedVisitRules, TRIM_EVERY_MS } from '../src/modules/visits/sharedVisitRules';
 import { VisitorsOnline } from '../src/modules/visits/visitorsOnline';
 import { CuttableProxy } from './helpers/cuttableProxy';
+import { TEST_REDIS_URL as REDIS_URL } from './helpers/requiredServices';
 
 /**
  * The abuse rule and 'online' as several gateways share them in Redis (sharedVisitRules.ts) must
  * decide exactly as one process does in memory (abuseRule.ts, visitorsOnline.ts), whatever the
  * batching, and keep Redis's memory bounded. Each test has its own key namespace in the shared Redis.
  */
-const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 const HOUR = Date.UTC(2025, 3, 1, 3);
 
 let client: RedisClient;

@@ -2,6 +2,7 @@ import { createClient } from '@redis/client';
 import { RedisClient } from '../src/cache/redis';
 import { insertArticles } from './helpers/fixtures';
 import { startTestServer, TestServer } from './helpers/testServer';
+import { TEST_REDIS_URL as REDIS_URL } from './helpers/requiredServices';
 
 /**
  * One caller cannot inflate the visit counters (#13): one request counts at most one visit per
@@ -11,7 +12,6 @@ import { startTestServer, TestServer } from './helpers/testServer';
  * whole gateway, in memory and with Redis, with a hand-set clock that jumps 6 minutes before every
  * test (every window and every online visitor of the test before has ended).
  */
-const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 /** 10:00 in Vietnam. */
 const START = Date.parse('2025-03-10T03:00:00Z');
 const PER_ADDRESS = 5;

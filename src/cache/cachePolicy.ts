@@ -3,18 +3,14 @@ import {
   ConstDirectiveNode,
   DocumentNode,
   FieldNode,
-  FragmentDefinitionNode,
   FragmentSpreadNode,
   getArgumentValues,
-  getDirectiveValues,
   getNamedType,
   getVariableValues,
   GraphQLCompositeType,
   GraphQLField,
-  GraphQLIncludeDirective,
   GraphQLObjectType,
   GraphQLSchema,
-  GraphQLSkipDirective,
   InlineFragmentNode,
   isAbstractType,
   isCompositeType,
@@ -26,6 +22,7 @@ import {
   VariableDefinitionNode,
   visit,
 } from 'graphql';
+import { conditionHolds, fragmentsOf, isIncluded } from '../common/selections';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -137,14 +134,6 @@ function fieldHint(schema: GraphQLSchema, field: GraphQLField<unknown, unknown>,
   return hint;
 }
 
-/** Whether a fragment's type condition holds for this object type (graphql-js's doesFragmentConditionMatch). */
-function conditionHolds(schema: GraphQLSchema, fragment: InlineFragmentNode | FragmentDefinitionNode, type: GraphQLObjectType): boolean {
-  if (!fragment.typeCondition) return true;
-  const condition = schema.getType(fragment.typeCondition.name.value);
-  if (condition === type) return true;
-  return condition !== undefined && isAbstractType(condition) && schema.isSubType(condition, type);
-}
-
 /**
  * `_entities` (added by @apollo/subgraph for a federation router) is the one resolver that adds a
  * hint at run time: the hint of each representation's type, so fetching units is cacheable for an
@@ -184,17 +173,13 @@ function staticPolicy(
   variables: Record<string, unknown>,
   isLiveCounter: LiveCounterField,
 ): StaticPolicy {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const policy: StaticPolicy = { hint: {}, withoutCounters: {}, counters: false, entities: [] };
   // Restricting is order-free and idempotent, so a selection set seen once for an object type (a
   // fragment spread twice, or the same fields under many parents) has nothing more to add. The
   // root level has its own key: root fields get the default even when their type has no hint.
   const walked = new Map<SelectionSetNode, Set<string>>();
-  const included = (node: FieldNode | InlineFragmentNode | FragmentSpreadNode) =>
-    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true && getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  const included = (node: FieldNode | InlineFragmentNode | FragmentSpreadNode) => isIncluded(node, variables);
 
   const walk = (selectionSet: SelectionSetNode, type: GraphQLObjectType, isRoot: boolean): void => {
     const key = isRoot ? '' : type.name;

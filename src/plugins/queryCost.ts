@@ -2,14 +2,11 @@ import {
   FieldNode,
   FragmentDefinitionNode,
   getArgumentValues,
-  getDirectiveValues,
   getNamedType,
   GraphQLCompositeType,
   GraphQLField,
-  GraphQLIncludeDirective,
   GraphQLObjectType,
   GraphQLSchema,
-  GraphQLSkipDirective,
   isAbstractType,
   isCompositeType,
   isListType,
@@ -21,6 +18,7 @@ import {
   SelectionSetNode,
   TypeMetaFieldDef,
 } from 'graphql';
+import { conditionHolds, isIncluded } from '../common/selections';
 import { RELATED_CANDIDATES_PER_TOPIC } from '../modules/articles/article.service';
 import { MAX_PAGE_SIZE } from '../modules/articles/feedQuery';
 import { parseDay } from '../modules/visits/vietnamDay';
@@ -217,14 +215,7 @@ export function estimateCost(
 ): number {
   const memo = new Map<SelectionSetNode, Map<string, number>>();
 
-  const included = (node: SelectionNode): boolean =>
-    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true && getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
-
-  const applies = (condition: string | undefined, type: GraphQLObjectType): boolean => {
-    if (!condition || condition === type.name) return true;
-    const conditionType = schema.getType(condition);
-    return conditionType !== undefined && isAbstractType(conditionType) && schema.isSubType(conditionType, type);
-  };
+  const included = (node: SelectionNode): boolean => isIncluded(node, variables);
 
   /** Cost of a selection set for one object of `type`; an interface or union costs as its costliest member. */
   const setCost = (set: SelectionSetNode, type: GraphQLCompositeType, connection: ConnectionWork | undefined): number => {
@@ -241,10 +232,10 @@ export function estimateCost(
       if (!included(selection)) continue;
       if (selection.kind === Kind.FIELD) cost += fieldCost(selection, type, connection);
       else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (applies(selection.typeCondition?.name.value, type)) cost += setCost(selection.selectionSet, type, connection);
+        if (conditionHolds(schema, selection, type)) cost += setCost(selection.selectionSet, type, connection);
       } else {
         const fragment = fragments.get(selection.name.value);
-        if (fragment && applies(fragment.typeCondition.name.value, type)) cost += setCost(fragment.selectionSet, type, connection);
+        if (fragment && conditionHolds(schema, fragment, type)) cost += setCost(fragment.selectionSet, type, connection);
       }
     }
     byType.set(key, cost);

@@ -1,5 +1,6 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { DocumentNode, FragmentDefinitionNode, getVariableValues, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode, visit } from 'graphql';
+import { fragmentsOf } from '../common/selections';
 import { DataBounds } from './dataBounds';
 import { estimateCost } from './queryCost';
 import { Context } from '../context';
@@ -152,7 +153,7 @@ interface OperationMeasures {
 const COSTS_PER_OPERATION = 64;
 
 function measureOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): OperationMeasures {
-  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  const fragments = fragmentsOf(document);
   const { depth, aliases } = measure(operation, fragments);
   const keyOf = costKey(operation, fragments);
   const costs = new Map<string, number>();

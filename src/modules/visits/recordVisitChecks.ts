@@ -3,16 +3,14 @@ import {
   FieldNode,
   FragmentDefinitionNode,
   getArgumentValues,
-  getDirectiveValues,
   getVariableValues,
   GraphQLError,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
   Kind,
   OperationDefinitionNode,
   SelectionNode,
   SelectionSetNode,
 } from 'graphql';
+import { fragmentsOf, isIncluded } from '../../common/selections';
 import { rethrowIfDatabaseUnavailable } from '../../common/databaseErrors';
 import { Context } from '../../context';
 import { CheckedVisit, RecordVisitInput } from './visits';
@@ -50,8 +48,7 @@ export function recordVisitChecksPlugin(): ApolloServerPlugin<Context> {
           const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 1 });
           // Execution refuses such variables itself, before any field runs.
           if (coerced.errors) return;
-          const fragments = new Map<string, FragmentDefinitionNode>();
-          for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+          const fragments = fragmentsOf(document);
           const fields = rootFields(operation, fragments, coerced.coerced);
           const visits = [...fields].filter(([, node]) => node.name.value === 'recordVisit');
           if (visits.length === 0) return;
@@ -95,8 +92,7 @@ export function recordVisitChecksPlugin(): ApolloServerPlugin<Context> {
 function rootFields(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>): Map<string, FieldNode> {
   const fields = new Map<string, FieldNode>();
   const spread = new Set<string>();
-  const included = (node: SelectionNode) =>
-    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true && getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  const included = (node: SelectionNode) => isIncluded(node, variables);
   const collect = (selectionSet: SelectionSetNode) => {
     for (const selection of selectionSet.selections) {
       if (!included(selection)) continue;

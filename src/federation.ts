@@ -1,4 +1,6 @@
-import { buildSubgraphSchema, GraphQLResolverMap } from '@apollo/subgraph';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+// 2.14 (the last release for Node 20) exports this type only from here; a type import leaves no require behind.
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, parse } from 'graphql';
 import { createResolversMap } from 'type-graphql';

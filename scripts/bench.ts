@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import mysql, { RowDataPacket } from 'mysql2/promise';
 import { join } from 'node:path';
-import { RAW_SCENARIOS, rawScenario } from './bench/rawBaseline';
+import { RAW_BASELINE_SCENARIOS, RAW_SCENARIOS, rawScenario } from './bench/rawBaseline';
 import { scenarios } from './bench/scenarios';
 import { BenchEnv, Scenario, ScenarioRun } from './bench/scenario';
 
@@ -15,10 +15,10 @@ process to spread the connections over several (as a load balancer would). DATAB
 gateway's database: it is read for realistic inputs, the effects checks, and MySQL's Questions
 counter (SQL statements per request, server-wide: keep other clients quiet while measuring).
 
---raw URL also runs the read scenarios against ../shared/bench's raw-SQL baseline (e.g.
+--raw URL also runs the read scenarios against the raw-SQL baseline of scripts/bench/raw-sql (e.g.
 http://127.0.0.1:4100), alternating with the gateway round by round, and prints the medians and
 the gateway/raw ratios. --raw-scenarios is the baseline's scenarios folder (default
-../shared/bench/scenarios). --rounds repeats every scenario (default 1; medians are printed).
+scripts/bench/raw-sql/scenarios). --rounds repeats every scenario (default 1; medians are printed).
 
 scenarios:
 ${scenarios.map((s) => `  ${s.name.padEnd(20)} ${s.description}`).join('\n')}`;
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '50' },
       rounds: { type: 'string', default: '1' },
       raw: { type: 'string' },
-      'raw-scenarios': { type: 'string', default: join('..', 'shared', 'bench', 'scenarios') },
+      'raw-scenarios': { type: 'string', default: RAW_BASELINE_SCENARIOS },
       help: { type: 'boolean' },
     },
   });

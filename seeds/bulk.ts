@@ -9,7 +9,7 @@ import { mulberry32 } from './mulberry32';
 /**
  * Deterministic bulk articles for benchmarks and load tests (`npm run seed -- --articles N`).
  *
- * The shape follows the benchmark's reference generator (../shared/bench/dataset/gen.mjs beside the project), so
+ * The shape follows the benchmark's reference generator (scripts/bench/raw-sql/dataset/gen.mjs), so
  * that the raw-SQL baseline and the gateway are measured on data of the same size and shape: origins
  * 50% commune / 30% district / 20% province, 0-4 syndication targets mostly near the origin, the
  * same title and sentence templates, dates spread over the year before 2025-06-30T23:59:59Z and 100

@@ -6,8 +6,8 @@ import { rebuildSubtreeFeed } from '../src/modules/articles/subtreeFeed';
 
 /**
  * The small demo content set `npm start` loads into an empty database: news, announcements and legal
- * documents around Thị trấn Phát Diệm (Huyện Kim Sơn, Tỉnh Ninh Bình), the commune of the real portal
- * page in shared/seed-page.txt, syndicated between the commune, its neighbours, the district and the
+ * documents around Thị trấn Phát Diệm (Huyện Kim Sơn, Tỉnh Ninh Bình), the commune whose real portal
+ * page this project started from, syndicated between the commune, its neighbours, the district and the
  * province. Fully deterministic: fixed dates, no randomness, so tests and the README can rely on it.
  */
 
@@ -154,7 +154,7 @@ const ARTICLES: DemoArticle[] = [
     publishedAt: '2023-11-28 08:00',
     topics: ['Thông báo'],
   },
-  // The article of the real portal page (shared/seed-page.txt), retold.
+  // The article of that real portal page, retold in our own words.
   {
     title: 'Hội nghị trực tuyến toàn quốc triển khai nhiệm vụ cải cách hành chính những tháng cuối năm 2023',
     summary:

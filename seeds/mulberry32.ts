@@ -1,6 +1,6 @@
 /**
  * mulberry32: a tiny, fast PRNG with a 32-bit seed, the same as the benchmark's reference generator
- * (../shared/bench/dataset/gen.mjs), so generated data is reproducible byte for byte. Uniform in [0, 1).
+ * (scripts/bench/raw-sql/dataset/gen.mjs), so generated data is reproducible byte for byte. Uniform in [0, 1).
  */
 export function mulberry32(seed: number): () => number {
   let a = seed | 0;

@@ -4,7 +4,7 @@ import { mulberry32 } from './mulberry32';
 
 /**
  * Deterministic daily visits for benchmarks (`npm run seed -- --visit-days 365`): every unit, every
- * day of the range, shaped like the benchmark's reference generator (../shared/bench/dataset/gen.mjs):
+ * day of the range, shaped like the benchmark's reference generator (scripts/bench/raw-sql/dataset/gen.mjs):
  * each unit's own portal gets a base of 120 (commune), 800 (district) or 5,000 (province) visits a
  * day times 0.2-1.2, and each day 0.5-1.5 times its base. Subtree counts and all-time totals are
  * derived from those exactly as the gateway's flushes derive them, so every counter agrees with the

@@ -4,7 +4,7 @@ import { startTestServer, TestServer } from './helpers/testServer';
 
 /**
  * GraphQL over HTTP at the edges: plain GETs answered, and every refusal GraphQL-shaped with one of
- * the contract's codes (../shared/CONTRACT.md "Errors") and a 4xx, whatever failed and wherever.
+ * the contract's codes (docs/CONTRACT.md "Errors") and a 4xx, whatever failed and wherever.
  */
 
 let server: TestServer;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, findBreakingChanges, findDangerousChanges, isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import { graphqlSchema } from '../src/schema';
@@ -8,8 +8,6 @@ const root = join(__dirname, '..');
 /** The public contract, copied into the repo so that a clone stands on its own. */
 const CONTRACT_COPY = join(root, 'schema', 'contract.graphql');
 const contract = buildSchema(readFileSync(CONTRACT_COPY, 'utf8'));
-/** Where the contract is published, beside the project in the team's checkout (absent in a plain clone). */
-const SHARED = join(root, '..', 'shared');
 const ours = buildSchema(readFileSync(join(root, SCHEMA_FILE), 'utf8'));
 
 /**
@@ -31,17 +29,6 @@ const NOT_YET_BUILT: RegExp[] = [
   /^ArticleFilter\.(documentNumber|issuedFrom|issuedBefore) was removed\.$/,
   /^(Create|Update)ArticleInput\.document was removed\.$/,
 ];
-
-describe('the copy of the contract', () => {
-  const published = [
-    ['../shared/contract.graphql', join(SHARED, 'contract.graphql'), CONTRACT_COPY],
-    ['../shared/CONTRACT.md', join(SHARED, 'CONTRACT.md'), join(root, 'docs', 'CONTRACT.md')],
-  ];
-  it.each(published)('is what is published (%s), where that is beside the project', (_name, source, copy) => {
-    if (!existsSync(source)) return;
-    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(source, 'utf8'));
-  });
-});
 
 describe('the emitted schema', () => {
   it('is what the code builds (run `npm run schema` when this fails)', () => {

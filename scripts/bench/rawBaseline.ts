@@ -3,11 +3,15 @@ import { join } from 'node:path';
 import { Scenario, ScenarioRun } from './scenario';
 
 /**
- * ../shared/bench's raw-SQL server (one hand-tuned statement per scenario) as a benchmark target:
- * `POST <url>/query {"scenario", "vars"}` with the scenario's vars file, answered with JSON. It
- * serves the three read scenarios; its own database holds data of the same shape and size.
+ * The raw-SQL server of scripts/bench/raw-sql (one hand-tuned statement per scenario, the team's
+ * baseline, kept as it was handed over) as a benchmark target: `POST <url>/query {"scenario",
+ * "vars"}` with the scenario's vars file, answered with JSON. It serves the three read scenarios;
+ * its own database holds data of the same shape and size.
  */
 export const RAW_SCENARIOS = ['commune-home', 'province-dashboard', 'search'];
+
+/** Its scenarios' variables (dist/scripts/bench → scripts/bench/raw-sql/scenarios). */
+export const RAW_BASELINE_SCENARIOS = join(__dirname, '..', '..', '..', 'scripts', 'bench', 'raw-sql', 'scenarios');
 
 export function rawScenario(name: string, scenariosDir: string): Scenario {
   const varsFile = join(scenariosDir, `${name}.vars.json`);

@@ -4,7 +4,7 @@ import { BenchRequest, Scenario, ScenarioRun } from './scenario';
 
 /**
  * The read scenarios of CONTRACT.md, each the same request over and over (a portal's home page, a
- * dashboard, a search box), as the raw-SQL baseline in ../shared/bench serves them. The queries
+ * dashboard, a search box), as the raw-SQL baseline in scripts/bench/raw-sql serves them. The queries
  * are the committed operations of tests/operations, so the tests' exact statement counts and the
  * benchmark measure the same thing.
  */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throwaway MariaDB primary and replica on this machine, to try DATABASE_REPLICA_URLS
+# A throwaway MariaDB primary and replica on the local host, to try DATABASE_REPLICA_URLS
 # (README, "Read replicas") and for tests/replicas.test.ts.
 #
 #   scripts/replica-pair.sh start   start both, wait until replication runs, print the two URLs:
@@ -38,7 +38,7 @@ find_bin() {
   fail "cannot find $1 on PATH or in /usr/sbin (install the MariaDB server and client)"
 }
 
-# Fast and unsafe on purpose: the data is thrown away. --no-defaults keeps this machine's my.cnf out.
+# Fast and unsafe on purpose: the data is thrown away. --no-defaults keeps the local my.cnf out.
 SERVER_OPTIONS=(--innodb-log-file-size=16M --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 --innodb-flush-method=nosync)
 # mariadbd refuses to run as root unless told to.
 USER_OPTION=()

@@ -167,7 +167,7 @@ export const recordVisitScenario: Scenario = {
         ];
         // Repeats are REPEAT_SHARE of the calls: far more refusals is the limit per address at work.
         if (counted.refused > 2 * REPEAT_SHARE * (visits + counted.refused)) {
-          lines.push('  note: most calls were refused; start the gateway with VISITS_PER_ADDRESS_PER_MINUTE=1000000 (every call comes from this machine)');
+          lines.push('  note: most calls were refused; start the gateway with VISITS_PER_ADDRESS_PER_MINUTE=1000000 (every call of the bench comes from one address)');
         }
         return { ok: checks.every(([, grew, expected]) => grew === expected) && counted.repeatsCounted === 0 && counted.errors === 0, lines };
       },

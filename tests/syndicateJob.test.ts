@@ -87,20 +87,34 @@ function cross(articles: number[], units: string[]): string[] {
 
 const difference = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x)).sort();
 
-describe('usage errors exit 2 with the usage text', () => {
+/** The job's last stderr line, which says what its exit status means. */
+const outcomeLine = (run: Run) => run.stderr.trimEnd().split('\n').at(-1);
+
+/** Instants as the gateway speaks them (UTC, `Z`); the job must never print one. */
+const UTC_INSTANT = /\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z/;
+
+describe('usage errors exit 2 with one line saying what is wrong, then the usage text', () => {
   it.each([
     [['--to', '14623'], /--from CODE is required/],
     [['--from', '14620'], /--to CODE is required/],
     [['--from', '14620', '--to'], /argument missing|--to/],
     [['--from', 'Phát Diệm', '--to', '14623'], /--from "Phát Diệm" is not a unit code/],
-    [['--from', '14620', '--to', '14623', '--since', '2024-02-30'], /--since "2024-02-30" is not a date/],
-    [['--from', '14620', '--to', '14623', '--since', '2024-06-01T08:00'], /ISO instant with an offset/],
+    [['--from', '14620', '--to', '14623', '--since', '2024-02-30'], /--since "2024-02-30" is not a real date/],
+    [['--from', '14620', '--to', '14623', '--since', 'yesterday'], /--since "yesterday" is not a real date/],
+    [['--from', '14620', '--to', '14623', '--since', '2024-13-01'], /--since "2024-13-01" is not a real date/],
+    [['--from', '14620', '--to', '14623', '--since', '2024-06-01T25:00'], /--since "2024-06-01T25:00" is not a real date/],
+    [['--from', '14620', '--to', '14623', '--since', '2024-06-01T08:00+25:00'], /is not a real date/],
+    // Midnight in Vietnam is still 1969 in UTC, before anything the gateway's DateTime accepts.
+    [['--from', '14620', '--to', '14623', '--since', '1970-01-01'], /--since "1970-01-01" is not a real date between 1970 and 9999/],
     [['--from', '14620', '--to', '14623', '--frm', '1'], /Unknown option '--frm'/],
     [['--from', '14620', '14621', '--to', '14623'], /unexpected argument "14621"/],
   ])('%j', async (args, message) => {
     const run = await runJob(args);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(message);
+    const [first, second] = run.stderr.split('\n');
+    expect(first).toMatch(/^syndicate: /);
+    expect(first).toMatch(message);
+    expect(second).toBe('');
     expect(run.stderr).toContain('usage: npm run syndicate');
     expect(run.stdout).toBe('');
   });
@@ -111,14 +125,16 @@ describe('usage errors exit 2 with the usage text', () => {
     expect(run.stderr).toMatch(/LIENTHONG_API_KEY is required/);
   });
 
-  it('--help prints the usage on stdout and exits 0', async () => {
+  it('--help prints the usage, the exit statuses and how dates are read on stdout, and exits 0', async () => {
     const run = await runJob(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^usage: npm run syndicate -- --from CODE --to CODE\.\.\./);
+    expect(run.stdout).toMatch(/^exit status:\n  0  done: .*\n  1  nothing done: .*\n.*\n  2  usage error: .*\n  3  partly done: /m);
+    expect(run.stdout).toMatch(/--since DATE .* in Vietnam time \(Asia\/Ho_Chi_Minh, UTC\+7\)/);
   });
 });
 
-describe('refusals stop the job with exit 1 and a clear message, without retrying', () => {
+describe('refusals stop the job with exit 1 (nothing done) and a clear message, without retrying', () => {
   it.each([
     ['a garbage key', () => 'not-a-key', /UNAUTHENTICATED: the API key sent is malformed/],
     ['a well-formed unknown key', () => `lt_0123456789abcdef_${'A'.repeat(43)}`, /UNAUTHENTICATED: the API key sent is unknown/],
@@ -130,6 +146,7 @@ describe('refusals stop the job with exit 1 and a clear message, without retryin
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/retrying/);
     expect(run.stdout).toBe('');
+    expect(outcomeLine(run)).toBe('syndicate: exit 1: nothing done, stopped before the end');
     expect(await pairs()).toEqual(before);
   });
 
@@ -181,11 +198,12 @@ describe('from Phát Diệm (14620) to Bình Minh (14623) and Xuân Chính (1463
     expect(difference(before, await pairs())).toEqual([]);
   });
 
-  it('a second run changes nothing', async () => {
+  it('a second run changes nothing and exits 0: everything asked is in place', async () => {
     const before = await pairs();
     const run = await runJob(['--from', '14620', '--to', ...targets]);
     expect(run.code).toBe(0);
     expect(summary(run)).toMatchObject({ requested: feed.length * 2, changed: 0, unchanged: feed.length * 2, rejected: 0 });
+    expect(outcomeLine(run)).toBe(`syndicate: exit 0: done, ${feed.length * 2} pairs are in place`);
     expect(await pairs()).toEqual(before);
   });
 });
@@ -199,7 +217,7 @@ describe('--since and --topic restrict what is collected', () => {
     WHERE p.unit_code = '14620' AND tp.name = 'Cải cách hành chính'`;
   const ids = async (sql: string) => (await query<{ id: number }>(sql)).map((r) => Number(r.id)).sort((a, b) => a - b);
 
-  it('--since 2024-06-01 to Ân Hòa (14638) adds exactly the articles published since, in Vietnam time', async () => {
+  it('--since 2024-06-01 to Ân Hòa (14638) adds exactly the articles published since, in Vietnam time, and echoes the day as given', async () => {
     const expected = await ids(sinceSql);
     const all = await feedOf('14620');
     expect(expected.length).toBeGreaterThan(0);
@@ -207,9 +225,45 @@ describe('--since and --topic restrict what is collected', () => {
     expect(await feedOf('14638')).toEqual([]);
     const run = await runJob(['--from', '14620', '--to', '14638', '--since', '2024-06-01']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^filter:\s+published at or after 2024-05-31T17:00:00.000Z$/m);
+    expect(run.stdout).toMatch(/^filter:\s+published at or after 2024-06-01 \(Asia\/Ho_Chi_Minh\)$/m);
+    expect(run.stdout + run.stderr).not.toMatch(UTC_INSTANT);
     expect(summary(run)).toMatchObject({ articles: expected.length, changed: expected.length });
     expect(await feedOf('14638')).toEqual(expected);
+  });
+
+  it.each([['2024-06-01T00:00'], ['2024-06-01 00:00:00'], ['2024-05-31T17:00:00Z'], ['2024-05-31T12:00:00-05:00']])(
+    '--since %j is the same instant, echoed in Vietnam time',
+    async (since) => {
+      const expected = await ids(sinceSql);
+      const run = await runJob(['--from', '14620', '--to', '14638', '--since', since, '--dry-run']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^filter:\s+published at or after 2024-06-01T00:00:00\+07:00 \(Asia\/Ho_Chi_Minh\)$/m);
+      expect(run.stdout + run.stderr).not.toMatch(UTC_INSTANT);
+      expect(summary(run)).toMatchObject({ articles: expected.length });
+    },
+  );
+
+  it('a time without an offset is Vietnam time: --since 2024-06-01T08:30 leaves out what was published at 08:00 that day', async () => {
+    // The boundary sits between two demo articles' times, so reading it as UTC (7 hours later) would count differently.
+    const [{ at }] = await query<{ at: string }>(`SELECT DATE_FORMAT(MIN(a.published_at), '%Y-%m-%d %H:%i:%s') AS at FROM publications p JOIN articles a ON a.id = p.article_id
+      WHERE p.unit_code = '14620' AND a.published_at >= '2024-05-31 17:00:00'`);
+    const firstUtc = new Date(`${at.replace(' ', 'T')}Z`);
+    const vietnam = new Date(firstUtc.getTime() + 7 * 3600_000).toISOString().slice(0, 16); // its wall clock in Vietnam
+    const expected = (await ids(sinceSql)).length;
+    const atFirst = await runJob(['--from', '14620', '--to', '14638', '--since', vietnam, '--dry-run']);
+    expect(atFirst.code).toBe(0);
+    expect(atFirst.stdout).toContain(`published at or after ${vietnam}:00+07:00 (Asia/Ho_Chi_Minh)`);
+    expect(summary(atFirst).articles).toBe(expected);
+    const oneMinuteLater = new Date(firstUtc.getTime() + 7 * 3600_000 + 60_000).toISOString().slice(0, 16);
+    const after = await runJob(['--from', '14620', '--to', '14638', '--since', oneMinuteLater, '--dry-run']);
+    expect(summary(after).articles).toBeLessThan(expected);
+  });
+
+  it('nothing published since: no article to copy, exit 0', async () => {
+    const run = await runJob(['--from', '14620', '--to', '14638', '--since', '2024-12-01']);
+    expect(run.code).toBe(0);
+    expect(summary(run)).toMatchObject({ articles: 0, requested: 0, changed: 0 });
+    expect(outcomeLine(run)).toBe('syndicate: exit 0: done, 0 pairs are in place');
   });
 
   it("--topic 'Cải cách hành chính' to Quang Thiện (14647) adds exactly the articles with that topic", async () => {
@@ -228,6 +282,7 @@ describe('--since and --topic restrict what is collected', () => {
     const expected = (await ids(topicSql)).filter((id) => since.has(id));
     const run = await runJob(['--from', '14620', '--to', '14650', '--since', '2024-06-01T00:00:00+07:00', '--topic', 'cai-cach-hanh-chinh', '--dry-run']);
     expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^filter:\s+published at or after 2024-06-01T00:00:00\+07:00 \(Asia\/Ho_Chi_Minh\); topics cai-cach-hanh-chinh$/m);
     expect(summary(run)).toMatchObject({ articles: expected.length, requested: expected.length });
   });
 });
@@ -253,8 +308,8 @@ describe('an editor key of Kim Sơn (376) with --descendants', () => {
     expect(difference(await pairs(), before)).toEqual(expectedNew.sort());
   });
 
-  it('to the whole province: applies what lies in 376, reports the rest as rejected, and exits 0', async () => {
-    // Rejections are not failures: the key did what it may, and the summary says what it skipped.
+  it('to the whole province: applies what lies in 376, reports the rest as rejected, and exits 3 (partly done)', async () => {
+    // The key did what it may and the summary says what it skipped; cron must still hear of the rest.
     const feed = await feedOf('376');
     const inside = await subtreeOf('376');
     const province = await subtreeOf('37');
@@ -262,8 +317,9 @@ describe('an editor key of Kim Sơn (376) with --descendants', () => {
     const expectedNew = cross(feed, inside).filter((p) => !before.has(p));
     expect(expectedNew.length).toBeGreaterThan(0);
     const run = await runJob(['--from', '376', '--to', '37', '--descendants'], { LIENTHONG_API_KEY: editorKey });
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     const outside = province.length - inside.length;
+    expect(outcomeLine(run)).toBe(`syndicate: exit 3: partly done, ${feed.length * inside.length} pairs are in place, ${feed.length * outside} rejected`);
     expect(summary(run)).toEqual({
       articles: feed.length,
       calls: 1,
@@ -277,12 +333,30 @@ describe('an editor key of Kim Sơn (376) with --descendants', () => {
     expect(difference(await pairs(), before)).toEqual(expectedNew.sort());
   });
 
-  it('a target the key may not write at all is rejected too, and unknown targets are reported', async () => {
+  it('a target the key may not write at all is rejected too, and unknown targets are reported: exit 3', async () => {
     const before = await pairs();
     const run = await runJob(['--from', '14620', '--to', '14623', '14626', '37'], { LIENTHONG_API_KEY: editorKey });
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/1 × there is no such unit \(target 14626\)/);
     expect(run.stdout).toMatch(/1 × unit 37 is outside unit 376, which this key may write to \(target 37\)/);
+    expect(await pairs()).toEqual(before);
+  });
+});
+
+describe('every pair rejected: exit 1 (nothing done), with the summary saying why', () => {
+  it.each([
+    ['a mistyped target', ['--from', '14620', '--to', '14626'], () => adminKey, /1 × there is no such unit \(target 14626\)/],
+    ['a key without the right', ['--from', '14620', '--to', '37'], () => editorKey, /1 × unit 37 is outside unit 376, which this key may write to \(target 37\)/],
+  ])('%s', async (_, args, key, reason) => {
+    const feed = await feedOf('14620');
+    const before = await pairs();
+    for (const dryRun of [['--dry-run'], []]) {
+      const run = await runJob([...args, ...dryRun], { LIENTHONG_API_KEY: key() });
+      expect(run.code).toBe(1);
+      expect(summary(run)).toMatchObject({ articles: feed.length, requested: feed.length, changed: 0, unchanged: 0, rejected: feed.length });
+      expect(run.stdout).toMatch(reason);
+      expect(outcomeLine(run)).toBe(`syndicate: exit 1: nothing done, ${feed.length} rejected`);
+    }
     expect(await pairs()).toEqual(before);
   });
 });
@@ -373,6 +447,43 @@ describe('transient failures are retried with backoff', () => {
     expect(run.code).toBe(1);
     expect(run.stderr.match(/retrying in/g)).toHaveLength(4);
     expect(run.stderr).toMatch(/giving up; last: cannot reach http:\/\/127\.0\.0\.1:\d+\/graphql \(ECONNREFUSED\)/);
+  });
+
+  it('a failure after some calls went through: exit 3 (partly done), and a rerun finishes the job', async () => {
+    // Refusing calls over 5 articles (as over the pair cap) makes the job send at most 5 per call;
+    // then the second of those is refused for good, as by a key revoked mid-run.
+    const feed = await feedOf('14620');
+    expect(feed.length).toBeGreaterThan(10);
+    const [target] = (
+      await query<{ code: string }>(
+        `SELECT c.descendant_code AS code FROM unit_closure c WHERE c.ancestor_code = '37' AND LENGTH(c.descendant_code) = 5
+           AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.unit_code = c.descendant_code) ORDER BY c.descendant_code LIMIT 1`,
+      )
+    ).map((r) => r.code);
+    expect(target).toBeDefined();
+    const revoked = { status: 200, body: { data: null, errors: [{ message: 'the API key sent is revoked', extensions: { code: 'UNAUTHENTICATED' } }] } };
+    let fitting = 0;
+    const proxy = await startProxy((_, body) => {
+      const n = body.variables?.input?.articleIds?.length ?? 0;
+      if (n > 5) return { status: 200, body: { data: null, errors: [{ message: `these arguments name ${n * 20_000} article-unit pairs; at most 100000 per call`, extensions: { code: 'BAD_USER_INPUT' } }] } };
+      return body.operationName === 'Syndicate' && ++fitting === 2 ? revoked : null;
+    });
+    let applied = 0;
+    try {
+      const run = await runJob(['--from', '14620', '--to', target, '--descendants'], { LIENTHONG_URL: proxy.url });
+      applied = proxy.requests.find((r) => r.operationName === 'Syndicate' && r.articles <= 5)!.articles;
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/failed: UNAUTHENTICATED: the API key sent is revoked/);
+      expect(run.stderr).toContain(`${applied} of ${feed.length} articles were syndicated before the failure (changed ${applied})`);
+      expect(outcomeLine(run)).toBe(`syndicate: exit 3: partly done, ${applied} pairs are in place, stopped before the end`);
+      expect(await feedOf(target)).toHaveLength(applied);
+    } finally {
+      await proxy.close();
+    }
+    const rerun = await runJob(['--from', '14620', '--to', target]);
+    expect(rerun.code).toBe(0);
+    expect(summary(rerun)).toMatchObject({ changed: feed.length - applied, unchanged: applied });
+    expect(await feedOf(target)).toEqual(feed);
   });
 
   it('a refusal over the 100,000-pair cap halves the chunk until it fits', async () => {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SourceFeedDocument, SyndicateDocument, type SourceFeedQuery, type SyndicationInput } from './generated/operations';
 import { GraphQLClient, graphqlEndpoint, GraphQLRequestError } from './graphqlClient';
+import { parseOperatorTime, VIETNAM_ZONE, type OperatorTime } from './vietnamTime';
 
 /**
  * `npm run syndicate -- --from CODE --to CODE... [--descendants] [--since DATE] [--topic T] [--dry-run]`
@@ -9,21 +10,43 @@ import { GraphQLClient, graphqlEndpoint, GraphQLRequestError } from './graphqlCl
  * the public GraphQL endpoint like any other batch job, so it needs nothing but LIENTHONG_URL and
  * LIENTHONG_API_KEY: it pages through the source feed, then calls `syndicate` in chunks. The server
  * is idempotent, so a second run (or a rerun after a failure halfway) changes only what is missing.
- *
- * Exit codes: 0 done (pairs the key may not write are reported as rejections, not failures: an
- * editor's batch to a province applies what lies in the editor's subtree and says what it skipped);
- * 1 the gateway refused the job or stayed unreachable after retries; 2 a usage error.
+ * Its exit status (EXIT) tells cron whether everything asked is now in place.
  */
+
+/**
+ * Exit statuses. 1 and 2 keep the meaning they had before 3 was added (failure, usage), so a cron
+ * wrapper written against them still reads them right. A pair already in place counts as done:
+ * a nightly rerun that finds nothing new did everything it was asked.
+ */
+export const EXIT = {
+  /** Every pair asked is in place (changed now or already there), or no article matched. */
+  done: 0,
+  /** Nothing could be done: the gateway refused the job (key, unknown --from), stayed unreachable, or rejected every pair. */
+  nothingDone: 1,
+  usage: 2,
+  /** Some pairs are in place, others were rejected or the job stopped halfway. */
+  partlyDone: 3,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export const USAGE = `usage: npm run syndicate -- --from CODE --to CODE... [--descendants] [--since DATE] [--topic T]... [--dry-run]
 
   --from CODE      the unit whose portal feed (its own and syndicated articles) is copied
   --to CODE...     target units; repeat the option or give several codes after it
   --descendants    also every unit below each target
-  --since DATE     only articles published at or after DATE: YYYY-MM-DD (midnight, Vietnam time)
-                   or an ISO instant with its offset (2024-06-01T08:00:00+07:00)
+  --since DATE     only articles published at or after DATE, in Vietnam time (${VIETNAM_ZONE}, UTC+7):
+                   2024-06-01 (midnight), 2024-06-01T08:00 or "2024-06-01 08:00", or an instant
+                   with its own offset (2024-06-01T01:00:00Z); dates are printed in Vietnam time
   --topic T        only articles with topic T (name or slug); repeat for any of several
-  --dry-run        count what would change, change nothing
+  --dry-run        count what would change, change nothing (exits as the real run would)
+
+exit status:
+  ${EXIT.done}  done: every pair asked is in place (changed now or already there), or no article matched
+  ${EXIT.nothingDone}  nothing done: the gateway refused the job (key, unknown --from), stayed unreachable
+     after retries, or rejected every pair
+  ${EXIT.usage}  usage error: bad options, dates or environment; nothing was sent
+  ${EXIT.partlyDone}  partly done: some pairs are in place, others were rejected (the summary says why) or
+     the job stopped halfway; fix the cause and run it again, it changes only what is missing
 
 environment:
   LIENTHONG_URL            the gateway (default http://127.0.0.1:4000/graphql; /graphql may be left out)
@@ -40,7 +63,7 @@ export const MAX_PAIRS_PER_CALL = 100_000;
 export const MAX_ARTICLES_PER_CALL = 500;
 export const ARTICLES_PER_CALL_WITH_DESCENDANTS = 100;
 
-/** A mistake in how the job was called: exit code 2, with the usage text. */
+/** A mistake in how the job was called: EXIT.usage, with the usage text. */
 export class UsageError extends Error {}
 
 export interface JobOptions {
@@ -48,8 +71,8 @@ export interface JobOptions {
   /** Distinct, in the order given. */
   to: string[];
   descendants: boolean;
-  /** An ISO instant (UTC), or null for no lower bound. */
-  since: string | null;
+  /** Null for no lower bound. */
+  since: OperatorTime | null;
   topics: string[];
   dryRun: boolean;
 }
@@ -69,20 +92,11 @@ function unitCode(value: string, option: string): string {
   return value;
 }
 
-/** `--since`: a calendar day is midnight in Vietnam (UTC+7, no daylight saving), where the portals are. */
-export function parseSince(value: string): string {
-  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const instant = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.exec(value);
-  const parts = day ?? instant;
-  const bad = new UsageError(`--since ${JSON.stringify(value)} is not a date (YYYY-MM-DD) or an ISO instant with an offset (2024-06-01T08:00:00+07:00)`);
-  if (!parts) throw bad;
-  // Date.parse accepts 2024-02-30 (as 1 March); a typo in a date should not silently move it.
-  const [y, m, d] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-  const calendar = new Date(Date.UTC(y, m - 1, d));
-  if (calendar.getUTCFullYear() !== y || calendar.getUTCMonth() !== m - 1 || calendar.getUTCDate() !== d) throw bad;
-  const ms = Date.parse(day ? `${value}T00:00:00+07:00` : value);
-  if (Number.isNaN(ms)) throw bad;
-  return new Date(ms).toISOString();
+/** `--since`: a calendar day or time in Vietnam, where the portals are, unless it carries its own offset. */
+export function parseSince(value: string): OperatorTime {
+  const time = parseOperatorTime(value);
+  if (!time) throw new UsageError(`--since ${JSON.stringify(value)} is not a real date between 1970 and 9999 (YYYY-MM-DD or YYYY-MM-DDTHH:MM, Vietnam time)`);
+  return time;
 }
 
 /**
@@ -192,7 +206,7 @@ export async function collectArticles(client: GraphQLClient, options: JobOptions
     const page: SourceFeedQuery = await client.request(SourceFeedDocument, {
       unit: options.from,
       after,
-      since: options.since,
+      since: options.since?.instant ?? null,
       topics: options.topics.length > 0 ? options.topics : null,
     });
     // Unknown units have an empty feed; without this a mistyped --from would "succeed" with nothing.
@@ -242,7 +256,7 @@ export async function syndicateArticles(client: GraphQLClient, options: JobOptio
 }
 
 export function formatSummary(options: JobOptions, source: { unitName: string; articles: number }, totals: Totals, retries: number): string {
-  const filters = [options.since ? `published at or after ${options.since}` : null, options.topics.length > 0 ? `topics ${options.topics.join(' | ')}` : null].filter(Boolean);
+  const filters = [options.since ? `published at or after ${options.since.shown}` : null, options.topics.length > 0 ? `topics ${options.topics.join(' | ')}` : null].filter(Boolean);
   const lines = [
     `${options.dryRun ? 'DRY RUN (nothing was written): ' : ''}syndicate ${options.from} (${source.unitName}) → ${options.to.join(', ')}${options.descendants ? ' and every unit below' : ''}`,
     ...(filters.length > 0 ? [`filter:    ${filters.join('; ')}`] : []),
@@ -261,6 +275,21 @@ export function formatSummary(options: JobOptions, source: { unitName: string; a
     }
   }
   return lines.join('\n');
+}
+
+/** What a run that got past its arguments achieved, as an exit status; `stopped` when a call failed for good. */
+export function outcome(totals: Totals, stopped: boolean): ExitCode {
+  if (!stopped && totals.rejectedPairs === 0) return EXIT.done;
+  return totals.changed + totals.unchanged > 0 ? EXIT.partlyDone : EXIT.nothingDone;
+}
+
+/** The last line on stderr, so a cron mail says at once what the status means. */
+function describeOutcome(code: ExitCode, totals: Totals, stopped: boolean, dryRun: boolean): string {
+  const inPlace = `${totals.changed + totals.unchanged} pairs ${dryRun ? 'would be' : 'are'} in place`;
+  const missing = [totals.rejectedPairs > 0 ? `${totals.rejectedPairs} rejected` : null, stopped ? 'stopped before the end' : null].filter(Boolean).join(', ');
+  if (code === EXIT.done) return `exit ${code}: done, ${inPlace}`;
+  if (code === EXIT.partlyDone) return `exit ${code}: partly done, ${inPlace}, ${missing}`;
+  return `exit ${code}: nothing done, ${missing}`;
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -289,7 +318,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`syndicate: ${error.message}\n\n${USAGE}\n`);
-    return 2;
+    return EXIT.usage;
   }
 
   const totals: Totals = { requested: 0, changed: 0, unchanged: 0, rejectedPairs: 0, reasons: new Map(), calls: 0, articlesDone: 0 };
@@ -304,10 +333,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       // Each answered call is its own committed transaction; what is missing is found again next time.
       log(`${totals.articlesDone} of ${collected.ids.length} articles were syndicated before the failure (changed ${totals.changed}); run the job again to finish: it changes only what is missing`);
     }
-    return 1;
+    const code = outcome(totals, true);
+    log(describeOutcome(code, totals, true, options.dryRun));
+    return code;
   }
   process.stdout.write(`${formatSummary(options, { unitName: collected.unitName, articles: collected.ids.length }, totals, retries)}\n`);
-  return 0;
+  const code = outcome(totals, false);
+  log(describeOutcome(code, totals, false, options.dryRun));
+  return code;
 }
 
 if (require.main === module) {
@@ -318,7 +351,7 @@ if (require.main === module) {
     (error) => {
       // A bug, not a refusal: show everything.
       console.error(error);
-      process.exitCode = 1;
+      process.exitCode = EXIT.nothingDone;
     },
   );
 }

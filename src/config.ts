@@ -42,7 +42,12 @@ export interface Config {
   requestTimeouts: RequestTimeouts;
   /** Requests estimated expensive run a few at a time (plugins/heavyRequests.ts). */
   heavyRequests: HeavyRequestLimits;
+  /** LOG_LEVEL: the least severe log lines written (info writes one line per request). */
+  logLevel: LogLevel;
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface MetricsConfig {
   /** METRICS_OPERATIONS, comma-separated. */
@@ -147,6 +152,12 @@ function metricsConfig(env: NodeJS.ProcessEnv): MetricsConfig {
   return { operations, token: token || undefined };
 }
 
+function logLevel(env: NodeJS.ProcessEnv): LogLevel {
+  const raw = env.LOG_LEVEL || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return raw as LogLevel;
+}
+
 function replicaUrls(env: NodeJS.ProcessEnv): string[] {
   const raw = env.DATABASE_REPLICA_URLS;
   if (raw === undefined || raw.trim() === '') return [];
@@ -171,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     dbPoolSize: int(env, 'DB_POOL_SIZE', 16, 1, 500),
     production: env.NODE_ENV === 'production',
+    logLevel: logLevel(env),
     bodyLimit: int(env, 'BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 100 * 1024 * 1024),
     queryLimits: {
       maxDepth: int(env, 'QUERY_MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),

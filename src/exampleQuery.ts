@@ -1,4 +1,4 @@
-/** What Apollo Sandbox opens with: the commune home page of the seed portal, Thị trấn Phát Diệm. */
+/** What the explorers (GraphiQL and Apollo Sandbox) open with: the commune home page of the seed portal, Thị trấn Phát Diệm. */
 export const EXAMPLE_QUERY = `# A commune portal's home page in one request: Thị trấn Phát Diệm (14620).
 # Press ▶ to run it; edit freely, the schema is on the left.
 query CommuneHome($code: ID! = "14620") {

@@ -19,6 +19,7 @@ import { Context, createContext, createServices } from './context';
 import { deadlineIn, serverFlavour } from './db/deadline';
 import { StatementTally } from './db/statementCounter';
 import { EXAMPLE_QUERY } from './exampleQuery';
+import { registerExplorer } from './explorer/explorer';
 import { authenticationPlugin } from './plugins/authentication';
 import { mayScrape, Metrics } from './plugins/metrics';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin } from './plugins/queryLimits';
@@ -26,7 +27,7 @@ import { DataBoundsKeeper, DataBoundsOptions } from './plugins/dataBounds';
 import { readReplicaPlugin } from './plugins/readReplica';
 import { DEFAULT_HEAVY_REQUEST_LIMITS, heavyRequestsPlugin } from './plugins/heavyRequests';
 import { DEFAULT_REQUEST_TIMEOUTS, requestDeadlinePlugin } from './plugins/requestDeadline';
-import { requestLogPlugin } from './plugins/requestLog';
+import { RequestLog, withIsoTime } from './plugins/requestLog';
 import { refuseDeepJson } from './plugins/jsonNesting';
 import { errorLoggingPlugin, maskInternalError } from './plugins/errorMasking';
 import { answerHttpErrorsAsGraphQL } from './plugins/httpErrors';
@@ -36,6 +37,7 @@ import { Clock } from './modules/visits/clock';
 import { Visits, VisitsOptions } from './modules/visits/visits';
 import { recordVisitChecksPlugin } from './modules/visits/recordVisitChecks';
 import { subgraphSchema } from './federation';
+import { printSchemaFile } from './schemaFile';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -67,20 +69,21 @@ export interface ServerDeps {
 /** Builds the HTTP server and Apollo from their dependencies; no globals, so tests can run several. */
 export async function createServer({ config, dataSource, logger = false, clock, visits, dataBounds: boundsOptions }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger,
+    logger: withIsoTime(logger),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: config.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // request.ip from X-Forwarded-For only as far as the proxies the operator named (TRUST_PROXY).
     trustProxy: config.trustProxy ?? false,
-    // GraphQL requests get one line each from requestLogPlugin instead of Fastify's two.
+    // One line per request from requestLog instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
   answerHttpErrorsAsGraphQL(app);
   const redis = config.redisUrl ? { client: await connectRedis(config.redisUrl, app.log), namespace: `lienthong:${String(dataSource.options.database)}` } : null;
   const contentVersion = redis ? await RedisContentVersion.connect(redis, app.log) : new LocalContentVersion();
   const responseCache = config.responseCache ?? true;
-  const metrics = new Metrics({ operations: config.metrics?.operations });
+  const metrics = new Metrics({ operations: config.metrics?.operations, schema: printSchemaFile() });
+  const requestLog = new RequestLog(app.log);
   const services = createServices(dataSource, {
     visits: { ...visits, abuse: { perAddressLimit: config.visitsPerAddressPerMinute, ...visits?.abuse }, clock, logger: app.log, redis },
     contentVersion,
@@ -121,9 +124,10 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       ...(responseCache ? [...responseCachePlugin(contentVersion), liveCountersCachePlugin({ cache, version: contentVersion, policies })] : []),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_QUERY, includeCookies: false }),
+        : // No telemetry from Sandbox to Apollo; GraphiQL at /graphiql is the explorer that needs no internet.
+          ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false }, document: EXAMPLE_QUERY, includeCookies: false }),
       errorLoggingPlugin(app.log),
-      requestLogPlugin(app.log),
+      requestLog.plugin(),
       metrics.plugin(),
       authenticationPlugin(),
       queryLimitsPlugin(schema, config.queryLimits ?? DEFAULT_QUERY_LIMITS, dataBounds),
@@ -149,6 +153,10 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   await apollo.start();
 
   const tallies = new WeakMap<object, StatementTally>();
+  app.addHook('onResponse', (request, reply, done) => {
+    requestLog.write(request, reply, tallies.get(request));
+    done();
+  });
   const graphql = fastifyApolloHandler(apollo, {
     // Checking a key needs MySQL: during an outage say 503 SERVICE_UNAVAILABLE, not 500 "Context creation failed".
     context: async (request) =>
@@ -172,12 +180,13 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     },
   });
 
+  registerExplorer(app, { production: config.production });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/metrics', async (request, reply) => {
     if (!mayScrape(request.headers.authorization, config.metrics?.token)) {
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'send Authorization: Bearer <METRICS_TOKEN>' });
     }
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    return reply.type(metrics.contentType).send(await metrics.text());
   });
   app.get('/readyz', async (_request, reply) => {
     try {

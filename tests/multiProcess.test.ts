@@ -1,10 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer as createNetServer, AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { seedDemoContent } from '../seeds/demo';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
+import { GatewayProcess, startGatewayProcess } from './helpers/gatewayProcess';
 import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
 import { TEST_REDIS_URL as REDIS_URL } from './helpers/requiredServices';
 
@@ -13,49 +10,16 @@ import { TEST_REDIS_URL as REDIS_URL } from './helpers/requiredServices';
  * the abuse rule, online visitors, cache invalidation and persisted queries agree whichever process
  * a call lands on.
  */
-const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
-
-interface Gateway {
-  url: string;
-  child: ChildProcess;
-}
+type Gateway = GatewayProcess;
 
 let db: TestDatabase;
 let a: Gateway;
 let b: Gateway;
 let key: string;
 
-async function freePort(): Promise<number> {
-  const server = createNetServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function startGateway(): Promise<Gateway> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    // Every call comes from 127.0.0.1: the limit per address is tested in visitInflation.test.ts.
-    env: { ...process.env, DATABASE_URL: db.url, REDIS_URL, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', VISITS_PER_ADDRESS_PER_MINUTE: 'off' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout!.on('data', (chunk) => (out += chunk));
-  const deadline = Date.now() + 30_000;
-  while (!out.includes('serves GraphQL')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`gateway did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url: `http://127.0.0.1:${port}`, child };
-}
-
-async function stopGateway(gateway: Gateway | undefined): Promise<void> {
-  if (!gateway || gateway.child.exitCode !== null) return;
-  gateway.child.kill('SIGTERM');
-  await once(gateway.child, 'exit');
-}
+const startGateway = () =>
+  // Every call comes from 127.0.0.1: the limit per address is tested in visitInflation.test.ts.
+  startGatewayProcess({ DATABASE_URL: db.url, REDIS_URL, LOG_LEVEL: 'warn', NODE_ENV: 'development', VISITS_PER_ADDRESS_PER_MINUTE: 'off' });
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -65,7 +29,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all([stopGateway(a), stopGateway(b)]);
+  await Promise.all([a?.stop(), b?.stop()]);
   await db.drop();
 });
 

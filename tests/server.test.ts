@@ -114,7 +114,7 @@ const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 
 function run(env: Record<string, string>) {
   // NODE_ENV as an operator would have it (jest sets 'test', which changes Apollo's signal handling).
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -127,7 +127,8 @@ describe('npm start', () => {
   it('exits non-zero with one clear line when MySQL is unreachable', async () => {
     const p = run({ DATABASE_URL: 'mysql://root@127.0.0.1:1/lienthong', PORT: '0' });
     expect(await p.exited).toBe(1);
-    expect(p.err().trim().split('\n')).toEqual([expect.stringMatching(/^lienthong: cannot reach MySQL at 127\.0\.0\.1:1/)]);
+    // One JSON line, as every line of the log.
+    expect(p.err().trim().split('\n').map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ level: 60, msg: expect.stringMatching(/^cannot reach MySQL at 127\.0\.0\.1:1/) })]);
   });
 
   it('exits non-zero with one clear line when REDIS_URL is given but Redis is unreachable', async () => {
@@ -135,7 +136,9 @@ describe('npm start', () => {
     try {
       const p = run({ DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:1', PORT: '0' });
       expect(await p.exited).toBe(1);
-      expect(p.err().trim().split('\n')).toEqual([expect.stringMatching(/^lienthong: cannot reach Redis at 127\.0\.0\.1:1 \(.*ECONNREFUSED.*\); is it running/)]);
+      expect(p.err().trim().split('\n').map((line) => JSON.parse(line))).toEqual([
+        expect.objectContaining({ level: 60, msg: expect.stringMatching(/^cannot reach Redis at 127\.0\.0\.1:1 \(.*ECONNREFUSED.*\); is it running/) }),
+      ]);
     } finally {
       await dropDatabase(url);
     }
@@ -149,6 +152,8 @@ describe('npm start', () => {
       for (let i = 0; i < 300 && !p.out().includes('serves GraphQL'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(p.out()).toMatch(/seeded 11367 administrative units/);
       expect(p.out()).toMatch(/seeded \d+ demo articles/);
+      // Startup lines are JSON lines of the log like all others.
+      for (const line of p.out().trim().split('\n')) expect(JSON.parse(line).time).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
       const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -175,7 +180,7 @@ describe('npm start', () => {
 });
 
 describe('request log', () => {
-  it('writes one JSON line per GraphQL request with its id, operation, duration and SQL statements', async () => {
+  it('writes one JSON line per GraphQL request with its id, operation, duration and SQL statements (tests/operatorView.test.ts has the rest)', async () => {
     const lines: any[] = [];
     const stream = { write: (line: string) => void lines.push(JSON.parse(line)) };
     const { createServer } = await import('../src/server');
@@ -188,7 +193,12 @@ describe('request log', () => {
         body: JSON.stringify({ query: 'query Home { commune(code: "14620") { fullName district { fullName } } }', operationName: 'Home' }),
       });
       await res.text();
-      const logged = lines.filter((l) => l.msg === 'graphql request');
+      // The line is written once the response is sent, which may be just after the client has it.
+      const written = async (n: number) => {
+        for (let i = 0; i < 50 && lines.filter((l) => l.msg === 'request').length < n; i++) await new Promise((r) => setTimeout(r, 10));
+      };
+      await written(1);
+      const logged = lines.filter((l) => l.msg === 'request');
       expect(logged).toHaveLength(1);
       expect(logged[0]).toMatchObject({ requestId: res.headers.get('x-request-id'), operation: 'Home', type: 'query', sql: Number(res.headers.get('x-sql-statements')), errors: [] });
       expect(logged[0].ms).toBeGreaterThan(0);
@@ -197,7 +207,8 @@ describe('request log', () => {
       // Any name is logged (logs are no label space), cut to a sane length.
       const long = `Q${'x'.repeat(10_000)}`;
       await (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `query ${long} { __typename }` }) })).text();
-      expect(lines.filter((l) => l.msg === 'graphql request').map((l) => l.operation)).toEqual(['Home', long.slice(0, 100)]);
+      await written(2);
+      expect(lines.filter((l) => l.msg === 'request').map((l) => l.operation)).toEqual(['Home', long.slice(0, 100)]);
     } finally {
       await app.close();
     }

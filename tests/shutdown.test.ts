@@ -1,7 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
-import { join } from 'node:path';
+import { startGatewayProcess } from './helpers/gatewayProcess';
 import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
 
 /**
@@ -10,7 +9,6 @@ import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
  * `true` for is in MySQL.
  */
 
-const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 /** Requests kept in flight at once. */
 const CONCURRENCY = 120;
 /** Load before the signal: long enough for every worker to be mid-request many times over. */
@@ -58,29 +56,6 @@ async function storedCounts(): Promise<{ visits: number; views: number }> {
   return { visits: Number(row.visits), views: Number(row.views) };
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-function startGateway(port: number) {
-  const child = spawn(process.execPath, [MAIN], {
-    // NODE_ENV as an operator would have it (jest sets 'test'). Every visit of the load comes from
-    // 127.0.0.1: the per-address limit would leave most of them uncounted, and the drain is what is tested.
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', VISITS_PER_ADDRESS_PER_MINUTE: 'off' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
-
 function post(agent: Agent, port: number, kind: Outcome['kind'], query: string, variables: Record<string, unknown> = {}): Promise<Outcome> {
   return new Promise((resolve) => {
     const outcome: Outcome = { kind, writtenAt: null };
@@ -107,11 +82,11 @@ function post(agent: Agent, port: number, kind: Outcome['kind'], query: string, 
 }
 
 it('answers every request in flight, exits 0 promptly and keeps every counted visit', async () => {
-  const port = await freePort();
-  const gw = startGateway(port);
+  // NODE_ENV as an operator would have it (jest sets 'test'). Every visit of the load comes from
+  // 127.0.0.1: the per-address limit would leave most of them uncounted, and the drain is what is tested.
+  const gw = await startGatewayProcess({ NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: db.url, VISITS_PER_ADDRESS_PER_MINUTE: 'off' });
   gateway = gw.child;
-  for (let i = 0; i < 300 && !gw.out().includes('serves GraphQL') && gw.child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-  expect(gw.out()).toContain('serves GraphQL');
+  const { port } = gw;
 
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   // Every connection is opened and served once before the load: a busy Node process accepts about

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { insertArticles } from './helpers/fixtures';
+import { startGatewayProcess } from './helpers/gatewayProcess';
 import { dropDatabase, throwawayDatabaseUrl } from './helpers/testDatabase';
 import { serveTestDatabase, startTestServer, TestServer } from './helpers/testServer';
 
@@ -442,26 +441,17 @@ describe('restarts and outages', () => {
 
   it('npm start: SIGTERM writes the buffered visits before the process exits 0', async () => {
     const url = throwawayDatabaseUrl();
-    const port = String(20000 + Math.floor(Math.random() * 20000));
-    // `npm start` is `node dist/src/main.js` after the build; `npm test` builds first.
-    const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'src', 'main.js')], {
-      env: { ...process.env, DATABASE_URL: url, PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const gateway = await startGatewayProcess({ DATABASE_URL: url, LOG_LEVEL: 'warn' });
     try {
-      for (let i = 0; i < 300 && !out.includes('serves GraphQL'); i++) await new Promise((r) => setTimeout(r, 100));
       const answers = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: RECORD, variables: { unitCode: '14620', visitorId: `term-${i}` } }) })
+          fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: RECORD, variables: { unitCode: '14620', visitorId: `term-${i}` } }) })
             .then((r) => r.json() as Promise<{ data: { recordVisit: boolean } }>),
         ),
       );
       expect(answers.every((a) => a.data.recordVisit)).toBe(true);
-      child.kill('SIGTERM'); // at once: the 500 ms flush timer has most likely not run
-      expect(await exited).toBe(0);
+      // At once: the 500 ms flush timer has most likely not run.
+      expect(await gateway.stop()).toBe(0);
       const conn = await mysql.createConnection(url);
       try {
         const [rows] = await conn.query<mysql.RowDataPacket[]>("SELECT own FROM visit_days_recent WHERE unit_code = '14620'");
@@ -470,7 +460,7 @@ describe('restarts and outages', () => {
         await conn.end();
       }
     } finally {
-      child.kill('SIGKILL');
+      gateway.child.kill('SIGKILL');
       await dropDatabase(url);
     }
   });

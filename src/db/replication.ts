@@ -2,6 +2,7 @@ import { DataSource, DataSourceOptions, ObjectLiteral, QueryRunner, ReplicationM
 import { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import { isRead } from './deadline';
 import { tallyOf } from './requestDatabase';
+import { databaseWarnings } from './statementCounter';
 
 /** After a replica refused a connection, reads go to the primary this long before a replica is tried again. */
 const REPLICA_RETRY_MS = 2000;
@@ -43,7 +44,7 @@ export class ReplicatedDataSource extends DataSource {
         if (Date.now() - this.warnedAt >= WARN_EVERY_MS) {
           this.warnedAt = Date.now();
           const reason = (error as { code?: string }).code ?? (error as Error).message;
-          console.error(`[replication] cannot reach a read replica (${reason}); reading from the primary meanwhile`);
+          databaseWarnings(this).warn({ source: 'replication', reason }, `cannot reach a read replica (${reason}); reading from the primary meanwhile`);
         }
         return driver.obtainMasterConnection();
       }

@@ -1,6 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApolloServerPlugin } from '@apollo/server';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
+import { version } from '../../package.json';
 import { hasKey } from '../cache/responseCache';
 import { Context, ProcessServices } from '../context';
 
@@ -19,12 +22,62 @@ export const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export interface MetricsOptions {
   /** Operation names labelled besides KNOWN_OPERATIONS (METRICS_OPERATIONS): a province's own portals' queries. */
   operations?: readonly string[];
+  /** The SDL served, as committed in schema/schema.graphql: build info carries its hash. */
+  schema?: string;
+}
+
+let processRegistry: Registry | undefined;
+
+/**
+ * prom-client's process metrics (CPU, memory, heap, event-loop lag, GC, handles), collected once per
+ * process and shown by every server in it: they describe the process, and prom-client starts a GC
+ * observer and an event-loop monitor for each collection that nothing can stop, so one per server
+ * would pile up (and keep every closed server's registry alive) in a process that starts several.
+ * Neither keeps the process running.
+ */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/**
+ * What mysql2 (3.x) keeps in a pool; the fields are private, so they are read at each scrape, never
+ * kept, and tests/operatorView.test.ts notices if an upgrade renames them.
+ */
+interface Mysql2Pool {
+  config: { connectionLimit: number };
+  _allConnections: { length: number };
+  _freeConnections: { length: number };
+  _connectionQueue: { length: number };
+}
+
+/**
+ * The pools of a DataSource by name: `primary`, and `replica1`… in DATABASE_REPLICA_URLS order
+ * (TypeORM's MysqlDriver holds one mysql2 pool, or with replicas a pool cluster of MASTER, SLAVE0…).
+ * None once the DataSource is destroyed.
+ */
+function poolsOf(dataSource: DataSource): [string, Mysql2Pool][] {
+  const driver = dataSource.driver as MysqlDriver;
+  if (driver.poolCluster) {
+    const nodes = Object.values(driver.poolCluster._nodes as Record<string, { id: string; pool: Mysql2Pool }>);
+    return nodes.map(({ id, pool }) => [id === 'MASTER' ? 'primary' : `replica${Number(id.replace('SLAVE', '')) + 1}`, pool]);
+  }
+  return driver.pool ? [['primary', driver.pool as Mysql2Pool]] : [];
+}
+
+/** A short hash of the served SDL: two gateways with the same one serve the same API. */
+function schemaHash(sdl: string): string {
+  return createHash('sha256').update(sdl).digest('hex').slice(0, 12);
 }
 
 /**
  * Prometheus metrics of one server (its own registry, so tests can run several): GraphQL requests
  * by operation and outcome, their latency, the SQL statements each cost, DataLoader batch sizes,
- * cache hits and misses, and the visits still buffered in memory. Served as text at GET /metrics.
+ * cache hits and misses, the visits still buffered in memory, the MySQL pools and build info,
+ * besides the process's own metrics. Served as text at GET /metrics.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -32,8 +85,23 @@ export class Metrics {
   /** Operation names with a label of their own; every other name is `(other)`. */
   private readonly labelled: ReadonlySet<string>;
 
-  constructor({ operations = [] }: MetricsOptions = {}) {
+  constructor({ operations = [], schema = '' }: MetricsOptions = {}) {
     this.labelled = new Set([...KNOWN_OPERATIONS, ...operations]);
+    new Gauge({
+      name: 'lienthong_build_info',
+      help: "The gateway's version (package.json), the Node.js it runs on and a hash of the GraphQL schema it serves; always 1.",
+      labelNames: ['version', 'node', 'schema'],
+      registers: [this.registry],
+    }).set({ version, node: process.version, schema: schemaHash(schema) }, 1);
+  }
+
+  /** What GET /metrics answers: the process's metrics and this server's. */
+  async text(): Promise<string> {
+    return (await processMetrics().metrics()) + (await this.registry.metrics());
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
   }
 
   private readonly requests = new Counter({
@@ -84,6 +152,40 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(services.visits.counter.bufferedVisits);
+      },
+    });
+    const pools = () => poolsOf(services.dataSource);
+    new Gauge({
+      name: 'lienthong_mysql_pool_connections',
+      help: 'Connections open in a MySQL pool (primary, replica1…), by state: in_use (lent to a statement or transaction) or idle.',
+      labelNames: ['pool', 'state'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [name, pool] of pools()) {
+          this.set({ pool: name, state: 'in_use' }, pool._allConnections.length - pool._freeConnections.length);
+          this.set({ pool: name, state: 'idle' }, pool._freeConnections.length);
+        }
+      },
+    });
+    new Gauge({
+      name: 'lienthong_mysql_pool_waiting_requests',
+      help: 'Requests for a connection waiting because the MySQL pool has lent all it may open.',
+      labelNames: ['pool'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [name, pool] of pools()) this.set({ pool: name }, pool._connectionQueue.length);
+      },
+    });
+    new Gauge({
+      name: 'lienthong_mysql_pool_max_connections',
+      help: 'Connections a MySQL pool may open (DB_POOL_SIZE).',
+      labelNames: ['pool'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [name, pool] of pools()) this.set({ pool: name }, pool.config.connectionLimit);
       },
     });
     const caches = Object.values(services.caches).filter((cache) => cache !== null);

@@ -25,7 +25,14 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await db.dataSource.transaction((m) => seedDemoContent(m));
   key = (await new ApiKeyService(db.dataSource).create({ role: 'admin', unitCode: null, label: 'multi-process test' })).key;
-  [a, b] = await Promise.all([startGateway(), startGateway()]);
+  const started = await Promise.allSettled([startGateway(), startGateway()]);
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    // The one that did start must not outlive the suite.
+    await Promise.all(started.map((s) => s.status === 'fulfilled' && s.value.stop()));
+    throw failed.reason;
+  }
+  [a, b] = started.map((s) => (s as PromiseFulfilledResult<Gateway>).value);
 }, 90_000);
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { UnitTree } from '../src/modules/units/unitTree';
 import { dayFromNumber, parseDay } from '../src/modules/visits/vietnamDay';
 import { mulberry32 } from './mulberry32';
 
@@ -56,10 +57,9 @@ export async function seedVisits(db: DataSource, opts: VisitSeedOptions): Promis
   const units: { code: string; level: string }[] = await db.query('SELECT code, level FROM units ORDER BY code');
   if (units.length === 0) throw new Error('seedVisits: the units table is empty; seed the units first');
   const index = new Map(units.map((u, i) => [u.code, i]));
-  // Each unit's lineage from the closure table: a unit's visits count in the subtree of each.
-  const closure: { descendant: string; ancestor: string }[] = await db.query('SELECT descendant_code AS descendant, ancestor_code AS ancestor FROM unit_closure');
-  const ancestorsOf: number[][] = units.map(() => []);
-  for (const c of closure) ancestorsOf[index.get(c.descendant)!].push(index.get(c.ancestor)!);
+  // Each unit's lineage: a unit's visits count in the subtree of each.
+  const lineages = await new UnitTree(db).allLineages();
+  const ancestorsOf: number[][] = units.map((u) => (lineages.get(u.code) ?? []).map((code) => index.get(code)!));
 
   // Uint32 cells: a province's subtree is ~100,000 visits a day at most.
   const own = new Uint32Array(units.length * days);

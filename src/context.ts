@@ -21,6 +21,7 @@ import { Source } from './modules/sources/source.entity';
 import { SourceService } from './modules/sources/source.service';
 import { Unit } from './modules/units/unit.entity';
 import { UnitService } from './modules/units/unit.service';
+import { UnitTree } from './modules/units/unitTree';
 import { UnitVisitCounts, Visits, VisitsOptions } from './modules/visits/visits';
 import { Tally } from './modules/visits/visitBatch';
 import { VisitsToRecord } from './modules/visits/recordVisitChecks';
@@ -45,6 +46,7 @@ export interface Services extends ProcessServices {
   /** The request's database: what it sends is counted against it and may be read from a replica. */
   db: DataSource;
   units: UnitService;
+  unitTree: UnitTree;
   articles: ArticleService;
   articleWriter: ArticleWriter;
   feeds: FeedService;
@@ -91,6 +93,7 @@ export function requestServices(shared: ProcessServices, sql: StatementTally): S
     refusals,
     db,
     units: new UnitService(db),
+    unitTree: new UnitTree(db),
     articles: new ArticleService(db),
     articleWriter: new ArticleWriter(db),
     feeds: new FeedService(db),

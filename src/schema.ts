@@ -4,6 +4,8 @@ import { cacheControlDirective } from './cache/cacheHints';
 import { ArticleResolver, PublicationResolver } from './modules/articles/article.resolver';
 import { ArticleWritingResolver } from './modules/articles/articleWriting.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
+import { auditWrites } from './modules/audit/auditTrail';
+import { authChecker } from './modules/keys/authorization';
 import { SyndicationResolver } from './modules/syndication/syndication.resolver';
 import { ArticleConnectionResolver, FeedQueryResolver, SourceFeedResolver, UnitFeedResolver } from './modules/articles/feed.resolver';
 import { SourceResolver } from './modules/sources/source.resolver';
@@ -15,7 +17,7 @@ let schema: GraphQLSchema | undefined;
 
 /** The type-graphql schema, built once per process (building it twice registers every type twice). */
 export function graphqlSchema(): GraphQLSchema {
-  schema ??= buildSchemaSync({
+  schema ??= auditWrites(buildSchemaSync({
     resolvers: [
       UnitQueryResolver,
       AdministrativeUnitResolver,
@@ -41,7 +43,9 @@ export function graphqlSchema(): GraphQLSchema {
     orphanedTypes: [Province, District, Commune],
     // The types carry @cacheControl hints (cache/cacheHints.ts); Apollo reads them from the schema.
     directives: [...specifiedDirectives, cacheControlDirective],
+    // @Authorized fields: the checker throws UNAUTHENTICATED or FORBIDDEN itself (keys/authorization.ts).
+    authChecker,
     validate: false,
-  });
+  }));
   return schema;
 }

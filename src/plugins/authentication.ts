@@ -1,7 +1,7 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { FieldNode, Kind } from 'graphql';
 import { Context } from '../context';
-import { unauthenticated } from '../modules/keys/access';
+import { unauthenticated } from '../common/errors';
 
 /**
  * A request that sends a malformed, unknown or revoked key is refused as a whole with

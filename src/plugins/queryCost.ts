@@ -18,9 +18,12 @@ import {
   SelectionSetNode,
   TypeMetaFieldDef,
 } from 'graphql';
+import { PageSize, pageSizeForCost } from '../common/pageSize';
 import { conditionHolds, isIncluded } from '../common/selections';
+import { RELATED_PAGE_SIZE } from '../modules/articles/article.resolver';
 import { RELATED_CANDIDATES_PER_TOPIC } from '../modules/articles/article.service';
-import { MAX_PAGE_SIZE } from '../modules/articles/feedQuery';
+import { FEED_PAGE_SIZE } from '../modules/articles/feed.types';
+import { AUDIT_PAGE_SIZE } from '../modules/audit/audit.resolver';
 import { parseDay } from '../modules/visits/vietnamDay';
 import { MAX_DAILY_DAYS } from '../modules/visits/visits';
 import { DataBounds } from './dataBounds';
@@ -92,8 +95,9 @@ const list = (items: (args: Args, bounds: DataBounds) => number, rowsPerItem: nu
   const n = items(args, bounds);
   return { rows: n * rowsPerItem, items: n };
 };
-/** A `first` argument as the resolver takes it; out of range is the resolver's to refuse, so not counted as more. */
-const page = (args: Args, max: number, fallback: number) => Math.max(0, Math.min(typeof args.first === 'number' ? args.first : fallback, max));
+const page = (args: Args, rule: PageSize) => pageSizeForCost(rule, args.first);
+/** Query.searchUnits' `first` (UnitQueryResolver). */
+const UNIT_SEARCH_PAGE_SIZE: PageSize = { min: 0, max: 100, default: 20 };
 
 /** The largest feed of a unit in a scope. */
 function unitFeedSize(scope: unknown, bounds: DataBounds): number {
@@ -114,7 +118,7 @@ function unitFeedSize(scope: unknown, bounds: DataBounds): number {
  */
 function feed(sizeOf: (args: Args, bounds: DataBounds) => number): FieldModel {
   return (args, bounds) => {
-    const first = page(args, MAX_PAGE_SIZE, 10);
+    const first = page(args, FEED_PAGE_SIZE);
     const filter = (args.filter ?? {}) as Record<string, unknown>;
     const size = sizeOf(args, bounds);
     const window = Math.min(SEARCH_WINDOW, size) * SEARCH_ROW_READS;
@@ -153,10 +157,10 @@ const FIELD_MODELS: Record<string, FieldModel> = {
   'Query.sources': list((_, b) => b.sources, 1),
   // A scan of every unit's folded name (UnitService.search), whatever `first` is.
   'Query.searchUnits': (args, bounds) => {
-    const first = page(args, 100, 20);
+    const first = page(args, UNIT_SEARCH_PAGE_SIZE);
     return { rows: bounds.units + first * KEY_READS, items: first };
   },
-  'Query.auditLog': list((args) => page(args, 500, 50), 1),
+  'Query.auditLog': list((args) => page(args, AUDIT_PAGE_SIZE), 1),
   // A router's representations: each one entity, read by key.
   'Query._entities': list((args) => (Array.isArray(args.representations) ? args.representations.length : 1), KEY_READS),
   // All articles, or a unit's feed (SUBTREE by default there).
@@ -183,14 +187,14 @@ const FIELD_MODELS: Record<string, FieldModel> = {
   // ArticleService.related: each of the article's topics' newest candidates, then the newest of its
   // origin to fill what is left (the page itself and what it skips).
   'Article.related': (args, bounds) => {
-    const first = page(args, 20, 5);
+    const first = page(args, RELATED_PAGE_SIZE);
     const candidates = bounds.topicsPerArticle * Math.min(RELATED_CANDIDATES_PER_TOPIC, bounds.articlesPerTopic);
     return { rows: candidates * RELATED_CANDIDATE_READS + 3 * first * PAGE_ROW_READS, items: first };
   },
   'Publication.unit': one(KEY_READS),
   'ArticleConnection.totalCount': (_, __, connection) => ({ rows: connection?.countRows ?? 0, items: 1 }),
-  'ArticleConnection.nodes': (_, __, connection) => ({ rows: 0, items: connection?.page ?? MAX_PAGE_SIZE }),
-  'ArticleConnection.edges': (_, __, connection) => ({ rows: 0, items: connection?.page ?? MAX_PAGE_SIZE }),
+  'ArticleConnection.nodes': (_, __, connection) => ({ rows: 0, items: connection?.page ?? FEED_PAGE_SIZE.max }),
+  'ArticleConnection.edges': (_, __, connection) => ({ rows: 0, items: connection?.page ?? FEED_PAGE_SIZE.max }),
 };
 
 function modelOf(type: GraphQLObjectType, field: string): FieldModel | undefined {

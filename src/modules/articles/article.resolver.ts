@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../common/errors';
 import { isSlug, parseId } from '../../common/ids';
+import { PageSize, pageSizeOf } from '../../common/pageSize';
 import { Context } from '../../context';
 import { Source } from '../sources/source.entity';
 import { Unit } from '../units/unit.entity';
@@ -8,7 +9,7 @@ import { AdministrativeUnit } from '../units/unit.types';
 import { Article } from './article.entity';
 import { Publication } from './publication.entity';
 
-const MAX_RELATED = 20;
+export const RELATED_PAGE_SIZE: PageSize = { min: 0, max: 20, default: 5 };
 
 @Resolver(() => Article)
 export class ArticleResolver {
@@ -55,12 +56,10 @@ export class ArticleResolver {
   @FieldResolver(() => [Article], { description: "Articles on related subjects ('Bài liên quan'), never the article itself." })
   related(
     @Root() article: Article,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 5, description: `At most this many (0 to ${MAX_RELATED}).` }) first: number | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: RELATED_PAGE_SIZE.default, description: `At most this many (${RELATED_PAGE_SIZE.min} to ${RELATED_PAGE_SIZE.max}).` }) first: number | null,
     @Ctx() ctx: Context,
   ): Promise<Article[]> {
-    const limit = first ?? 5;
-    if (limit < 0 || limit > MAX_RELATED) throw badUserInput(`first must be between 0 and ${MAX_RELATED}, got ${limit}`, 'first');
-    return ctx.loaders.related.load({ article, first: limit });
+    return ctx.loaders.related.load({ article, first: pageSizeOf(RELATED_PAGE_SIZE, first) });
   }
 }
 

@@ -1,10 +1,18 @@
 import { DataSource } from 'typeorm';
+import { entityColumns, EntityColumns } from '../../db/entityColumns';
 import { Article } from './article.entity';
-import { ARTICLE_COLUMNS, ARTICLE_LIST_COLUMNS, articleFromRow } from './articleRow';
 import { Publication } from './publication.entity';
 
 /** How many of each topic's newest articles `related` looks at (see related()). */
 export const RELATED_CANDIDATES_PER_TOPIC = 500;
+
+/**
+ * The article columns of lists (feeds, related) under `a`: all but the body, which a list seldom
+ * shows and which is most of a row's bytes; Article.body loads it when asked.
+ */
+export function articleListColumns(db: DataSource): EntityColumns<Article> {
+  return entityColumns(db, Article, 'a', { omit: ['body'] });
+}
 
 export interface RelatedRequest {
   article: Article;
@@ -17,16 +25,18 @@ export class ArticleService {
 
   /** Visible articles by id; missing and not-yet-published ones are absent from the map. */
   async byIds(ids: readonly number[], visibleUntil: Date): Promise<Map<number, Article>> {
-    const rows = await this.db.query(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id IN (?) AND a.published_at <= ?`, [ids, visibleUntil]);
-    return new Map(rows.map((r: Record<string, unknown>) => [Number(r.id), articleFromRow(r)]));
+    const columns = entityColumns(this.db, Article, 'a');
+    const rows: Record<string, unknown>[] = await this.db.query(`SELECT ${columns.select} FROM articles a WHERE a.id IN (?) AND a.published_at <= ?`, [ids, visibleUntil]);
+    return new Map(rows.map((r) => columns.fromRow(r)).map((a) => [a.id, a]));
   }
 
   async bySlugs(slugs: readonly string[], visibleUntil: Date): Promise<Map<string, Article>> {
-    const rows = await this.db.query(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.slug IN (?) AND a.published_at <= ?`, [slugs, visibleUntil]);
-    return new Map(rows.map((r: Record<string, unknown>) => [r.slug as string, articleFromRow(r)]));
+    const columns = entityColumns(this.db, Article, 'a');
+    const rows: Record<string, unknown>[] = await this.db.query(`SELECT ${columns.select} FROM articles a WHERE a.slug IN (?) AND a.published_at <= ?`, [slugs, visibleUntil]);
+    return new Map(rows.map((r) => columns.fromRow(r)).map((a) => [a.slug, a]));
   }
 
-  /** Bodies of articles read for a list (see ARTICLE_LIST_COLUMNS). */
+  /** Bodies of articles read for a list (see articleListColumns). */
   async bodies(ids: readonly number[]): Promise<Map<number, string>> {
     const rows: { id: number; body: string }[] = await this.db.query('SELECT id, body FROM articles WHERE id IN (?)', [ids]);
     return new Map(rows.map((r) => [r.id, r.body]));
@@ -102,8 +112,9 @@ export class ArticleService {
       .map(() => '(SELECT topic_id, article_id, sort_at FROM article_topics WHERE topic_id = ? AND sort_at <= ? ORDER BY sort_at DESC, article_id DESC LIMIT ?)')
       .join(' UNION ALL ');
     const params: unknown[] = topicRows.flatMap((t) => [t.topic_id, visibleUntil, RELATED_CANDIDATES_PER_TOPIC]);
+    const columns = articleListColumns(this.db);
     const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT r.for_id, ${ARTICLE_LIST_COLUMNS} FROM (
+      `SELECT r.for_id, ${columns.select} FROM (
          SELECT s.article_id AS for_id, cand.article_id AS id,
                 ROW_NUMBER() OVER (PARTITION BY s.article_id ORDER BY COUNT(*) DESC, MAX(cand.sort_at) DESC, cand.article_id DESC) AS rn
          FROM article_topics s
@@ -115,7 +126,7 @@ export class ArticleService {
        ORDER BY r.for_id, r.rn`,
       [...params, ids, limit],
     );
-    for (const row of rows) found.set(Number(row.for_id), [...(found.get(Number(row.for_id)) ?? []), articleFromRow(row)]);
+    for (const row of rows) found.set(Number(row.for_id), [...(found.get(Number(row.for_id)) ?? []), columns.fromRow(row)]);
     return found;
   }
 
@@ -127,13 +138,14 @@ export class ArticleService {
     visibleUntil: Date,
   ): Promise<Map<number, Article[]>> {
     const wanted = [...needs.entries()];
+    const columns = articleListColumns(this.db);
     const sql = wanted
-      .map(() => `(SELECT ? AS for_id, ${ARTICLE_LIST_COLUMNS} FROM articles a WHERE a.origin_code = ? AND a.published_at <= ? AND a.id NOT IN (?) ORDER BY a.published_at DESC, a.id DESC LIMIT ?)`)
+      .map(() => `(SELECT ? AS for_id, ${columns.select} FROM articles a WHERE a.origin_code = ? AND a.published_at <= ? AND a.id NOT IN (?) ORDER BY a.published_at DESC, a.id DESC LIMIT ?)`)
       .join(' UNION ALL ');
     const params = wanted.flatMap(([id, need]) => [id, articles.get(id)!.originCode, visibleUntil, [id, ...(exclude.get(id) ?? []).map((a) => a.id)], need]);
     const rows: Record<string, unknown>[] = await this.db.query(sql, params);
     const found = new Map<number, Article[]>();
-    for (const row of rows) found.set(Number(row.for_id), [...(found.get(Number(row.for_id)) ?? []), articleFromRow(row)]);
+    for (const row of rows) found.set(Number(row.for_id), [...(found.get(Number(row.for_id)) ?? []), columns.fromRow(row)]);
     for (const list of found.values()) list.sort((x, y) => y.publishedAt.getTime() - x.publishedAt.getTime() || y.id - x.id);
     return found;
   }

@@ -1,15 +1,11 @@
 import { GraphQLError } from 'graphql';
 import { DataSource, EntityManager } from 'typeorm';
 import { isDuplicateKey } from '../../common/databaseErrors';
-import { badUserInput } from '../../common/errors';
+import { badUserInput, notFound } from '../../common/errors';
 import { withTransaction } from '../../db/transaction';
 import { ArticleChanges, ArticleDraft, slugFromTitle } from './articleInput';
 import { indexArticles } from './search/searchIndex';
 import { rebuildSubtreeFeed } from './subtreeFeed';
-
-export function notFound(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
-}
 
 function slugTaken(slug: string): GraphQLError {
   return badUserInput(`input.slug "${slug}" is taken`, 'input.slug');

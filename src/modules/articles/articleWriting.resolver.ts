@@ -1,20 +1,25 @@
-import { Arg, Ctx, ID, Mutation, Resolver, UseMiddleware } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { notFound } from '../../common/errors';
 import { Context } from '../../context';
-import { ChangesContent } from '../../cache/contentChange';
-import { AuditTrail } from '../audit/auditTrail';
-import { assertMayWriteAt, requireKey } from '../keys/access';
+import { AuditedWrite } from '../audit/auditTrail';
+import { assertMayWriteAt } from '../keys/access';
+import { ApiKey } from '../keys/apiKey.service';
+import { CurrentKey } from '../keys/authorization';
 import { Article } from './article.entity';
 import { idArgument } from '../../common/ids';
 import { changesFromUpdateInput, draftFromCreateInput } from './articleInput';
 import { CreateArticleInput, UpdateArticleInput } from './articleInput.types';
-import { notFound } from './articleWriter.service';
 
 @Resolver(() => Article)
 export class ArticleWritingResolver {
   @Mutation(() => Article, { description: "Writes an article at its origin unit. Editors: only within their unit's subtree." })
-  @UseMiddleware(AuditTrail, ChangesContent)
-  async createArticle(@Arg('input', () => CreateArticleInput, { description: 'The article.' }) input: CreateArticleInput, @Ctx() ctx: Context): Promise<Article> {
-    const key = requireKey(ctx);
+  @Authorized()
+  @AuditedWrite()
+  async createArticle(
+    @Arg('input', () => CreateArticleInput, { description: 'The article.' }) input: CreateArticleInput,
+    @Ctx() ctx: Context,
+    @CurrentKey() key: ApiKey,
+  ): Promise<Article> {
     const draft = draftFromCreateInput(input);
     await assertMayWriteAt(ctx, key, draft.originCode);
     const id = await ctx.services.articleWriter.create(draft, ctx.now);
@@ -22,13 +27,14 @@ export class ArticleWritingResolver {
   }
 
   @Mutation(() => Article, { description: "Changes an article. Editors: only articles whose origin is within their unit's subtree." })
-  @UseMiddleware(AuditTrail, ChangesContent)
+  @Authorized()
+  @AuditedWrite()
   async updateArticle(
     @Arg('id', () => ID, { description: 'The article.' }) id: string,
     @Arg('input', () => UpdateArticleInput, { description: 'What changes.' }) input: UpdateArticleInput,
     @Ctx() ctx: Context,
+    @CurrentKey() key: ApiKey,
   ): Promise<Article> {
-    const key = requireKey(ctx);
     const articleId = idArgument(id, 'id')!;
     const changes = changesFromUpdateInput(input);
     await ctx.services.articleWriter.update(articleId, changes, ctx.now, (a) => assertMayWriteAt(ctx, key, a.originCode));
@@ -36,9 +42,9 @@ export class ArticleWritingResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Deletes an article from every feed; false if there was no such article.' })
-  @UseMiddleware(AuditTrail, ChangesContent)
-  async deleteArticle(@Arg('id', () => ID, { description: 'The article.' }) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    const key = requireKey(ctx);
+  @Authorized()
+  @AuditedWrite()
+  async deleteArticle(@Arg('id', () => ID, { description: 'The article.' }) id: string, @Ctx() ctx: Context, @CurrentKey() key: ApiKey): Promise<boolean> {
     return ctx.services.articleWriter.delete(idArgument(id, 'id')!, (a) => assertMayWriteAt(ctx, key, a.originCode));
   }
 

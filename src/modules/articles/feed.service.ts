@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
 import { Sql } from '../../common/sql';
+import { entityColumns } from '../../db/entityColumns';
 import { Article } from './article.entity';
-import { ARTICLE_LIST_COLUMNS, articleFromRow } from './articleRow';
+import { articleListColumns } from './article.service';
 import { Source } from '../sources/source.entity';
-import { SOURCE_COLUMNS, sourceFromRow } from '../sources/sourceRow';
-import { FeedScope } from './feed.types';
-import { feedOwnerKey, feedShapeKey, FeedQuery } from './feedQuery';
+import { ancestorPairs, UNITS_AT_OR_ABOVE } from '../units/unitTree';
+import { FeedKind, feedShapeKey, FeedQuery } from './feedQuery';
 import { matchCondition, relevanceScore, rowCondition, rowMatch } from './search/searchSql';
 import { SearchTerms } from './search/searchText';
 
@@ -29,6 +29,13 @@ interface FeedSource {
   distinct: boolean;
   /** The condition that picks the owner's rows, with one `?` for the owner. */
   owner: string;
+  /** Whether a search may test its rows one by one: a unit's feed is bounded, all articles or a source's are not (see SEARCH_WINDOW). */
+  scannable: boolean;
+  /**
+   * How counts read it: what is counted, the column grouping rows by owner (none for all articles),
+   * FROM when it is not the page's, and the owners as that column holds them when not as text.
+   */
+  count: { what: string; groupBy: string | null; from?: string; ownerValue?: (owner: string) => unknown };
 }
 
 /**
@@ -50,29 +57,65 @@ type SearchMode = { kind: 'index'; terms: SearchTerms } | { kind: 'scan'; terms:
 const SEARCH_WINDOW = 1000;
 const DENSE_MATCHES = 10;
 
+const closure = ancestorPairs('c');
+
+/** Every kind of feed and where its rows are: the one place FeedService tells them apart. */
+const FEED_SOURCES: Record<FeedKind, FeedSource> = {
+  ALL: {
+    from: 'articles a',
+    sortAt: 'a.published_at',
+    articleId: 'a.id',
+    hasArticles: true,
+    distinct: false,
+    owner: '? IS NOT NULL',
+    scannable: false,
+    count: { what: 'COUNT(*)', groupBy: null },
+  },
+  SOURCE: {
+    from: 'articles a',
+    sortAt: 'a.published_at',
+    articleId: 'a.id',
+    hasArticles: true,
+    distinct: false,
+    owner: 'a.source_id = ?',
+    scannable: false,
+    count: { what: 'COUNT(*)', groupBy: 'a.source_id', ownerValue: Number },
+  },
+  UNIT: {
+    from: 'publications f',
+    sortAt: 'f.sort_at',
+    articleId: 'f.article_id',
+    hasArticles: false,
+    distinct: false,
+    owner: 'f.unit_code = ?',
+    scannable: true,
+    count: { what: 'COUNT(*)', groupBy: 'f.unit_code' },
+  },
+  SUBTREE: {
+    from: 'subtree_feed f',
+    sortAt: 'f.sort_at',
+    articleId: 'f.article_id',
+    hasArticles: false,
+    distinct: false,
+    owner: 'f.unit_code = ?',
+    scannable: true,
+    count: { what: 'COUNT(*)', groupBy: 'f.unit_code' },
+  },
+  LINEAGE: {
+    from: 'publications f',
+    sortAt: 'f.sort_at',
+    articleId: 'f.article_id',
+    hasArticles: false,
+    distinct: true,
+    owner: `f.unit_code IN (${UNITS_AT_OR_ABOVE})`,
+    scannable: true,
+    // Counted per asking unit over the publications of all its ancestors, each article once.
+    count: { what: 'COUNT(DISTINCT f.article_id)', groupBy: closure.unit, from: `${closure.from} JOIN publications f ON f.unit_code = ${closure.ancestor}` },
+  },
+};
+
 function sourceOf(q: FeedQuery): FeedSource {
-  switch (q.base.kind) {
-    case 'all':
-      return { from: 'articles a', sortAt: 'a.published_at', articleId: 'a.id', hasArticles: true, distinct: false, owner: '? IS NOT NULL' };
-    case 'source':
-      return { from: 'articles a', sortAt: 'a.published_at', articleId: 'a.id', hasArticles: true, distinct: false, owner: 'a.source_id = ?' };
-    case 'unit':
-      switch (q.base.scope) {
-        case FeedScope.UNIT:
-          return { from: 'publications f', sortAt: 'f.sort_at', articleId: 'f.article_id', hasArticles: false, distinct: false, owner: 'f.unit_code = ?' };
-        case FeedScope.SUBTREE:
-          return { from: 'subtree_feed f', sortAt: 'f.sort_at', articleId: 'f.article_id', hasArticles: false, distinct: false, owner: 'f.unit_code = ?' };
-        case FeedScope.LINEAGE:
-          return {
-            from: 'publications f',
-            sortAt: 'f.sort_at',
-            articleId: 'f.article_id',
-            hasArticles: false,
-            distinct: true,
-            owner: 'f.unit_code IN (SELECT c.ancestor_code FROM unit_closure c WHERE c.descendant_code = ?)',
-          };
-      }
-  }
+  return FEED_SOURCES[q.kind];
 }
 
 function needsArticles(q: FeedQuery): boolean {
@@ -189,12 +232,12 @@ export class FeedService {
 
   /** Scan the unit's feed when the words are common in its newest rows, else ask the index. */
   private async chooseSearchMode(q: FeedQuery, terms: SearchTerms): Promise<SearchMode> {
-    if (q.base.kind !== 'unit') return { kind: 'index', terms };
     const src = sourceOf(q);
+    if (!src.scannable) return { kind: 'index', terms };
     const sql = new Sql().add('SELECT COUNT(*) AS seen, COALESCE(SUM(');
     rowMatch(sql, terms);
     sql.add(`), 0) AS matched FROM (SELECT ${src.distinct ? 'DISTINCT ' : ''}${src.articleId} AS article_id, ${src.sortAt} AS sort_at FROM ${src.from}`);
-    sql.add(` WHERE ${src.sortAt} <= ? AND ${src.owner} ORDER BY ${src.sortAt} DESC, ${src.articleId} DESC LIMIT ?) w`, q.visibleUntil, feedOwnerKey(q.base), SEARCH_WINDOW);
+    sql.add(` WHERE ${src.sortAt} <= ? AND ${src.owner} ORDER BY ${src.sortAt} DESC, ${src.articleId} DESC LIMIT ?) w`, q.visibleUntil, q.owner, SEARCH_WINDOW);
     sql.add(' JOIN article_search s ON s.article_id = w.article_id');
     const [{ seen, matched }] = await this.db.query(sql.text, sql.params);
     const wholeFeedSeen = Number(seen) < SEARCH_WINDOW;
@@ -205,7 +248,7 @@ export class FeedService {
   private async windowBoundary(q: FeedQuery): Promise<{ at: Date; id: number } | null> {
     const src = sourceOf(q);
     const sql = new Sql().add(`SELECT ${src.distinct ? 'DISTINCT ' : ''}${src.sortAt} AS sort_at, ${src.articleId} AS article_id FROM ${src.from}`);
-    sql.add(` WHERE ${src.sortAt} <= ? AND ${src.owner}`, q.visibleUntil, feedOwnerKey(q.base));
+    sql.add(` WHERE ${src.sortAt} <= ? AND ${src.owner}`, q.visibleUntil, q.owner);
     afterCursor(sql, q, src.sortAt, src.articleId, '');
     sql.add(` ORDER BY ${orderBy(q, src.sortAt, src.articleId, '')} LIMIT 1 OFFSET ?`, SEARCH_WINDOW - 1);
     const rows: { sort_at: Date; article_id: number }[] = await this.db.query(sql.text, sql.params);
@@ -223,10 +266,12 @@ export class FeedService {
     const q = group[0];
     const src = sourceOf(q);
     const relevance = q.order === 'RELEVANCE' && search !== null;
-    const sql = new Sql().add(`SELECT p.feed_key, p.rank_value, ${ARTICLE_LIST_COLUMNS}, ${SOURCE_COLUMNS} FROM (`);
+    const articleColumns = articleListColumns(this.db);
+    const sourceColumns = entityColumns(this.db, Source, 's');
+    const sql = new Sql().add(`SELECT p.feed_key, p.rank_value, ${articleColumns.select}, ${sourceColumns.select} FROM (`);
     group.forEach((member, i) => {
       if (i > 0) sql.add(' UNION ALL ');
-      const owner = feedOwnerKey(member.base);
+      const owner = member.owner;
       if (relevance) {
         sql.add(`(SELECT ? AS feed_key, x.sort_at, x.article_id, x.rank_value FROM (SELECT ${src.distinct ? 'DISTINCT ' : ''}${src.sortAt} AS sort_at, ${src.articleId} AS article_id, `, owner);
         relevanceScore(sql, search.terms);
@@ -250,15 +295,17 @@ export class FeedService {
     const byOwner = new Map<string, Article[]>();
     const scores = new Map<number, number>();
     const sources = new Map<number, Source>();
+    // A LEFT JOIN's missing source reads as a row of nulls.
+    const sourceIdKey = sourceColumns.key('id');
     for (const row of rows) {
       const key = String(row.feed_key);
-      const article = articleFromRow(row);
-      if (article.sourceId !== null && row.source_name !== null) sources.set(article.sourceId, sourceFromRow(article.sourceId, row));
+      const article = articleColumns.fromRow(row);
+      if (row[sourceIdKey] !== null) sources.set(article.sourceId!, sourceColumns.fromRow(row));
       if (relevance) scores.set(article.id, Number(row.rank_value));
       byOwner.set(key, [...(byOwner.get(key) ?? []), article]);
     }
     return group.map((member) => {
-      const articles = (byOwner.get(feedOwnerKey(member.base)) ?? []).sort(compareInOrder(q.order, scores));
+      const articles = (byOwner.get(member.owner) ?? []).sort(compareInOrder(q.order, scores));
       return { articles: articles.slice(0, q.first), hasNextPage: articles.length > q.first, sources, ...(relevance ? { scores } : {}) };
     });
   }
@@ -285,21 +332,12 @@ export class FeedService {
   private async countFeeds(group: FeedQuery[], search: SearchMode | null): Promise<number[]> {
     const q = group[0];
     const src = sourceOf(q);
-    const owners = group.map((m) => feedOwnerKey(m.base));
-    const sql = new Sql();
-    if (q.base.kind === 'unit' && q.base.scope === FeedScope.LINEAGE) {
-      // Count per asking unit over the publications of all its ancestors, each article once.
-      sql.add(`SELECT c.descendant_code AS feed_key, COUNT(DISTINCT f.article_id) AS n`);
-      fromAndFilters(sql, q, { ...src, from: 'unit_closure c JOIN publications f ON f.unit_code = c.ancestor_code' }, search);
-      sql.add(' AND c.descendant_code IN (?) GROUP BY c.descendant_code', owners);
-    } else {
-      const ownerColumn = q.base.kind === 'unit' ? 'f.unit_code' : q.base.kind === 'source' ? 'a.source_id' : "'all'";
-      sql.add(`SELECT ${ownerColumn} AS feed_key, COUNT(*) AS n`);
-      fromAndFilters(sql, q, src, search);
-      if (q.base.kind !== 'all') sql.add(` AND ${ownerColumn} IN (?) GROUP BY ${ownerColumn}`, q.base.kind === 'source' ? owners.map(Number) : owners);
-    }
+    const { what, groupBy, from = src.from, ownerValue = (owner: string) => owner } = src.count;
+    const sql = new Sql().add(`SELECT ${groupBy ?? "'all'"} AS feed_key, ${what} AS n`);
+    fromAndFilters(sql, q, { ...src, from }, search);
+    if (groupBy) sql.add(` AND ${groupBy} IN (?) GROUP BY ${groupBy}`, group.map((m) => ownerValue(m.owner)));
     const rows: { feed_key: string | number; n: number | string }[] = await this.db.query(sql.text, sql.params);
     const byOwner = new Map(rows.map((r) => [String(r.feed_key), Number(r.n)]));
-    return group.map((member) => byOwner.get(feedOwnerKey(member.base)) ?? 0);
+    return group.map((member) => byOwner.get(member.owner) ?? 0);
   }
 }

@@ -1,5 +1,6 @@
 import { ArgsType, Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CONTENT_MAX_AGE, cacheFor } from '../../cache/cacheHints';
+import { PageSize } from '../../common/pageSize';
 import { DateTimeScalar } from '../../common/scalars';
 import { Article, ArticleKind } from './article.entity';
 
@@ -99,9 +100,12 @@ export class ArticleConnection {
   totalCount: number;
 }
 
+/** A feed page: what PageArgs declares, toFeedQuery enforces and the query-cost estimate counts. */
+export const FEED_PAGE_SIZE: PageSize = { min: 0, max: 100, default: 10 };
+
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, defaultValue: 10, description: 'Page size, 0 to 100.' })
+  @Field(() => Int, { nullable: true, defaultValue: FEED_PAGE_SIZE.default, description: `Page size, ${FEED_PAGE_SIZE.min} to ${FEED_PAGE_SIZE.max}.` })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: "A cursor from this feed's previous page (pageInfo.endCursor)." })

@@ -1,9 +1,10 @@
 import { decodeCursor, FeedPosition } from '../../common/cursor';
 import { badUserInput } from '../../common/errors';
 import { parseId } from '../../common/ids';
+import { pageSizeOf } from '../../common/pageSize';
 import { slugify } from '../../common/vietnameseText';
 import { ArticleKind } from './article.entity';
-import { ArticleFilter, ArticleOrder, FeedScope } from './feed.types';
+import { ArticleFilter, ArticleOrder, FEED_PAGE_SIZE, FeedScope } from './feed.types';
 import { parseSearch, SearchTerms } from './search/searchText';
 
 /** Whose articles a feed lists. */
@@ -15,9 +16,14 @@ export type FeedBase =
 /** The order a feed is read in; RELEVANCE without a search is NEWEST. */
 export type FeedOrder = 'NEWEST' | 'OLDEST' | 'MOST_VIEWED' | 'RELEVANCE';
 
+/** A base and its scope as one value: FeedService reads each from its own table (FEED_SOURCES). */
+export type FeedKind = 'ALL' | 'SOURCE' | FeedScope;
+
 /** One feed page request, validated and normalised: what FeedService turns into SQL. */
 export interface FeedQuery {
-  base: FeedBase;
+  kind: FeedKind;
+  /** The code or id the feed belongs to, as it is returned in the feed_key column; 'all' for all articles. */
+  owner: string;
   kinds: ArticleKind[] | null;
   topicSlugs: string[] | null;
   sourceIds: number[] | null;
@@ -42,7 +48,6 @@ export interface FeedArgs {
   after?: string | null;
 }
 
-export const MAX_PAGE_SIZE = 100;
 const MAX_FILTER_VALUES = 100;
 
 function list<T>(values: T[] | null | undefined, field: string): T[] | null {
@@ -51,11 +56,20 @@ function list<T>(values: T[] | null | undefined, field: string): T[] | null {
   return [...new Set(values)];
 }
 
-export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date, defaultFirst = 10): FeedQuery {
-  const first = args.first ?? defaultFirst;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`, 'first');
+/** The one place a base's kind and scope are told apart. */
+function kindAndOwner(base: FeedBase): Pick<FeedQuery, 'kind' | 'owner'> {
+  switch (base.kind) {
+    case 'all':
+      return { kind: 'ALL', owner: 'all' };
+    case 'source':
+      return { kind: 'SOURCE', owner: String(base.id) };
+    case 'unit':
+      return { kind: base.scope, owner: base.code };
   }
+}
+
+export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date): FeedQuery {
+  const first = pageSizeOf(FEED_PAGE_SIZE, args.first);
   const filter = args.filter ?? {};
   const search = filter.search == null ? null : { terms: parseSearch(filter.search) };
   const topics = list(filter.topics, 'filter.topics');
@@ -67,7 +81,7 @@ export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date, 
   }
   const order: FeedOrder = !args.orderBy || (args.orderBy === ArticleOrder.RELEVANCE && !search) ? 'NEWEST' : args.orderBy;
   return {
-    base,
+    ...kindAndOwner(base),
     kinds: list(filter.kinds, 'filter.kinds'),
     topicSlugs: topics && topics.map((t) => slugify(t)).filter((s) => s.length > 0),
     sourceIds: sourceIdNumbers as number[] | null,
@@ -83,11 +97,6 @@ export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date, 
 
 /** Two queries with the same shape differ only in whose feed it is, so one statement can serve both. */
 export function feedShapeKey(q: FeedQuery): string {
-  const { base, ...rest } = q;
-  return JSON.stringify([base.kind, base.kind === 'unit' ? base.scope : null, rest]);
-}
-
-/** The code or id a feed belongs to, as it is returned in the feed_key column. */
-export function feedOwnerKey(base: FeedBase): string {
-  return base.kind === 'unit' ? base.code : base.kind === 'source' ? String(base.id) : 'all';
+  const { owner, ...shape } = q;
+  return JSON.stringify(shape);
 }

@@ -1,4 +1,8 @@
 import { EntityManager } from 'typeorm';
+import { ancestorPairs } from '../units/unitTree';
+
+/** Each publication's unit with every unit above it: an article shown on a unit is in each of their subtrees. */
+const pairs = ancestorPairs('c');
 
 /**
  * Keeps the materialised SUBTREE feed (table subtree_feed, see the initial migration) in step with
@@ -11,8 +15,8 @@ export async function rebuildSubtreeFeed(db: EntityManager, articleIds: readonly
   await db.query('DELETE FROM subtree_feed WHERE article_id IN (?)', [articleIds]);
   await db.query(
     `INSERT INTO subtree_feed (unit_code, sort_at, article_id)
-     SELECT DISTINCT c.ancestor_code, p.sort_at, p.article_id
-     FROM publications p JOIN unit_closure c ON c.descendant_code = p.unit_code
+     SELECT DISTINCT ${pairs.ancestor}, p.sort_at, p.article_id
+     FROM publications p JOIN ${pairs.from} ON ${pairs.unit} = p.unit_code
      WHERE p.article_id IN (?)`,
     [articleIds],
   );
@@ -23,9 +27,24 @@ export async function rebuildSubtreeFeedRange(db: EntityManager, fromId: number,
   await db.query('DELETE FROM subtree_feed WHERE article_id BETWEEN ? AND ?', [fromId, toId]);
   await db.query(
     `INSERT INTO subtree_feed (unit_code, sort_at, article_id)
-     SELECT DISTINCT c.ancestor_code, p.sort_at, p.article_id
-     FROM publications p JOIN unit_closure c ON c.descendant_code = p.unit_code
+     SELECT DISTINCT ${pairs.ancestor}, p.sort_at, p.article_id
+     FROM publications p JOIN ${pairs.from} ON ${pairs.unit} = p.unit_code
      WHERE p.article_id BETWEEN ? AND ?`,
     [fromId, toId],
+  );
+}
+
+/**
+ * What showing articles on more units adds (syndicate): their rows in the SUBTREE feeds of those
+ * units and of every unit above them. Adding publications never removes a row, so nothing is
+ * recomputed; IGNORE skips the rows already there.
+ */
+export async function addToSubtreeFeed(db: EntityManager, articleIds: readonly number[], unitCodes: readonly string[]): Promise<void> {
+  await db.query(
+    `INSERT IGNORE INTO subtree_feed (unit_code, sort_at, article_id)
+     SELECT DISTINCT ${pairs.ancestor}, a.published_at, a.id
+     FROM articles a JOIN ${pairs.from} ON ${pairs.unit} IN (?)
+     WHERE a.id IN (?)`,
+    [unitCodes, articleIds],
   );
 }

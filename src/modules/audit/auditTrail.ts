@@ -1,6 +1,7 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, GraphQLSchema } from 'graphql';
+import { Extensions, MiddlewareFn } from 'type-graphql';
+import { ChangesContent } from '../../cache/contentChange';
 import { SERVICE_UNAVAILABLE } from '../../common/databaseErrors';
-import { MiddlewareFn } from 'type-graphql';
 import { Context } from '../../context';
 import { AuditOutcome, summarizeArguments } from './audit.service';
 
@@ -28,9 +29,8 @@ function describe(result: unknown): string | null {
 /**
  * Records every mutation it wraps, applied, refused or failed, after the mutation's own
  * transaction has ended (so a refusal is recorded even though its changes were rolled back).
- * Put on each Mutation with @UseMiddleware(AuditTrail).
  */
-export const AuditTrail: MiddlewareFn<Context> = async ({ context, info, args }, next) => {
+const AuditTrail: MiddlewareFn<Context> = async ({ context, info, args }, next) => {
   const entry = { at: context.now, keyId: context.auth.key?.id ?? null, requestId: context.requestId, operation: info.fieldName, arguments: summarizeArguments(args) };
   let result: unknown;
   try {
@@ -44,3 +44,30 @@ export const AuditTrail: MiddlewareFn<Context> = async ({ context, info, args },
   await context.services.audit.record({ ...entry, outcome: 'applied', errorCode: null, detail: `${dryRun ? 'dry run: ' : ''}${describe(result) ?? ''}` || null });
   return result;
 };
+
+const AUDITED_WRITE = 'auditedWrite';
+
+/**
+ * Marks a mutation that changes content (articles, publications, sources): it is recorded in the
+ * audit trail, its key check included, and once it has committed the content version moves on.
+ */
+export function AuditedWrite(): MethodDecorator {
+  return Extensions({ [AUDITED_WRITE]: true });
+}
+
+/**
+ * Wraps the resolver of every mutation marked @AuditedWrite in the audit trail and ChangesContent.
+ * Done on the built schema, not with @UseMiddleware, because type-graphql runs the @Authorized check
+ * before every middleware, and a write refused for its key must be audited like any other.
+ */
+export function auditWrites(schema: GraphQLSchema): GraphQLSchema {
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const resolve = field.resolve;
+    if (!field.extensions[AUDITED_WRITE] || !resolve) continue;
+    field.resolve = (root, args, context: Context, info) => {
+      const action = { root, args, context, info };
+      return AuditTrail(action, () => ChangesContent(action, async () => resolve(root, args, context, info)));
+    };
+  }
+  return schema;
+}

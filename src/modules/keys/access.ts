@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { forbidden } from '../../common/errors';
 import { Context } from '../../context';
 import { ApiKey } from './apiKey.service';
 
@@ -7,26 +7,6 @@ import { ApiKey } from './apiKey.service';
  * write articles whose origin is in U's subtree and syndicate to or withdraw from units in it.
  * Sources belong to no unit (every portal lists them all), so only admins add them.
  */
-
-export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-}
-
-export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
-}
-
-export function requireKey(ctx: Context): ApiKey {
-  if (!ctx.auth.key) throw unauthenticated('this operation needs an API key: send Authorization: Bearer <key>');
-  return ctx.auth.key;
-}
-
-/** The caller's key if it is an admin's; `why` tells an editor who is refused what to do instead. */
-export function requireAdmin(ctx: Context, why?: string): ApiKey {
-  const key = requireKey(ctx);
-  if (key.role !== 'admin') throw forbidden(why ? `this operation needs an admin key: ${why}` : 'this operation needs an admin key');
-  return key;
-}
 
 /** The unit whose subtree the key may write to; null for an admin (everywhere). */
 export function writableRoot(key: ApiKey): string | null {
@@ -40,7 +20,7 @@ export function writableRoot(key: ApiKey): string | null {
 export async function assertMayWriteAt(ctx: Context, key: ApiKey, unitCode: string): Promise<void> {
   const root = writableRoot(key);
   if (root === null) return;
-  if (!(await ctx.services.units.isWithin(root, unitCode))) {
+  if (!(await ctx.services.unitTree.isWithin(root, unitCode))) {
     throw forbidden(`this key may write only within unit ${root} and the units below it; ${unitCode} is outside`);
   }
 }

@@ -1,9 +1,8 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { parseId } from '../../common/ids';
 import { Context } from '../../context';
-import { ChangesContent } from '../../cache/contentChange';
-import { AuditTrail } from '../audit/auditTrail';
-import { requireAdmin } from '../keys/access';
+import { AuditedWrite } from '../audit/auditTrail';
+import { adminKey } from '../keys/authorization';
 import { Source } from './source.entity';
 import { CreateSourceInput } from './sourceInput.types';
 
@@ -21,9 +20,9 @@ export class SourceResolver {
   }
 
   @Mutation(() => Source, { description: "Adds a source. Admin keys only: sources are shared by every portal's `sources` list." })
-  @UseMiddleware(AuditTrail, ChangesContent)
+  @Authorized(adminKey('sources are shared by every portal, so an admin adds them; ask your province operator'))
+  @AuditedWrite()
   createSource(@Arg('input', () => CreateSourceInput, { description: 'The source.' }) input: CreateSourceInput, @Ctx() ctx: Context): Promise<Source> {
-    requireAdmin(ctx, 'sources are shared by every portal, so an admin adds them; ask your province operator');
     return ctx.services.sources.create(input, ctx.now);
   }
 }

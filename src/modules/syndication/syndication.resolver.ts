@@ -1,13 +1,13 @@
-import { Arg, Ctx, Mutation, Resolver, UseMiddleware } from 'type-graphql';
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import { Context } from '../../context';
-import { ChangesContent } from '../../cache/contentChange';
-import { AuditTrail } from '../audit/auditTrail';
-import { requireKey, writableRoot } from '../keys/access';
+import { AuditedWrite } from '../audit/auditTrail';
+import { writableRoot } from '../keys/access';
+import { ApiKey } from '../keys/apiKey.service';
+import { CurrentKey } from '../keys/authorization';
 import { SyndicationRequest } from './syndication.service';
 import { SyndicationInput, SyndicationResult } from './syndication.types';
 
-function request(ctx: Context, input: SyndicationInput): SyndicationRequest {
-  const key = requireKey(ctx);
+function request(ctx: Context, key: ApiKey, input: SyndicationInput): SyndicationRequest {
   return {
     articleIds: input.articleIds,
     targetCodes: input.targetCodes,
@@ -21,14 +21,24 @@ function request(ctx: Context, input: SyndicationInput): SyndicationRequest {
 @Resolver()
 export class SyndicationResolver {
   @Mutation(() => SyndicationResult, { description: 'Show articles on more portals. Idempotent. Editors: only to units within their subtree.' })
-  @UseMiddleware(AuditTrail, ChangesContent)
-  syndicate(@Arg('input', () => SyndicationInput, { description: 'The article-unit pairs.' }) input: SyndicationInput, @Ctx() ctx: Context): Promise<SyndicationResult> {
-    return ctx.services.syndication.syndicate(request(ctx, input));
+  @Authorized()
+  @AuditedWrite()
+  syndicate(
+    @Arg('input', () => SyndicationInput, { description: 'The article-unit pairs.' }) input: SyndicationInput,
+    @Ctx() ctx: Context,
+    @CurrentKey() key: ApiKey,
+  ): Promise<SyndicationResult> {
+    return ctx.services.syndication.syndicate(request(ctx, key, input));
   }
 
   @Mutation(() => SyndicationResult, { description: 'Stop showing articles on portals other than their origin. Idempotent. Editors: only from units within their subtree.' })
-  @UseMiddleware(AuditTrail, ChangesContent)
-  withdraw(@Arg('input', () => SyndicationInput, { description: 'The article-unit pairs.' }) input: SyndicationInput, @Ctx() ctx: Context): Promise<SyndicationResult> {
-    return ctx.services.syndication.withdraw(request(ctx, input));
+  @Authorized()
+  @AuditedWrite()
+  withdraw(
+    @Arg('input', () => SyndicationInput, { description: 'The article-unit pairs.' }) input: SyndicationInput,
+    @Ctx() ctx: Context,
+    @CurrentKey() key: ApiKey,
+  ): Promise<SyndicationResult> {
+    return ctx.services.syndication.withdraw(request(ctx, key, input));
   }
 }

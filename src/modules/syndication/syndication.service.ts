@@ -2,7 +2,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { badUserInput } from '../../common/errors';
 import { isUnitCode, parseId } from '../../common/ids';
 import { withTransaction } from '../../db/transaction';
-import { rebuildSubtreeFeed } from '../articles/subtreeFeed';
+import { addToSubtreeFeed, rebuildSubtreeFeed } from '../articles/subtreeFeed';
+import { UnitTree } from '../units/unitTree';
 import { SyndicationRejection, SyndicationResult } from './syndication.types';
 
 /** At most this many article-unit pairs per call (CONTRACT.md). */
@@ -85,15 +86,9 @@ export class SyndicationService {
       if (id === null || !origins.has(id)) rejected.push({ articleId: raw, targetCode: null, reason: 'there is no such article' });
     }
 
-    const codes = namedTargets.filter(isUnitCode);
+    const tree = new UnitTree(m);
     // Each named target with the units it stands for (itself, or its whole subtree).
-    const expansion = new Map<string, string[]>();
-    if (codes.length > 0) {
-      const rows: { target: string; unit: string }[] = request.includeDescendants
-        ? await m.query('SELECT ancestor_code AS target, descendant_code AS unit FROM unit_closure WHERE ancestor_code IN (?)', [codes])
-        : await m.query('SELECT code AS target, code AS unit FROM units WHERE code IN (?)', [codes]);
-      for (const r of rows) expansion.set(r.target, [...(expansion.get(r.target) ?? []), r.unit]);
-    }
+    const expansion = await tree.expand(namedTargets.filter(isUnitCode), request.includeDescendants);
     const missingTargets = namedTargets.filter((code) => !expansion.has(code));
     for (const code of missingTargets) rejected.push({ articleId: null, targetCode: code, reason: 'there is no such unit' });
 
@@ -105,11 +100,7 @@ export class SyndicationService {
 
     let allowed = allUnits;
     if (request.writableRoot !== null && allUnits.size > 0) {
-      const rows: { code: string }[] = await m.query('SELECT descendant_code AS code FROM unit_closure WHERE ancestor_code = ? AND descendant_code IN (?)', [
-        request.writableRoot,
-        [...allUnits],
-      ]);
-      allowed = new Set(rows.map((r) => r.code));
+      allowed = await tree.within(request.writableRoot, [...allUnits]);
       for (const [target, units] of expansion) {
         const outside = units.filter((u) => !allowed.has(u)).length;
         if (outside === 0) continue;
@@ -134,14 +125,7 @@ export class SyndicationService {
         [now, plan.units, plan.articleIds],
       );
       changed = inserted.affectedRows;
-      // Adding publications only adds SUBTREE rows: the new units and all their ancestors.
-      await m.query(
-        `INSERT IGNORE INTO subtree_feed (unit_code, sort_at, article_id)
-         SELECT DISTINCT c.ancestor_code, a.published_at, a.id
-         FROM articles a JOIN unit_closure c ON c.descendant_code IN (?)
-         WHERE a.id IN (?)`,
-        [plan.units, plan.articleIds],
-      );
+      await addToSubtreeFeed(m, plan.articleIds, plan.units);
     }
     return { requested: plan.requested, changed, unchanged: applicable - changed, rejectedPairs: plan.rejectedPairs, rejected: plan.rejected };
   }

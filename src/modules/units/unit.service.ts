@@ -1,49 +1,42 @@
 import { DataSource } from 'typeorm';
 import { foldVietnamese } from '../../common/vietnameseText';
+import { EntityColumns, entityColumns } from '../../db/entityColumns';
 import { Unit, UnitLevel } from './unit.entity';
 
-const UNIT_COLUMNS = 'code, level, type, name, full_name, slug, path, parent_code, province_code';
-
-function unitFromRow(row: Record<string, unknown>): Unit {
-  return Object.assign(new Unit(), {
-    code: row.code as string,
-    level: row.level as UnitLevel,
-    type: row.type as string,
-    name: row.name as string,
-    fullName: row.full_name as string,
-    slug: row.slug as string,
-    path: row.path as string,
-    parentCode: (row.parent_code as string | null) ?? null,
-    provinceCode: row.province_code as string,
-  });
-}
-
-/** Reads administrative units, in batches. */
+/** Reads administrative units, in batches. The tree above and below a unit is unitTree.ts's. */
 export class UnitService {
   constructor(private readonly db: DataSource) {}
 
+  /** The entity's columns under `u` (not built with the service: most requests read no unit). */
+  private get columns(): EntityColumns<Unit> {
+    return entityColumns(this.db, Unit, 'u');
+  }
+
   async byCodes(codes: readonly string[]): Promise<Map<string, Unit>> {
-    const rows = await this.db.query(`SELECT ${UNIT_COLUMNS} FROM units WHERE code IN (?)`, [codes]);
-    return new Map(rows.map((r: Record<string, unknown>) => [r.code as string, unitFromRow(r)]));
+    const { select, fromRow } = this.columns;
+    const rows: Record<string, unknown>[] = await this.db.query(`SELECT ${select} FROM units u WHERE u.code IN (?)`, [codes]);
+    const units = rows.map(fromRow);
+    return new Map(units.map((unit) => [unit.code, unit]));
   }
 
   /** Direct children of each parent, in code order. */
   async children(parentCodes: readonly string[]): Promise<Map<string, Unit[]>> {
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT ${UNIT_COLUMNS} FROM units WHERE parent_code IN (?) ORDER BY parent_code, code`,
-      [parentCodes],
-    );
+    const { select, fromRow } = this.columns;
+    const rows: Record<string, unknown>[] = await this.db.query(`SELECT ${select} FROM units u WHERE u.parent_code IN (?) ORDER BY u.parent_code, u.code`, [
+      parentCodes,
+    ]);
     const byParent = new Map<string, Unit[]>();
     for (const r of rows) {
-      const unit = unitFromRow(r);
+      const unit = fromRow(r);
       byParent.set(unit.parentCode!, [...(byParent.get(unit.parentCode!) ?? []), unit]);
     }
     return byParent;
   }
 
   async byLevel(level: UnitLevel): Promise<Unit[]> {
-    const rows = await this.db.query(`SELECT ${UNIT_COLUMNS} FROM units WHERE level = ? ORDER BY code`, [level]);
-    return rows.map(unitFromRow);
+    const { select, fromRow } = this.columns;
+    const rows: Record<string, unknown>[] = await this.db.query(`SELECT ${select} FROM units u WHERE u.level = ? ORDER BY u.code`, [level]);
+    return rows.map(fromRow);
   }
 
   /**
@@ -56,21 +49,16 @@ export class UnitService {
     const folded = foldVietnamese(query);
     if (folded === '' || first === 0) return [];
     const like = folded.replace(/[\\%_]/g, (c) => `\\${c}`);
-    const rows = await this.db.query(
-      `SELECT ${UNIT_COLUMNS},
-              CASE WHEN search_name = ? OR search_name LIKE ? THEN 0 WHEN search_name LIKE ? OR search_name LIKE ? THEN 1 ELSE 2 END AS rank_group
-       FROM units
-       WHERE search_name LIKE ? ${level ? 'AND level = ?' : ''}
-       ORDER BY rank_group, FIELD(level, 'PROVINCE', 'DISTRICT', 'COMMUNE'), code
+    const { select, fromRow } = this.columns;
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT ${select},
+              CASE WHEN u.search_name = ? OR u.search_name LIKE ? THEN 0 WHEN u.search_name LIKE ? OR u.search_name LIKE ? THEN 1 ELSE 2 END AS rank_group
+       FROM units u
+       WHERE u.search_name LIKE ? ${level ? 'AND u.level = ?' : ''}
+       ORDER BY rank_group, FIELD(u.level, 'PROVINCE', 'DISTRICT', 'COMMUNE'), u.code
        LIMIT ?`,
       [folded, `% ${like}`, `${like}%`, `% ${like}%`, `%${like}%`, ...(level ? [level] : []), first],
     );
-    return rows.map(unitFromRow);
-  }
-
-  /** Whether `descendant` is `ancestor` or lies below it. */
-  async isWithin(ancestor: string, descendant: string): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM unit_closure WHERE ancestor_code = ? AND descendant_code = ?', [ancestor, descendant]);
-    return rows.length > 0;
+    return rows.map(fromRow);
   }
 }

@@ -43,17 +43,6 @@ const ZERO: Readonly<Tally> = { own: 0, subtree: 0 };
 /** The flush mark of this process, as a scalar subquery every read selects beside its rows. */
 const FLUSHED_SEQ = '(SELECT COALESCE(MAX(seq), 0) FROM visit_flush_marks WHERE process_id = ?)';
 
-/** Closure rows, ordered by unit and depth, as each unit's lineage (nearest first). */
-function lineagesFrom(rows: { code: string; ancestor: string }[]): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  for (const r of rows) {
-    const lineage = found.get(r.code);
-    if (lineage) lineage.push(r.ancestor);
-    else found.set(r.code, [r.ancestor]);
-  }
-  return found;
-}
-
 /** Sorts rows by their first two columns: a flush writes in key order (see writeBatch). */
 function byKey<T extends (string | number)[]>(rows: T[]): T[] {
   return rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
@@ -65,26 +54,9 @@ function chunks<T>(rows: T[], size: number): T[][] {
   return out;
 }
 
-/** Every statement of the visit counters: the lookups recordVisit validates with, flushes, reads. */
+/** Every statement of the visit counters: the article lookup recordVisit validates with, flushes, reads. */
 export class VisitService {
   constructor(private readonly db: DataSource) {}
-
-  /** Each known unit's lineage: the unit itself, then every unit above it, nearest first. */
-  async lineages(codes: readonly string[]): Promise<Map<string, string[]>> {
-    const rows: { code: string; ancestor: string }[] = await this.db.query(
-      'SELECT descendant_code AS code, ancestor_code AS ancestor FROM unit_closure WHERE descendant_code IN (?) ORDER BY descendant_code, depth',
-      [codes],
-    );
-    return lineagesFrom(rows);
-  }
-
-  /** Every unit's lineage (the 2024 map: 11,367 units, ~33,000 closure rows). */
-  async allLineages(): Promise<Map<string, string[]>> {
-    const rows: { code: string; ancestor: string }[] = await this.db.query(
-      'SELECT descendant_code AS code, ancestor_code AS ancestor FROM unit_closure ORDER BY descendant_code, depth',
-    );
-    return lineagesFrom(rows);
-  }
 
   /**
    * For each (article, unit) pair: whether the article exists, since when it is public, and whether

@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { badUserInput } from './errors';
 
 const VIETNAM_OFFSET_MS = 7 * 3600_000;
 // An offset is required: a bare local time would be ambiguous for callers outside Vietnam.
@@ -25,13 +26,11 @@ export function formatVietnamTime(date: Date): string {
 function parseDateTime(value: unknown): Date {
   const fields = typeof value === 'string' ? ISO_DATETIME.exec(value) : null;
   if (!fields) {
-    throw new GraphQLError(`DateTime must be ISO 8601 with an offset, e.g. 2023-12-08T09:30:00+07:00`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw badUserInput(`DateTime must be ISO 8601 with an offset, e.g. 2023-12-08T09:30:00+07:00`);
   }
   const date = new Date(fields[0]);
   if (!isRealDateTime(fields) || Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1970 || date.getUTCFullYear() > 9999) {
-    throw new GraphQLError(`DateTime ${value} is not a real instant between 1970 and 9999`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw badUserInput(`DateTime ${value} is not a real instant between 1970 and 9999`);
   }
   return date;
 }
@@ -45,7 +44,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   },
   parseValue: parseDateTime,
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError('DateTime must be a string', { extensions: { code: 'BAD_USER_INPUT' } });
+    if (ast.kind !== Kind.STRING) throw badUserInput('DateTime must be a string');
     return parseDateTime(ast.value);
   },
 });

@@ -24,6 +24,7 @@ import { RELATED_PAGE_SIZE } from '../modules/articles/article.resolver';
 import { RELATED_CANDIDATES_PER_TOPIC } from '../modules/articles/article.service';
 import { FEED_PAGE_SIZE } from '../modules/articles/feed.types';
 import { AUDIT_PAGE_SIZE } from '../modules/audit/audit.resolver';
+import { UNIT_SEARCH_PAGE_SIZE } from '../modules/units/unit.resolver';
 import { parseDay } from '../modules/visits/vietnamDay';
 import { MAX_DAILY_DAYS } from '../modules/visits/visits';
 import { DataBounds } from './dataBounds';
@@ -96,8 +97,6 @@ const list = (items: (args: Args, bounds: DataBounds) => number, rowsPerItem: nu
   return { rows: n * rowsPerItem, items: n };
 };
 const page = (args: Args, rule: PageSize) => pageSizeForCost(rule, args.first);
-/** Query.searchUnits' `first` (UnitQueryResolver). */
-const UNIT_SEARCH_PAGE_SIZE: PageSize = { min: 0, max: 100, default: 20 };
 
 /** The largest feed of a unit in a scope. */
 function unitFeedSize(scope: unknown, bounds: DataBounds): number {

@@ -1,11 +1,13 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../common/errors';
+import { PageSize, pageSizeOf } from '../../common/pageSize';
 import { Context } from '../../context';
 import { Unit, UnitLevel } from './unit.entity';
 import { AdministrativeUnit, Commune, District, Province, UnitLevelEnum } from './unit.types';
 import { isUnitCode } from '../../common/ids';
 
-const MAX_SEARCH_RESULTS = 100;
+/** searchUnits' `first`. */
+export const UNIT_SEARCH_PAGE_SIZE: PageSize = { min: 0, max: 100, default: 20 };
 const MAX_QUERY_LENGTH = 100;
 
 async function unitAt(ctx: Context, code: string, level?: UnitLevel): Promise<Unit | null> {
@@ -49,11 +51,10 @@ export class UnitQueryResolver {
   searchUnits(
     @Arg('query', () => String, { description: 'Part of the name, with or without diacritics.' }) query: string,
     @Arg('level', () => UnitLevelEnum, { nullable: true, description: 'Only units of this level.' }) level: UnitLevelEnum | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: `At most this many (0 to ${MAX_SEARCH_RESULTS}).` }) first: number | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: UNIT_SEARCH_PAGE_SIZE.default, description: `At most this many (${UNIT_SEARCH_PAGE_SIZE.min} to ${UNIT_SEARCH_PAGE_SIZE.max}).` }) first: number | null,
     @Ctx() ctx: Context,
   ): Promise<Unit[]> {
-    const limit = first ?? 20;
-    if (limit < 0 || limit > MAX_SEARCH_RESULTS) throw badUserInput(`first must be between 0 and ${MAX_SEARCH_RESULTS}, got ${limit}`, 'first');
+    const limit = pageSizeOf(UNIT_SEARCH_PAGE_SIZE, first);
     if (query.trim() === '') throw badUserInput('query must not be empty', 'query');
     if (query.length > MAX_QUERY_LENGTH) throw badUserInput(`query must be at most ${MAX_QUERY_LENGTH} characters`, 'query');
     return ctx.services.units.search(query, level ?? null, limit);

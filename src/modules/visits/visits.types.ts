@@ -2,10 +2,11 @@ import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { NEVER_CACHED } from '../../cache/cacheHints';
 import { parseDay } from './vietnamDay';
+import { badUserInput } from '../../common/errors';
 
 function parseDate(value: unknown): string {
   if (typeof value !== 'string' || parseDay(value) === null) {
-    throw new GraphQLError('Date must be a calendar day written YYYY-MM-DD, e.g. 2024-11-30', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw badUserInput('Date must be a calendar day written YYYY-MM-DD, e.g. 2024-11-30');
   }
   return value;
 }
@@ -20,7 +21,7 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   },
   parseValue: parseDate,
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError('Date must be a string, e.g. "2024-11-30"', { extensions: { code: 'BAD_USER_INPUT' } });
+    if (ast.kind !== Kind.STRING) throw badUserInput('Date must be a string, e.g. "2024-11-30"');
     return parseDate(ast.value);
   },
 });

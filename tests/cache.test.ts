@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { seedDemoContent } from '../seeds/demo';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
+import { CREATE_SOURCE, DELETE_ARTICLE, SYNDICATE, UPDATE_ARTICLE, WITHDRAW } from './helpers/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
 
 let server: TestServer;
@@ -78,16 +79,16 @@ describe('response cache', () => {
     expect(after.age).toBeNull();
     expect(titles(after)[0]).toBe('Phát Diệm mở lớp tập huấn dịch vụ công trực tuyến');
 
-    await withKey('mutation($id: ID!) { updateArticle(id: $id, input: { title: "Phát Diệm mở lớp tập huấn Đề án 06" }) { id } }', { id });
+    await withKey(UPDATE_ARTICLE, { id, input: { title: 'Phát Diệm mở lớp tập huấn Đề án 06' } });
     expect(titles(await query(FEED, { code: '14620' }))[0]).toBe('Phát Diệm mở lớp tập huấn Đề án 06');
 
     expect(titles(await query(FEED, { code: '14623' }))).not.toContain('Phát Diệm mở lớp tập huấn Đề án 06');
-    await withKey('mutation($ids: [ID!]!) { syndicate(input: { articleIds: $ids, targetCodes: ["14623"] }) { changed } }', { ids: [id] });
+    await withKey(SYNDICATE, { input: { articleIds: [id], targetCodes: ['14623'] } });
     expect(titles(await query(FEED, { code: '14623' }))[0]).toBe('Phát Diệm mở lớp tập huấn Đề án 06');
-    await withKey('mutation($ids: [ID!]!) { withdraw(input: { articleIds: $ids, targetCodes: ["14623"] }) { changed } }', { ids: [id] });
+    await withKey(WITHDRAW, { input: { articleIds: [id], targetCodes: ['14623'] } });
     expect(titles(await query(FEED, { code: '14623' }))).not.toContain('Phát Diệm mở lớp tập huấn Đề án 06');
 
-    await withKey('mutation($id: ID!) { deleteArticle(id: $id) }', { id });
+    await withKey(DELETE_ARTICLE, { id });
     after = await query(FEED, { code: '14620' });
     expect(titles(after)).not.toContain('Phát Diệm mở lớp tập huấn Đề án 06');
   });
@@ -96,7 +97,7 @@ describe('response cache', () => {
     const SOURCES = '{ sources { name } }';
     await query(SOURCES);
     expect((await query(SOURCES)).age).not.toBeNull();
-    await withKey('mutation { createSource(input: { name: "Cổng thông tin điện tử huyện Kim Sơn" }) { id } }');
+    await withKey(CREATE_SOURCE, { input: { name: 'Cổng thông tin điện tử huyện Kim Sơn' } });
     const after = await query(SOURCES);
     expect(after.age).toBeNull();
     expect(after.body.data.sources.map((s: { name: string }) => s.name)).toContain('Cổng thông tin điện tử huyện Kim Sơn');

@@ -6,7 +6,8 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { buildSchema, GraphQLSchema } from 'graphql';
 import { seedDemoContent } from '../seeds/demo';
 import { CachePolicies, staticCachePolicyPlugin } from '../src/cache/cachePolicy';
-import { Context, createContext, createServices, ProcessServices } from '../src/context';
+import { Context, createContext } from '../src/context';
+import { createServices, ProcessServices } from '../src/services';
 import { EXAMPLE_QUERY } from '../src/exampleQuery';
 import { subgraphSchema } from '../src/federation';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';

@@ -8,6 +8,7 @@ import { StatementTally } from '../src/db/statementCounter';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { CommuneHomeDocument } from './generated/operations';
 import { insertArticles, minutesAfter } from './helpers/fixtures';
+import { CREATE_ARTICLE, SYNDICATE } from './helpers/operations';
 import { connectToDatabase } from './helpers/testDatabase';
 import { startTestServer, TestServer } from './helpers/testServer';
 
@@ -171,7 +172,7 @@ describe('a GraphQL request past its deadline', () => {
     await side.query('SELECT id FROM articles WHERE id = ? FOR UPDATE', [id]);
     // The syndicate call locks the article first (SELECT … FOR UPDATE): held here, that read waits.
     const released = new Promise((resolve) => setTimeout(resolve, DEADLINE_MS + 1500)).then(() => side.query('ROLLBACK'));
-    const answer = await post('mutation($id: ID!) { syndicate(input: { articleIds: [$id], targetCodes: ["14623", "001"] }) { changed } }', { id: String(id) }, admin);
+    const answer = await post(SYNDICATE, { input: { articleIds: [String(id)], targetCodes: ['14623', '001'] } }, admin);
     await released;
     expectStoppedAtDeadline(answer);
     expect(answer.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
@@ -184,7 +185,7 @@ describe('a GraphQL request past its deadline', () => {
     // Inserting an article checks its origin unit's row (foreign key): held here, the INSERT waits.
     await side.query('START TRANSACTION');
     await side.query("SELECT code FROM units WHERE code = '14620' FOR UPDATE");
-    const pending = post('mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }', { input: { originCode: '14620', title, body: '<p>Nội dung.</p>', topics: ['Cải cách hành chính'] } }, admin);
+    const pending = post(CREATE_ARTICLE, { input: { originCode: '14620', title, body: '<p>Nội dung.</p>', topics: ['Cải cách hành chính'] } }, admin);
     await new Promise((resolve) => setTimeout(resolve, DEADLINE_MS + 500));
     await side.query('ROLLBACK');
     expectStoppedAtDeadline(await pending);

@@ -3,6 +3,7 @@ import { estimateCost } from '../src/plugins/queryCost';
 import { costKey } from '../src/plugins/queryLimits';
 import { createServer } from '../src/server';
 import { CommuneHomeDocument, ProvinceDashboardDocument, SearchDocument } from './generated/operations';
+import { RECORD_VISIT } from './helpers/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
 
 // Counted, to see estimates remembered.
@@ -89,7 +90,7 @@ describe('query limits (default configuration)', () => {
   it('estimate a visit once, whoever the visitor', async () => {
     const before = jest.mocked(estimateCost).mock.calls.length;
     for (const visitor of ['a', 'b', 'c']) {
-      const res = await server.gql('mutation($unit: ID!, $visitor: String!) { recordVisit(unitCode: $unit, visitorId: $visitor) }', { unit: '14620', visitor });
+      const res = await server.gql(RECORD_VISIT, { unitCode: '14620', visitorId: visitor });
       expect(res.errors).toBeUndefined();
     }
     expect(jest.mocked(estimateCost).mock.calls.length - before).toBe(1);

@@ -1,5 +1,6 @@
 import { seedDemoContent } from '../seeds/demo';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
+import { CREATE_ARTICLE, RECORD_VISIT } from './helpers/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
 
 // Responses that show visit counters are kept all but the counters, which every request reads afresh.
@@ -31,7 +32,7 @@ async function query(text: string, variables?: Record<string, unknown>, headers:
 }
 const withKey = (text: string, variables?: Record<string, unknown>) => query(text, variables, { authorization: `Bearer ${admin}` });
 const visit = async (unitCode: string, visitorId: string, articleId?: string) => {
-  const res = await query('mutation($u: ID!, $a: ID, $v: String!) { recordVisit(unitCode: $u, articleId: $a, visitorId: $v) }', { u: unitCode, a: articleId, v: visitorId });
+  const res = await query(RECORD_VISIT, { unitCode, articleId, visitorId });
   expect(res.data.recordVisit).toBe(true);
 };
 
@@ -65,7 +66,7 @@ describe('a home page with its counter', () => {
   it('shows an edit to the very next reader', async () => {
     await query(HOME, { code: '14620' });
     expect((await query(HOME, { code: '14620' })).age).not.toBeNull();
-    const created = await withKey('mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }', {
+    const created = await withKey(CREATE_ARTICLE, {
       input: { originCode: '14620', title: 'Phát Diệm tổ chức ngày hội chuyển đổi số', summary: 'Tóm tắt.', body: '<p>Nội dung.</p>' },
     });
     expect(created.errors).toBeUndefined();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { seedDemoContent } from '../seeds/demo';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { GatewayProcess, startGatewayProcess } from './helpers/gatewayProcess';
+import { CREATE_ARTICLE, RECORD_VISIT } from './helpers/operations';
 import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
 import { TEST_REDIS_URL as REDIS_URL } from './helpers/requiredServices';
 
@@ -52,9 +53,8 @@ async function send(gateway: Gateway, body: Record<string, unknown>, headers: Re
 }
 
 const gql = (gateway: Gateway, query: string, variables?: Record<string, unknown>) => send(gateway, { query, variables });
-const RECORD = 'mutation($unit: ID!, $article: ID, $visitor: String!) { recordVisit(unitCode: $unit, articleId: $article, visitorId: $visitor) }';
 const record = (gateway: Gateway, unit: string, visitor: string, article: string | null = null) =>
-  gql(gateway, RECORD, { unit, visitor, article }).then((r) => {
+  gql(gateway, RECORD_VISIT, { unitCode: unit, visitorId: visitor, articleId: article }).then((r) => {
     if (r.errors) throw new Error(JSON.stringify(r.errors));
     return r.data.recordVisit as boolean;
   });
@@ -116,7 +116,7 @@ describe('two gateway processes, one database, one Redis', () => {
     expect((await gql(b, FEED)).age).not.toBeNull(); // cached on B (in Redis)
     const created = await send(
       a,
-      { query: 'mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }', variables: { input: { originCode: '14620', title: 'Phát Diệm công bố thủ tục hành chính mới', summary: 'Tóm tắt.', body: '<p>Nội dung.</p>' } } },
+      { query: CREATE_ARTICLE, variables: { input: { originCode: '14620', title: 'Phát Diệm công bố thủ tục hành chính mới', summary: 'Tóm tắt.', body: '<p>Nội dung.</p>' } } },
       { authorization: `Bearer ${key}` },
     );
     expect(created.errors).toBeUndefined();

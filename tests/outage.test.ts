@@ -4,6 +4,7 @@ import { createDataSource } from '../ormconfig';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { createServer } from '../src/server';
 import { insertArticles } from './helpers/fixtures';
+import { RECORD_VISIT } from './helpers/operations';
 import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
 import { CuttableProxy } from './helpers/cuttableProxy';
 
@@ -22,7 +23,6 @@ const COUNTS_QUERY = 'query($code: ID!) { unit(code: $code) { visits { total } }
 /** A home page: kept by the gateway all but its counter, which is read afresh (cache/liveCounters.ts). */
 const HOME_QUERY = 'query($code: ID!) { unit(code: $code) { fullName visits { total today } } }';
 const KEYED_MUTATION = 'mutation { deleteArticle(id: "999999") }';
-const RECORD = 'mutation($unitCode: ID!, $articleId: ID, $visitorId: String!) { recordVisit(unitCode: $unitCode, articleId: $articleId, visitorId: $visitorId) }';
 
 let db: TestDatabase;
 let proxy: CuttableProxy;
@@ -60,7 +60,7 @@ const requests: [string, () => Promise<Answer>][] = [
   ['a query with an API key', () => post(UNIT_QUERY, { code: freshUnit() }, adminKey)],
   ['a mutation with an API key', () => post(KEYED_MUTATION, {}, adminKey)],
   // Checking that a page never visited is shown on the unit needs MySQL.
-  ['recordVisit of a page not checked yet', () => post(RECORD, { unitCode: '14620', articleId: freshArticle(), visitorId: 'reader' })],
+  ['recordVisit of a page not checked yet', () => post(RECORD_VISIT, { unitCode: '14620', articleId: freshArticle(), visitorId: 'reader' })],
 ];
 
 /** The unit's own visits as MySQL has them (through the test's direct connection, not the proxy). */
@@ -109,7 +109,7 @@ describe('MySQL outage and recovery', () => {
     expect((await post(HOME_QUERY, { code: '14620' })).status).toBe(200);
     expect((await post(HOME_QUERY, { code: '14620' })).body.errors).toBeUndefined();
     // Loads the unit tree, so home-page visits need no SQL from here on.
-    expect((await post(RECORD, { unitCode: '14620', visitorId: 'before the outage' })).body.data.recordVisit).toBe(true);
+    expect((await post(RECORD_VISIT, { unitCode: '14620', visitorId: 'before the outage' })).body.data.recordVisit).toBe(true);
   });
 
   it('answers 503 SERVICE_UNAVAILABLE, retryable, with Retry-After and nothing leaked, while MySQL is gone', async () => {
@@ -131,7 +131,7 @@ describe('MySQL outage and recovery', () => {
     const home = await post(HOME_QUERY, { code: '14620' });
     expect({ status: home.status, code: home.body.errors?.[0].extensions?.code }).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE' });
     // A home page is checked from memory: the visit is counted into the buffer while flushes fail.
-    expect((await post(RECORD, { unitCode: '14620', visitorId: 'during the outage' })).body).toEqual({ data: { recordVisit: true } });
+    expect((await post(RECORD_VISIT, { unitCode: '14620', visitorId: 'during the outage' })).body).toEqual({ data: { recordVisit: true } });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(app.visits.counter.stats.failedFlushes).toBeGreaterThan(0);
   });

@@ -4,6 +4,7 @@ import { requestDatabase } from '../src/db/requestDatabase';
 import { TRANSACTION_ATTEMPTS, withTransaction } from '../src/db/transaction';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { insertArticles, minutesAfter } from './helpers/fixtures';
+import { SYNDICATE, UPDATE_ARTICLE, WITHDRAW } from './helpers/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
 
 /** Concurrent writers: deadlocks are retried inside the gateway, slugs taken meanwhile move on to the next free one. */
@@ -18,8 +19,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const query = (sql: string, params: unknown[] = []) => server.db.dataSource.query(sql, params);
-const SYNDICATION = (op: string) => `mutation($input: SyndicationInput!) { ${op}(input: $input) { changed } }`;
-const UPDATE = 'mutation($id: ID!, $input: UpdateArticleInput!) { updateArticle(id: $id, input: $input) { id } }';
 const CREATE = 'mutation($input: CreateArticleInput!) { createArticle(input: $input) { id slug } }';
 
 /** What the denormalised feeds must say, computed again from the publications; each row as text. */
@@ -53,9 +52,9 @@ describe('parallel syndicate, withdraw and update on the same articles', () => {
     for (let round = 0; round < 3; round++) {
       const calls = Array.from({ length: 60 }, (_, i) => {
         const articleIds = pick(ids, 1 + (i % 3)).map(String);
-        if (i % 3 === 0) return server.gqlWithKey(admin, SYNDICATION('syndicate'), { input: { articleIds, targetCodes: pick(targets, 3), includeDescendants: i % 2 === 0 } });
-        if (i % 3 === 1) return server.gqlWithKey(admin, SYNDICATION('withdraw'), { input: { articleIds, targetCodes: pick(targets, 3), includeDescendants: i % 2 === 0 } });
-        return server.gqlWithKey(admin, UPDATE, { id: articleIds[0], input: { publishedAt: minutesAfter(100 * round + i).toISOString(), topics: ['Tranh chấp', `Vòng ${round}`] } });
+        if (i % 3 === 0) return server.gqlWithKey(admin, SYNDICATE, { input: { articleIds, targetCodes: pick(targets, 3), includeDescendants: i % 2 === 0 } });
+        if (i % 3 === 1) return server.gqlWithKey(admin, WITHDRAW, { input: { articleIds, targetCodes: pick(targets, 3), includeDescendants: i % 2 === 0 } });
+        return server.gqlWithKey(admin, UPDATE_ARTICLE, { id: articleIds[0], input: { publishedAt: minutesAfter(100 * round + i).toISOString(), topics: ['Tranh chấp', `Vòng ${round}`] } });
       });
       const results = await Promise.all(calls);
       errors = errors.concat(results.filter((r) => r.status >= 500 || r.errors).map((r) => ({ status: r.status, errors: r.errors })));

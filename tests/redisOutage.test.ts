@@ -3,6 +3,7 @@ import { createClient } from '@redis/client';
 import { seedDemoContent } from '../seeds/demo';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { CuttableProxy } from './helpers/cuttableProxy';
+import { CREATE_ARTICLE } from './helpers/operations';
 import { createTestDatabase } from './helpers/testDatabase';
 import { serveTestDatabase, TestServer } from './helpers/testServer';
 import { TEST_REDIS_URL } from './helpers/requiredServices';
@@ -74,7 +75,7 @@ describe('Redis outage under a running gateway', () => {
     expect(await online()).toBe(1);
 
     const created = await send(
-      { query: 'mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }', variables: { input: { originCode: '14620', title: 'Phát Diệm họp dân về quy hoạch khu dân cư', summary: 'Tóm tắt.', body: '<p>Nội dung.</p>' } } },
+      { query: CREATE_ARTICLE, variables: { input: { originCode: '14620', title: 'Phát Diệm họp dân về quy hoạch khu dân cư', summary: 'Tóm tắt.', body: '<p>Nội dung.</p>' } } },
       { authorization: `Bearer ${key}` },
     );
     expect(created.body.errors).toBeUndefined();

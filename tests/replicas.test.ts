@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +14,7 @@ import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { Source } from '../src/modules/sources/source.entity';
 import { PRIMARY_AFTER_CHANGE_MS } from '../src/plugins/readReplica';
 import { createServer } from '../src/server';
+import { freePort } from './helpers/gatewayProcess';
 
 /**
  * DATABASE_REPLICA_URLS against a real MariaDB primary and replica (scripts/replica-pair.sh): the
@@ -37,16 +37,6 @@ let gateway: DataSource;
 let app: FastifyInstance;
 let url: string;
 let editorKey: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 function rootConnection(databaseUrl: string): Promise<mysql.Connection> {
   const u = new URL(databaseUrl);

@@ -3,6 +3,7 @@ import { indexArticles } from '../src/modules/articles/search/searchIndex';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { expectedFeed, ModelArticle, Scope } from './helpers/feedModel';
 import { ArticleFixture, insertArticles, minutesAfter } from './helpers/fixtures';
+import { CREATE_ARTICLE, DELETE_ARTICLE, UPDATE_ARTICLE } from './helpers/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
 
 let server: TestServer;
@@ -174,13 +175,13 @@ describe('search stays current', () => {
   it('finds an article as soon as it is created or edited, and not once deleted', async () => {
     const keys = new ApiKeyService(server.db.dataSource);
     const { key } = await keys.create({ role: 'admin', label: 'search test' });
-    const created = await server.gqlWithKey(key, 'mutation { createArticle(input: { originCode: "14620", title: "Quảng bá làng nghề cói", body: "<p>Sản phẩm thủ công</p>" }) { id } }');
+    const created = await server.gqlWithKey(key, CREATE_ARTICLE, { input: { originCode: '14620', title: 'Quảng bá làng nghề cói', body: '<p>Sản phẩm thủ công</p>' } });
     const id = Number(created.data.createArticle.id);
     expect((await search('lang nghe coi')).ids).toEqual([id]);
-    await server.gqlWithKey(key, `mutation { updateArticle(id: "${id}", input: { title: "Quảng bá sản phẩm", body: "<p>Chiếu cói Kim Sơn</p>" }) { id } }`);
+    await server.gqlWithKey(key, UPDATE_ARTICLE, { id: String(id), input: { title: 'Quảng bá sản phẩm', body: '<p>Chiếu cói Kim Sơn</p>' } });
     expect((await search('lang nghe')).ids).toEqual([]);
     expect((await search('chieu coi kim son')).ids).toEqual([id]);
-    await server.gqlWithKey(key, `mutation { deleteArticle(id: "${id}") }`);
+    await server.gqlWithKey(key, DELETE_ARTICLE, { id: String(id) });
     expect((await search('chieu coi kim son')).ids).toEqual([]);
   });
 });

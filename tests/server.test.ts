@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FastifyInstance } from 'fastify';
@@ -8,6 +7,7 @@ import { DatabaseUnavailableError, openDatabase } from '../src/db/database';
 import { EXAMPLE_QUERY } from '../src/exampleQuery';
 import { KNOWN_OPERATIONS } from '../src/plugins/metrics';
 import { createServer } from '../src/server';
+import { GatewayProcess, printed, spawnGatewayProcess, startGatewayProcess } from './helpers/gatewayProcess';
 import { dropDatabase, throwawayDatabaseUrl } from './helpers/testDatabase';
 import { startTestServer, TestServer } from './helpers/testServer';
 
@@ -109,23 +109,12 @@ describe('configuration', () => {
   });
 });
 
-/** `npm start` is `node dist/src/main.js` after the build; `npm test` builds first. */
-const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
-
-function run(env: Record<string, string>) {
-  // NODE_ENV as an operator would have it (jest sets 'test', which changes Apollo's signal handling).
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
+// NODE_ENV as an operator would have it (jest sets 'test', which changes Apollo's signal handling).
+const START = { NODE_ENV: 'development', LOG_LEVEL: 'info' };
 
 describe('npm start', () => {
   it('exits non-zero with one clear line when MySQL is unreachable', async () => {
-    const p = run({ DATABASE_URL: 'mysql://root@127.0.0.1:1/lienthong', PORT: '0' });
+    const p = await spawnGatewayProcess({ ...START, DATABASE_URL: 'mysql://root@127.0.0.1:1/lienthong' });
     expect(await p.exited).toBe(1);
     // One JSON line, as every line of the log.
     expect(p.err().trim().split('\n').map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ level: 60, msg: expect.stringMatching(/^cannot reach MySQL at 127\.0\.0\.1:1/) })]);
@@ -134,7 +123,7 @@ describe('npm start', () => {
   it('exits non-zero with one clear line when REDIS_URL is given but Redis is unreachable', async () => {
     const url = throwawayDatabaseUrl();
     try {
-      const p = run({ DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:1', PORT: '0' });
+      const p = await spawnGatewayProcess({ ...START, DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:1' });
       expect(await p.exited).toBe(1);
       expect(p.err().trim().split('\n').map((line) => JSON.parse(line))).toEqual([
         expect.objectContaining({ level: 60, msg: expect.stringMatching(/^cannot reach Redis at 127\.0\.0\.1:1 \(.*ECONNREFUSED.*\); is it running/) }),
@@ -146,34 +135,30 @@ describe('npm start', () => {
 
   it('creates, migrates and seeds a missing database, serves it, and stops cleanly on SIGTERM', async () => {
     const url = throwawayDatabaseUrl();
-    const port = String(20000 + Math.floor(Math.random() * 20000));
-    const p = run({ DATABASE_URL: url, PORT: port, HOST: '127.0.0.1' });
+    let p: GatewayProcess | undefined;
     try {
-      for (let i = 0; i < 300 && !p.out().includes('serves GraphQL'); i++) await new Promise((r) => setTimeout(r, 100));
+      p = await startGatewayProcess({ ...START, DATABASE_URL: url });
+      await printed(p, 'serves GraphQL');
       expect(p.out()).toMatch(/seeded 11367 administrative units/);
       expect(p.out()).toMatch(/seeded \d+ demo articles/);
       // Startup lines are JSON lines of the log like all others.
       for (const line of p.out().trim().split('\n')) expect(JSON.parse(line).time).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
-      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      const res = await fetch(`${p.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ commune(code: "14620") { articles(first: 1) { totalCount } } }' }),
       });
       const body = (await res.json()) as any;
       expect(body.data.commune.articles.totalCount).toBeGreaterThan(0);
-      p.child.kill('SIGTERM');
-      expect(await p.exited).toBe(0);
+      expect(await p.stop()).toBe(0);
       // A second start on the same database migrates nothing and seeds nothing.
       await openDatabase(url).then((ds) => ds.destroy());
-      const again = run({ DATABASE_URL: url, PORT: port, HOST: '127.0.0.1' });
-      for (let i = 0; i < 300 && !again.out().includes('serves GraphQL'); i++) await new Promise((r) => setTimeout(r, 100));
-      // (stderr is in the object so that a failure shows why it did not start)
-      expect({ out: again.out(), err: again.err() }).toMatchObject({ out: expect.stringMatching(/serves GraphQL/) });
+      const again = await startGatewayProcess({ ...START, DATABASE_URL: url });
+      await printed(again, 'serves GraphQL');
       expect(again.out()).not.toMatch(/seeded/);
-      again.child.kill('SIGTERM');
-      expect(await again.exited).toBe(0);
+      expect(await again.stop()).toBe(0);
     } finally {
-      p.child.kill('SIGKILL');
+      p?.child.kill('SIGKILL');
       await dropDatabase(url);
     }
   });

@@ -1,6 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { startGatewayProcess } from './helpers/gatewayProcess';
+import { RECORD_VISIT } from './helpers/operations';
 import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
 
 /**
@@ -21,7 +22,6 @@ const LOAD_MS = 2000;
 const READ_MARGIN_MS = 50;
 
 const READ = '{ commune(code: "14620") { fullName articles(first: 5) { totalCount nodes { id title } } visits { total today } } }';
-const RECORD = 'mutation($unitCode: ID!, $articleId: ID, $visitorId: String!) { recordVisit(unitCode: $unitCode, articleId: $articleId, visitorId: $visitorId) }';
 
 interface Outcome {
   kind: 'read' | 'visit' | 'article visit';
@@ -106,7 +106,7 @@ it('answers every request in flight, exits 0 promptly and keeps every counted vi
     const n = sequence++;
     if (n % 2 === 0) return post(agent, port, 'read', READ);
     const onArticle = n % 6 === 1;
-    return post(agent, port, onArticle ? 'article visit' : 'visit', RECORD, {
+    return post(agent, port, onArticle ? 'article visit' : 'visit', RECORD_VISIT, {
       unitCode: onArticle ? '14620' : communes[n % communes.length],
       articleId: onArticle ? articleIds[n % articleIds.length] : null,
       visitorId: `shutdown-${n}`,

@@ -1,4 +1,5 @@
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
+import { CREATE_SOURCE } from './helpers/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
 
 let server: TestServer;
@@ -17,7 +18,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const CREATE = 'mutation($input: CreateSourceInput!) { createSource(input: $input) { id name url } }';
 const sourceRows = async () => server.db.dataSource.query('SELECT id, name, url FROM sources ORDER BY id');
 const auditSince = async (id: number) => server.db.dataSource.query('SELECT key_id, operation, outcome, error_code, detail FROM audit_log WHERE id > ? ORDER BY id', [id]);
 const lastAuditId = async () => Number((await server.db.dataSource.query('SELECT COALESCE(MAX(id), 0) AS id FROM audit_log'))[0].id);
@@ -25,7 +25,7 @@ const lastAuditId = async () => Number((await server.db.dataSource.query('SELECT
 describe('who may create a source', () => {
   it('an admin: the source is stored, listed to every reader, and audited as applied', async () => {
     const audited = await lastAuditId();
-    const res = await server.gqlWithKey(keys.admin.key, CREATE, { input: { name: 'Báo Ninh Bình', url: 'https://baoninhbinh.org.vn' } });
+    const res = await server.gqlWithKey(keys.admin.key, CREATE_SOURCE, { input: { name: 'Báo Ninh Bình', url: 'https://baoninhbinh.org.vn' } });
     expect(res.errors).toBeUndefined();
     const { id } = res.data.createSource;
     expect(await sourceRows()).toEqual([{ id: Number(id), name: 'Báo Ninh Bình', url: 'https://baoninhbinh.org.vn/' }]);
@@ -39,7 +39,7 @@ describe('who may create a source', () => {
   ] as const)('%s: FORBIDDEN saying an admin adds sources, nothing stored, audited as refused with its key', async (_name, who) => {
     const before = await sourceRows();
     const audited = await lastAuditId();
-    const res = await server.gqlWithKey(keys[who].key, CREATE, { input: { name: 'Cổng thông tin xã', url: 'https://xa.example.vn' } });
+    const res = await server.gqlWithKey(keys[who].key, CREATE_SOURCE, { input: { name: 'Cổng thông tin xã', url: 'https://xa.example.vn' } });
     expect(res.status).toBe(200);
     expect(res.data).toBeNull();
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -80,7 +80,7 @@ describe('source lengths, checked on what is stored', () => {
     expect(new URL(shorter).toString().length).toBeGreaterThan(500);
     const before = await sourceRows();
     for (const u of [url, shorter]) {
-      const res = await server.gqlWithKey(keys.admin.key, CREATE, { input: { name: `Báo dài ${u.length}`, url: u } });
+      const res = await server.gqlWithKey(keys.admin.key, CREATE_SOURCE, { input: { name: `Báo dài ${u.length}`, url: u } });
       expect(res.status).toBe(200);
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
       expect(res.errors?.[0]?.message).toContain('500');
@@ -94,7 +94,7 @@ describe('source lengths, checked on what is stored', () => {
     const name = ('Báo '.repeat(49) + 'Bình').normalize('NFD');
     expect(name.normalize('NFC').length).toBe(200);
     expect(name.length).toBeGreaterThan(200);
-    const res = await server.gqlWithKey(keys.admin.key, CREATE, { input: { name, url } });
+    const res = await server.gqlWithKey(keys.admin.key, CREATE_SOURCE, { input: { name, url } });
     expect(res.errors).toBeUndefined();
     const [row] = await server.db.dataSource.query('SELECT name, url FROM sources WHERE id = ?', [res.data.createSource.id]);
     expect(row).toEqual({ name: name.normalize('NFC'), url });

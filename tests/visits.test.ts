@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import { insertArticles } from './helpers/fixtures';
 import { startGatewayProcess } from './helpers/gatewayProcess';
+import { RECORD_VISIT } from './helpers/operations';
 import { dropDatabase, throwawayDatabaseUrl } from './helpers/testDatabase';
 import { serveTestDatabase, startTestServer, TestServer } from './helpers/testServer';
 
@@ -10,7 +11,6 @@ import { serveTestDatabase, startTestServer, TestServer } from './helpers/testSe
  * the time, so every read below races them); tests use different units so they do not mix.
  */
 
-const RECORD = 'mutation($unitCode: ID!, $articleId: ID, $visitorId: String!) { recordVisit(unitCode: $unitCode, articleId: $articleId, visitorId: $visitorId) }';
 const STATS = `query($code: ID!, $incl: Boolean) { unit(code: $code) { visits(includeDescendants: $incl) { total today online } } }`;
 const DAILY = `query($code: ID!, $incl: Boolean, $from: Date!, $to: Date!) { unit(code: $code) { visits(includeDescendants: $incl) { daily(from: $from, to: $to) { date visits } } } }`;
 
@@ -30,7 +30,7 @@ let notShownOnPhatDiem: number;
 let scheduled: number;
 
 async function visit(unitCode: string, visitorId: string, articleId: number | string | null = null) {
-  const res = await server.gql(RECORD, { unitCode, visitorId, articleId: articleId === null ? null : String(articleId) });
+  const res = await server.gql(RECORD_VISIT, { unitCode, visitorId, articleId: articleId === null ? null : String(articleId) });
   return res;
 }
 
@@ -126,7 +126,7 @@ describe('bad input counts nothing', () => {
     ['an unknown article', { unitCode: '37', visitorId: 'v', articleId: '4000000000' }, 'articleId'],
   ])('%s is BAD_USER_INPUT', async (_what, vars, field) => {
     const before = server.app.visits.counter.bufferedVisits;
-    const res = await server.gql(RECORD, { articleId: null, ...vars });
+    const res = await server.gql(RECORD_VISIT, { articleId: null, ...vars });
     // Refused before any field runs (recordVisitChecks.ts): HTTP 400, no data.
     expect([res.status, res.data]).toEqual([400, undefined]);
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
@@ -414,7 +414,7 @@ describe('restarts and outages', () => {
         for (let i = 0; i < 40; i++) {
           if (client === 0 && i === 20) closing = first.app.close();
           try {
-            const res = await first.gql(RECORD, { unitCode: '14620', visitorId: `r-${client}-${i}` });
+            const res = await first.gql(RECORD_VISIT, { unitCode: '14620', visitorId: `r-${client}-${i}` });
             if (res.status !== 200) failed++; // 503 while closing: not counted
             else if (res.data?.recordVisit === true) accepted++;
             else refused++;
@@ -445,7 +445,7 @@ describe('restarts and outages', () => {
     try {
       const answers = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: RECORD, variables: { unitCode: '14620', visitorId: `term-${i}` } }) })
+          fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: RECORD_VISIT, variables: { unitCode: '14620', visitorId: `term-${i}` } }) })
             .then((r) => r.json() as Promise<{ data: { recordVisit: boolean } }>),
         ),
       );
@@ -470,7 +470,7 @@ describe('restarts and outages', () => {
     const other = await startTestServer({ visits: { counter: { flushIntervalMs: 3_600_000, maxBufferedRows: 20 } } });
     const db = other.db.dataSource;
     const counter = other.app.visits.counter;
-    const record = async (unitCode: string, visitorId: string) => (await other.gql(RECORD, { unitCode, visitorId })).data?.recordVisit;
+    const record = async (unitCode: string, visitorId: string) => (await other.gql(RECORD_VISIT, { unitCode, visitorId })).data?.recordVisit;
     try {
       expect(await record('14620', 'before')).toBe(true);
       await counter.flush();

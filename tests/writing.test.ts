@@ -1,5 +1,6 @@
 import { seedDemoContent } from '../seeds/demo';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
+import { DELETE_ARTICLE, SYNDICATE } from './helpers/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
 
 let server: TestServer;
@@ -26,7 +27,6 @@ afterAll(() => server.close());
 
 const CREATE = `mutation($input: CreateArticleInput!) { createArticle(input: $input) { id slug title summary body kind topics publishedAt sourceUrl source { name } origin { code } publications { isOrigin unit { code } } } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateArticleInput!) { updateArticle(id: $id, input: $input) { id slug title summary body kind topics publishedAt sourceUrl source { id } } }`;
-const DELETE = `mutation($id: ID!) { deleteArticle(id: $id) }`;
 
 const count = async (table: string) => Number((await server.db.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 const snapshot = async () => Promise.all(['articles', 'publications', 'subtree_feed', 'article_topics', 'topics', 'sources'].map(count));
@@ -49,7 +49,7 @@ describe('keys and permissions', () => {
     for (const [query, variables] of [
       [CREATE, { input: input() }],
       [UPDATE, { id: '1', input: { title: 'x' } }],
-      [DELETE, { id: '1' }],
+      [DELETE_ARTICLE, { id: '1' }],
       ['mutation { createSource(input: { name: "Báo mới" }) { id } }', {}],
       ['mutation { syndicate(input: { articleIds: ["1"], targetCodes: ["14623"] }) { changed } }', {}],
       ['mutation { withdraw(input: { articleIds: ["1"], targetCodes: ["376"] }) { changed } }', {}],
@@ -104,7 +104,7 @@ describe('keys and permissions', () => {
     const before = await snapshot();
     const update = await server.gqlWithKey(keys.phatDiem, UPDATE, { id, input: { title: 'Sửa trái phép' } });
     expect(errorOf(update)?.code).toBe('FORBIDDEN');
-    const del = await server.gqlWithKey(keys.phatDiem, DELETE, { id });
+    const del = await server.gqlWithKey(keys.phatDiem, DELETE_ARTICLE, { id });
     expect(errorOf(del)?.code).toBe('FORBIDDEN');
     expect(await snapshot()).toEqual(before);
     const [{ title }] = await server.db.dataSource.query('SELECT title FROM articles WHERE id = ?', [id]);
@@ -264,15 +264,15 @@ describe('updateArticle and deleteArticle', () => {
 
   it('deletes an article from every feed and from article(), and says false for one that is not there', async () => {
     const a = (await server.gqlWithKey(keys.kimSon, CREATE, { input: input({ title: 'Bài sẽ bị xoá' }) })).data.createArticle;
-    await server.gqlWithKey(keys.admin, 'mutation($id: ID!) { syndicate(input: { articleIds: [$id], targetCodes: ["14623", "01"] }) { changed } }', { id: a.id });
-    expect((await server.gqlWithKey(keys.kimSon, DELETE, { id: a.id })).data.deleteArticle).toBe(true);
+    await server.gqlWithKey(keys.admin, SYNDICATE, { input: { articleIds: [a.id], targetCodes: ['14623', '01'] } });
+    expect((await server.gqlWithKey(keys.kimSon, DELETE_ARTICLE, { id: a.id })).data.deleteArticle).toBe(true);
     const res = await server.gql(`query($id: ID) { article(id: $id) { id } ${['14620', '14623', '376', '37', '01'].map((c) => `u${c}: unit(code: "${c}") { s: articles(scope: SUBTREE, first: 100) { nodes { id } } l: articles(scope: LINEAGE, first: 100) { nodes { id } } }`).join(' ')} }`, { id: a.id });
     expect(res.data.article).toBeNull();
     expect(JSON.stringify(res.data)).not.toContain(`"id":"${a.id}"`);
     for (const table of ['publications', 'subtree_feed', 'article_topics']) {
       expect(await server.db.dataSource.query(`SELECT * FROM ${table} WHERE article_id = ?`, [a.id])).toEqual([]);
     }
-    expect((await server.gqlWithKey(keys.kimSon, DELETE, { id: a.id })).data.deleteArticle).toBe(false);
+    expect((await server.gqlWithKey(keys.kimSon, DELETE_ARTICLE, { id: a.id })).data.deleteArticle).toBe(false);
   });
 });
 

@@ -28,11 +28,10 @@ export interface GatewayProcess {
 }
 
 /**
- * A real gateway process, as `npm start` runs it, on a free port of 127.0.0.1; resolves once
- * /healthz answers (whatever LOG_LEVEL it writes), and fails with what it printed if it exits or
- * does not answer within `startMs`.
+ * A real gateway process, as `npm start` runs it, on a free port of 127.0.0.1, not waited for: for a
+ * start that must fail, or whose startup lines a test reads.
  */
-export async function startGatewayProcess(env: NodeJS.ProcessEnv, { startMs = 30_000 } = {}): Promise<GatewayProcess> {
+export async function spawnGatewayProcess(env: NodeJS.ProcessEnv): Promise<GatewayProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: String(port) },
@@ -45,11 +44,10 @@ export async function startGatewayProcess(env: NodeJS.ProcessEnv, { startMs = 30
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let gone = false;
   void exited.then(() => (gone = true));
-  const url = `http://127.0.0.1:${port}`;
-  const gateway: GatewayProcess = {
+  return {
     child,
     port,
-    url,
+    url: `http://127.0.0.1:${port}`,
     exited,
     out: () => stdout,
     err: () => stderr,
@@ -58,15 +56,36 @@ export async function startGatewayProcess(env: NodeJS.ProcessEnv, { startMs = 30
       return exited;
     },
   };
+}
+
+/**
+ * A real gateway process (spawnGatewayProcess), resolved once /healthz answers (whatever LOG_LEVEL it
+ * writes); fails with what it printed if it exits or does not answer within `startMs`.
+ */
+export async function startGatewayProcess(env: NodeJS.ProcessEnv, { startMs = 30_000 } = {}): Promise<GatewayProcess> {
+  const gateway = await spawnGatewayProcess(env);
+  let gone = false;
+  void gateway.exited.then(() => (gone = true));
   const deadline = Date.now() + startMs;
   for (;;) {
-    if (gone) throw new Error(`the gateway exited with ${await exited} before answering:\n${stdout}${stderr}`);
-    const healthy = await fetch(`${url}/healthz`).then((res) => res.ok, () => false);
+    if (gone) throw new Error(`the gateway exited with ${await gateway.exited} before answering:\n${gateway.out()}${gateway.err()}`);
+    const healthy = await fetch(`${gateway.url}/healthz`).then((res) => res.ok, () => false);
     if (healthy) return gateway;
     if (Date.now() > deadline) {
       await gateway.stop();
-      throw new Error(`the gateway did not answer /healthz within ${startMs} ms:\n${stdout}${stderr}`);
+      throw new Error(`the gateway did not answer /healthz within ${startMs} ms:\n${gateway.out()}${gateway.err()}`);
     }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Resolves once the process has printed `text` on stdout; fails with what it printed if it exits first or within `ms` does not. */
+export async function printed(gateway: GatewayProcess, text: string, ms = 10_000): Promise<void> {
+  let gone = false;
+  void gateway.exited.then(() => (gone = true));
+  const deadline = Date.now() + ms;
+  while (!gateway.out().includes(text)) {
+    if (gone || Date.now() > deadline) throw new Error(`the gateway did not print "${text}":\n${gateway.out()}${gateway.err()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -1,8 +1,17 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import { foldVietnamese, slugify } from '../src/common/vietnameseText';
+import { transactionOn } from '../src/db/transaction';
 import { ArticleKind } from '../src/modules/articles/article.entity';
-import { writeSearchDocuments } from '../src/modules/articles/search/searchIndex';
-import { rebuildSubtreeFeedRange } from '../src/modules/articles/subtreeFeed';
+import {
+  completePublishingRange,
+  insertPublications,
+  insertTopicFilings,
+  originPublication,
+  PublicationRow,
+  syndicatedPublication,
+  topicFiling,
+  TopicFilingRow,
+} from '../src/modules/articles/publishing';
 import type { UnitLevel } from '../src/modules/units/unit.entity';
 import { mulberry32 } from './mulberry32';
 
@@ -139,17 +148,13 @@ const EXTRA_TOPIC_WEIGHTS: ReadonlyArray<readonly [string, number]> = TOPIC_NAME
 
 /** articles (id, slug, title, summary, body, kind, origin_code, source_id, source_url, published_at, created_at, updated_at, views) */
 type ArticleRow = [number, string, string, string, string, ArticleKind, string, number, string | null, string, string, string, number];
-/** publications (article_id, unit_code, is_origin, published_at, sort_at) */
-type PublicationRow = [number, string, 0 | 1, string, string];
-/** article_topics (article_id, topic_id, sort_at) */
-type ArticleTopicRow = [number, number, string];
 
 interface Chunk {
   firstId: number;
   lastId: number;
   articles: ArticleRow[];
   publications: PublicationRow[];
-  articleTopics: ArticleTopicRow[];
+  articleTopics: TopicFilingRow[];
 }
 
 interface SourceRecord {
@@ -389,7 +394,7 @@ class ArticleGenerator {
     const local = this.localSources.get(tree.provinceOf.get(origin)!);
     const source = local !== undefined && main.next() < 0.7 ? main.pick(local) : main.pick(this.sources);
     const publishedAt = sqlDateTime(publishedTs);
-    chunk.publications.push([id, origin, 1, publishedAt, publishedAt]);
+    chunk.publications.push(originPublication(id, origin, publishedAt));
     const shownOn = new Set<string>([origin]);
     const targets = this.targetCount();
     for (let j = 0; j < targets; j++) {
@@ -397,14 +402,14 @@ class ArticleGenerator {
       if (shownOn.has(unit)) continue; // the primary key is (article_id, unit_code)
       shownOn.add(unit);
       const copyTs = Math.min(END_TS, publishedTs + main.int(SYNDICATION_DELAY_SECONDS));
-      chunk.publications.push([id, unit, 0, sqlDateTime(copyTs), publishedAt]);
+      chunk.publications.push(syndicatedPublication(id, unit, sqlDateTime(copyTs), publishedAt));
     }
 
     // --- what the reference does not have ---
     const kind = this.kind();
     const topics = new Set<string>([TOPIC_OF_PHRASE.get(leadPhrase)!]);
     for (let n = this.extraTopicCount(); n > 0; n--) topics.add(this.extraTopic());
-    for (const topic of topics) chunk.articleTopics.push([id, this.topicIds.get(topic)!, publishedAt]);
+    for (const topic of topics) chunk.articleTopics.push(topicFiling(id, this.topicIds.get(topic)!, publishedAt));
     // The reference's body is the sentences in a row; here they are grouped into paragraphs of 2-3.
     const paragraphs: string[] = [];
     for (let i = 0; i < sentences.length; ) {
@@ -470,25 +475,24 @@ async function closeWriter(writer: Writer): Promise<void> {
   }
 }
 
-async function writeChunk(runner: QueryRunner, chunk: Chunk): Promise<void> {
+function writeChunk(runner: QueryRunner, chunk: Chunk): Promise<void> {
   // READ COMMITTED: the INSERT ... SELECT that fills subtree_feed then reads publications without
   // next-key locks, so the two writers' adjacent id ranges never wait on (or deadlock with) each other.
-  await runner.startTransaction('READ COMMITTED');
-  try {
-    await runner.query(
-      'INSERT INTO articles (id, slug, title, summary, body, kind, origin_code, source_id, source_url, published_at, created_at, updated_at, views) VALUES ?',
-      [chunk.articles],
-    );
-    await runner.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES ?', [chunk.publications]);
-    await runner.query('INSERT INTO article_topics (article_id, topic_id, sort_at) VALUES ?', [chunk.articleTopics]);
-    await rebuildSubtreeFeedRange(runner.manager, chunk.firstId, chunk.lastId);
-    // ArticleRow is [id, slug, title, summary, body, …] (see addTo).
-    await writeSearchDocuments(runner.manager, chunk.articles.map((r) => ({ id: r[0], title: r[2], summary: r[3], body: r[4] })));
-    await runner.commitTransaction();
-  } catch (e) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    throw e;
-  }
+  return transactionOn(
+    runner,
+    async (m) => {
+      await m.query(
+        'INSERT INTO articles (id, slug, title, summary, body, kind, origin_code, source_id, source_url, published_at, created_at, updated_at, views) VALUES ?',
+        [chunk.articles],
+      );
+      await insertPublications(m, chunk.publications);
+      await insertTopicFilings(m, chunk.articleTopics);
+      // ArticleRow is [id, slug, title, summary, body, …] (see addTo).
+      const texts = chunk.articles.map((r) => ({ id: r[0], title: r[2], summary: r[3], body: r[4] }));
+      await completePublishingRange(m, chunk.firstId, chunk.lastId, texts);
+    },
+    { isolation: 'READ COMMITTED' },
+  );
 }
 
 /**

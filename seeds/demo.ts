@@ -1,8 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { slugify } from '../src/common/vietnameseText';
 import type { ArticleKind } from '../src/modules/articles/article.entity';
-import { indexArticles } from '../src/modules/articles/search/searchIndex';
-import { rebuildSubtreeFeed } from '../src/modules/articles/subtreeFeed';
+import { completePublishing, insertPublications, insertTopicFilings, originPublication, syndicatedPublication, topicFiling } from '../src/modules/articles/publishing';
 
 /**
  * The small demo content set `npm start` loads into an empty database: news, announcements and legal
@@ -539,15 +538,17 @@ export async function seedDemoContent(db: EntityManager): Promise<{ articles: nu
   const articleId = new Map(articleRows.map((r) => [r.slug, r.id]));
   const ids = slugs.map((slug) => articleId.get(slug)!);
 
-  const articleTopics = ARTICLES.flatMap((a, i) => a.topics.map((t) => [ids[i], topicId.get(slugify(t)), utc(a.publishedAt)]));
-  await db.query('INSERT INTO article_topics (article_id, topic_id, sort_at) VALUES ?', [articleTopics]);
-  const publications = ARTICLES.flatMap((a, i) => {
-    const at = utc(a.publishedAt);
-    return [[ids[i], a.origin, 1, at, at], ...(a.shownOn ?? []).map(([unit, since]) => [ids[i], unit, 0, utc(since), at])];
-  });
-  await db.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES ?', [publications]);
-
-  await rebuildSubtreeFeed(db, ids);
-  await indexArticles(db, ids);
+  await insertTopicFilings(
+    db,
+    ARTICLES.flatMap((a, i) => a.topics.map((t) => topicFiling(ids[i], topicId.get(slugify(t))!, utc(a.publishedAt)))),
+  );
+  await insertPublications(
+    db,
+    ARTICLES.flatMap((a, i) => {
+      const at = utc(a.publishedAt);
+      return [originPublication(ids[i], a.origin, at), ...(a.shownOn ?? []).map(([unit, since]) => syndicatedPublication(ids[i], unit, utc(since), at))];
+    }),
+  );
+  await completePublishing(db, ids);
   return { articles: ARTICLES.length };
 }

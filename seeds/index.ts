@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { withTransaction } from '../src/db/transaction';
 import { seedDemoContent } from './demo';
 import { seedUnits } from './units';
 
@@ -7,12 +8,12 @@ export async function seedIfEmpty(db: DataSource, log: (line: string) => void): 
   const [{ n: units }] = await db.query('SELECT COUNT(*) AS n FROM units');
   if (Number(units) === 0) {
     const started = Date.now();
-    const count = await db.transaction((m) => seedUnits(m));
+    const count = await withTransaction(db, (m) => seedUnits(m));
     log(`seeded ${count} administrative units in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const [{ n: articles }] = await db.query('SELECT COUNT(*) AS n FROM articles');
   if (Number(articles) === 0) {
-    const { articles: count } = await db.transaction((m) => seedDemoContent(m));
+    const { articles: count } = await withTransaction(db, (m) => seedDemoContent(m));
     log(`seeded ${count} demo articles`);
   }
 }

@@ -15,7 +15,7 @@ import { connectRedis } from './cache/redis';
 import { RedisContentVersion } from './cache/redisContentVersion';
 import { createKeyValueCache, persistedQueryCache, responseCachePlugin } from './cache/responseCache';
 import { Config, DEFAULT_BODY_LIMIT, DEFAULT_PERSISTED_QUERY_MAX_BYTES } from './config';
-import { Context, createContext, createServices } from './context';
+import { Context, createContext } from './context';
 import { deadlineIn, serverFlavour } from './db/deadline';
 import { StatementTally } from './db/statementCounter';
 import { EXAMPLE_QUERY } from './exampleQuery';
@@ -37,6 +37,7 @@ import { Clock } from './modules/visits/clock';
 import { Visits, VisitsOptions } from './modules/visits/visits';
 import { recordVisitChecksPlugin } from './modules/visits/recordVisitChecks';
 import { subgraphSchema } from './federation';
+import { createServices } from './services';
 import { printSchemaFile } from './schemaFile';
 
 declare module 'fastify' {

@@ -5,6 +5,7 @@ import { getNamedType, GraphQLResolveInfo } from 'graphql';
 import { Context } from '../context';
 import { CachePolicies, LiveCounterField } from './cachePolicy';
 import { ContentVersion } from './contentVersion';
+import { CounterReading, LiveCounter, Placed, UnitCounter, ViewsCounter } from './liveCounter';
 import { hasKey } from './responseCache';
 
 /**
@@ -23,24 +24,6 @@ import { hasKey } from './responseCache';
  * a query asking for `daily` is executed every time.
  */
 
-/** One counter in a response: the keys leading to it, and what it counts. */
-export type LiveCounter = (UnitCounter | ViewsCounter) & Placed;
-interface Placed {
-  /** Response keys (aliases included) and list indexes from the root to the counter. */
-  path: (string | number)[];
-}
-interface UnitCounter {
-  kind: 'total' | 'today' | 'online';
-  unitCode: string;
-  includeDescendants: boolean;
-}
-interface ViewsCounter {
-  kind: 'views';
-  articleId: number;
-  /** What the article's row said when loaded: Article.views' answer for an article deleted since. */
-  views: number;
-}
-type CounterReading = UnitCounter | ViewsCounter;
 const isUnitCounter = (c: LiveCounter): c is UnitCounter & Placed => c.kind !== 'views';
 
 /** Called by the counters' resolvers: notes where the counter is, when the response is to be kept. */

@@ -1,6 +1,5 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import { deadlineExceededError, isStatementTimeout } from '../common/databaseErrors';
-import type { StatementTally } from './statementCounter';
 
 /** When a request must be done (epoch ms), and the budget it was given (told to the caller when it runs out). */
 export interface Deadline {
@@ -56,13 +55,13 @@ export function withTimeLimit(sql: string, ms: number, flavour: ServerFlavour): 
 
 /**
  * Makes a request's query runner send each read with the time left until the request's deadline
- * (`tally.deadline`, read at each statement: it moves when the client goes away), so MySQL stops it
- * there, and not send a read at all once the deadline has passed. Either way the request fails with
+ * (the `deadline` of its StatementTally, read at each statement: it moves when the client goes
+ * away), so MySQL stops it there, and not send a read at all once the deadline has passed. Either way the request fails with
  * deadlineExceededError; inside a transaction that rolls it back (TypeORM's ROLLBACK is not a read).
  * Writes go as they are: MySQL cannot stop them, and a mutation's audit row is still written after
  * its deadline. Without a deadline (work outside requests) nothing changes.
  */
-export function sendReadsWithinDeadline(runner: QueryRunner, tally: StatementTally, db: DataSource): void {
+export function sendReadsWithinDeadline(runner: QueryRunner, tally: { readonly deadline?: Deadline }, db: DataSource): void {
   const send = runner.query.bind(runner) as (sql: string, parameters?: unknown[], structured?: boolean) => Promise<unknown>;
   runner.query = (async (sql: string, parameters?: unknown[], structured?: boolean) => {
     const deadline = tally.deadline;

@@ -22,7 +22,7 @@ function readsFromReplica(db: DataSource): boolean {
  * runner), and all work outside GraphQL requests (migrations, seeds, commands, visit flushes, the
  * visit counters' background reloads), which has no request to be marked.
  *
- * Services are unchanged: they keep calling `db.query(...)` and `db.transaction(...)` on the request's
+ * Services are unchanged: they keep calling `db.query(...)` and `withTransaction(db, ...)` on the request's
  * database (db/requestDatabase.ts), which carries the mark.
  */
 export class ReplicatedDataSource extends DataSource {

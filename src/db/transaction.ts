@@ -1,7 +1,14 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { isTransactionConflict, writeConflictError } from '../common/databaseErrors';
 import { tallyOf } from './requestDatabase';
+
+/**
+ * What a service writes through: a request's database view (db/requestDatabase.ts), the process's
+ * DataSource, or the manager of a transaction already open. Services take one of these and call
+ * withTransaction on it, so they never know whether they run inside a caller's transaction.
+ */
+export type Database = DataSource | EntityManager;
 
 /** How a transaction runs: its isolation level, and whether it is only a rehearsal (a dry run, rolled back). */
 export interface TransactionOptions {
@@ -22,8 +29,20 @@ const FIRST_BACKOFF_MS = 10;
  * short jittered pause so the contenders do not meet again in step, while the request's deadline
  * leaves time for it; then it fails with writeConflictError (SERVICE_UNAVAILABLE, retryable).
  * `work` may therefore run more than once, and must do everything through its EntityManager.
+ *
+ * Given the manager of a transaction already open, `work` joins it (as Vendure's
+ * `withTransaction(ctx, …)`): the enclosing transaction's isolation holds, and its owner commits,
+ * rolls back and retries the whole.
  */
-export async function withTransaction<T>(db: DataSource, work: (m: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+export async function withTransaction<T>(db: Database, work: (m: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  if (db instanceof EntityManager) {
+    if (db.queryRunner?.isTransactionActive) {
+      // A rehearsal cannot undo only its own part of someone else's transaction.
+      if (options.rollback) throw new Error('a dry run cannot join an enclosing transaction');
+      return work(db);
+    }
+    return withTransaction(db.connection, work, options);
+  }
   for (let attempt = 1; ; attempt++) {
     const started = Date.now();
     try {
@@ -41,9 +60,22 @@ export async function withTransaction<T>(db: DataSource, work: (m: EntityManager
   }
 }
 
-async function runOnce<T>(db: DataSource, work: (m: EntityManager) => Promise<T>, { isolation, rollback = false }: TransactionOptions): Promise<T> {
+async function runOnce<T>(db: DataSource, work: (m: EntityManager) => Promise<T>, options: TransactionOptions): Promise<T> {
   const runner = db.createQueryRunner('master');
   await runner.connect();
+  try {
+    return await transactionOn(runner, work, options);
+  } finally {
+    await runner.release();
+  }
+}
+
+/**
+ * One transaction on a connection the caller holds (and releases): begun, `work` run, committed,
+ * or rolled back when it throws or `rollback` is asked. No retry: withTransaction's attempts and
+ * the bulk seed's dedicated writers are built on it.
+ */
+export async function transactionOn<T>(runner: QueryRunner, work: (m: EntityManager) => Promise<T>, { isolation, rollback = false }: TransactionOptions = {}): Promise<T> {
   try {
     await runner.startTransaction(isolation);
     const result = await work(runner.manager);
@@ -54,7 +86,5 @@ async function runOnce<T>(db: DataSource, work: (m: EntityManager) => Promise<T>
     // A rollback that fails too (the connection is gone) would hide what went wrong first.
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     throw error;
-  } finally {
-    await runner.release();
   }
 }

@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import { version } from '../../package.json';
 import { hasKey } from '../cache/responseCache';
-import { Context, ProcessServices } from '../context';
+import { Context } from '../context';
+import { ProcessServices } from '../services';
 
 /**
  * The operations the gateway knows by name: CONTRACT.md's benchmark scenarios

@@ -1,11 +1,10 @@
 import { GraphQLError } from 'graphql';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { isDuplicateKey } from '../../common/databaseErrors';
 import { badUserInput, notFound } from '../../common/errors';
-import { withTransaction } from '../../db/transaction';
+import { Database, withTransaction } from '../../db/transaction';
 import { ArticleChanges, ArticleDraft, slugFromTitle } from './articleInput';
-import { indexArticles } from './search/searchIndex';
-import { rebuildSubtreeFeed } from './subtreeFeed';
+import { publishChange, publishNew } from './publishing';
 
 function slugTaken(slug: string): GraphQLError {
   return badUserInput(`input.slug "${slug}" is taken`, 'input.slug');
@@ -18,13 +17,14 @@ export interface ArticleOrigin {
 }
 
 /**
- * Creates, changes and deletes articles. Each call is one transaction covering the article, its
- * topics, its origin publication and its rows in the SUBTREE feed, so a refused or failed call
- * leaves nothing half-written. Callers check permissions first (see keys/access.ts); the
- * `authorize` callback runs inside the transaction, after the article row is locked.
+ * Creates, changes and deletes articles. Each call is one transaction covering the article and
+ * what publishing.ts keeps in step with it, so a refused or failed call leaves nothing
+ * half-written; given a transaction already open, it joins it (db/transaction.ts). Callers check
+ * permissions first (see keys/access.ts); the `authorize` callback runs inside the transaction,
+ * after the article row is locked.
  */
 export class ArticleWriter {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * READ COMMITTED: when a concurrent create takes the slug first, the next look for a free one must
@@ -37,10 +37,7 @@ export class ArticleWriter {
         await this.assertReferences(m, draft);
         const publishedAt = draft.publishedAt ?? now;
         const id = await this.insertWithFreeSlug(m, draft, publishedAt, now);
-        await m.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES (?, ?, 1, ?, ?)', [id, draft.originCode, publishedAt, publishedAt]);
-        await this.replaceTopics(m, id, draft.topics, publishedAt);
-        await rebuildSubtreeFeed(m, [id]);
-        await indexArticles(m, [id]);
+        await publishNew(m, { id, originCode: draft.originCode, publishedAt, topics: draft.topics });
         return id;
       },
       { isolation: 'READ COMMITTED' },
@@ -93,15 +90,12 @@ export class ArticleWriter {
       await m.query(`UPDATE articles SET ${[...set.map(([c]) => `${c} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`, [...set.map(([, v]) => v), now, id]);
 
       const [{ published_at: publishedAt }] = await m.query('SELECT published_at FROM articles WHERE id = ?', [id]);
-      if (changes.publishedAt) {
-        // The feed order lives in three places; move the article in all of them.
-        await m.query('UPDATE publications SET sort_at = ? WHERE article_id = ?', [publishedAt, id]);
-        await m.query('UPDATE publications SET published_at = ? WHERE article_id = ? AND is_origin = 1', [publishedAt, id]);
-        await m.query('UPDATE article_topics SET sort_at = ? WHERE article_id = ?', [publishedAt, id]);
-        await rebuildSubtreeFeed(m, [id]);
-      }
-      if (changes.topics) await this.replaceTopics(m, id, changes.topics, publishedAt);
-      if (changes.title !== undefined || changes.summary !== undefined || changes.body !== undefined) await indexArticles(m, [id]);
+      await publishChange(m, id, {
+        publishedAt,
+        moved: Boolean(changes.publishedAt),
+        topics: changes.topics,
+        textChanged: changes.title !== undefined || changes.summary !== undefined || changes.body !== undefined,
+      });
     });
   }
 
@@ -139,13 +133,5 @@ export class ArticleWriter {
     let n = 2;
     while (taken.has(`${base}-${n}`)) n++;
     return `${base}-${n}`;
-  }
-
-  private async replaceTopics(m: EntityManager, articleId: number, topics: { name: string; slug: string }[], sortAt: Date): Promise<void> {
-    await m.query('DELETE FROM article_topics WHERE article_id = ?', [articleId]);
-    if (topics.length === 0) return;
-    // INSERT IGNORE: a topic another article created first keeps its name; only the slug matters.
-    await m.query('INSERT IGNORE INTO topics (name, slug) VALUES ?', [topics.map((t) => [t.name, t.slug])]);
-    await m.query('INSERT INTO article_topics (article_id, topic_id, sort_at) SELECT ?, id, ? FROM topics WHERE slug IN (?)', [articleId, sortAt, topics.map((t) => t.slug)]);
   }
 }

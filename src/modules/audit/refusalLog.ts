@@ -1,7 +1,10 @@
-import { AuditRecord } from './audit.service';
-
-/** What the log keeps of a refusal: no arguments (a flood's bodies have no business in the log). */
-export type Refusal = Pick<AuditRecord, 'requestId' | 'operation' | 'errorCode' | 'detail'>;
+/** What the log keeps of a refusal (of an AuditRecord): no arguments (a flood's bodies have no business in the log). */
+export interface Refusal {
+  requestId: string;
+  operation: string;
+  errorCode: string | null;
+  detail: string | null;
+}
 
 export interface RefusalLogger {
   warn(object: object, message: string): void;

@@ -1,8 +1,8 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { badUserInput } from '../../common/errors';
 import { isUnitCode, parseId } from '../../common/ids';
-import { withTransaction } from '../../db/transaction';
-import { addToSubtreeFeed, rebuildSubtreeFeed } from '../articles/subtreeFeed';
+import { Database, withTransaction } from '../../db/transaction';
+import { syndicate, withdraw } from '../articles/publishing';
 import { UnitTree } from '../units/unitTree';
 import { SyndicationRejection, SyndicationResult } from './syndication.types';
 
@@ -40,7 +40,7 @@ interface Plan {
  * does all of it and rolls back, so its counts are exactly what a real call would report.
  */
 export class SyndicationService {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   syndicate(request: SyndicationRequest): Promise<SyndicationResult> {
     return this.run('syndicate', request);
@@ -114,19 +114,7 @@ export class SyndicationService {
 
   private async applySyndicate(m: EntityManager, plan: Plan, now: Date): Promise<SyndicationResult> {
     const applicable = plan.articleIds.length * plan.units.length;
-    let changed = 0;
-    if (applicable > 0) {
-      // IGNORE only settles a race with a concurrent call adding the same pair.
-      const inserted = await m.query(
-        `INSERT IGNORE INTO publications (article_id, unit_code, is_origin, published_at, sort_at)
-         SELECT a.id, u.code, 0, ?, a.published_at
-         FROM articles a JOIN units u ON u.code IN (?)
-         WHERE a.id IN (?) AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.article_id = a.id AND p.unit_code = u.code)`,
-        [now, plan.units, plan.articleIds],
-      );
-      changed = inserted.affectedRows;
-      await addToSubtreeFeed(m, plan.articleIds, plan.units);
-    }
+    const changed = applicable > 0 ? await syndicate(m, plan.articleIds, plan.units, now) : 0;
     return { requested: plan.requested, changed, unchanged: applicable - changed, rejectedPairs: plan.rejectedPairs, rejected: plan.rejected };
   }
 
@@ -140,15 +128,7 @@ export class SyndicationService {
       rejected.push({ articleId: String(articleId), targetCode: origin, reason: 'an article is never withdrawn from its origin' });
     }
     const applicable = plan.articleIds.length * plan.units.length;
-    let changed = 0;
-    if (applicable > 0) {
-      const deleted = await m.query('DELETE FROM publications WHERE article_id IN (?) AND unit_code IN (?) AND is_origin = 0', [plan.articleIds, plan.units]);
-      changed = deleted.affectedRows;
-      if (changed > 0) {
-        // Removing a publication may or may not empty an ancestor's subtree: recompute those articles.
-        await rebuildSubtreeFeed(m, plan.articleIds);
-      }
-    }
+    const changed = applicable > 0 ? await withdraw(m, plan.articleIds, plan.units) : 0;
     return {
       requested: plan.requested,
       changed,

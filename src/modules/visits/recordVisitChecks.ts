@@ -13,13 +13,7 @@ import {
 import { fragmentsOf, isIncluded } from '../../common/selections';
 import { rethrowIfDatabaseUnavailable } from '../../common/databaseErrors';
 import { Context } from '../../context';
-import { CheckedVisit, RecordVisitInput } from './visits';
-
-/**
- * The visits of one request, by response key, checked before the first is counted: null for a
- * second recordVisit of a unit already visited in the request (answered false, counts nothing).
- */
-export type VisitsToRecord = Map<string, CheckedVisit | null>;
+import { RecordVisitInput, VisitsToRecord } from './visits';
 
 /** The refusal of a whole request, before any field runs: HTTP 400 (Apollo's default here is 500). */
 function refusal(message: string, extensions: Record<string, unknown>, path?: string): GraphQLError {

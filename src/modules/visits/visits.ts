@@ -48,6 +48,12 @@ export interface CheckedVisit {
   visitor: string;
 }
 
+/**
+ * The visits of one request, by response key, checked before the first is counted: null for a
+ * second recordVisit of a unit already visited in the request (answered false, counts nothing).
+ */
+export type VisitsToRecord = Map<string, CheckedVisit | null>;
+
 /** A unit's counters as a portal reads them: MySQL's plus what is still buffered. */
 export interface UnitVisitCounts {
   total: Tally;

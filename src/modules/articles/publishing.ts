@@ -1,0 +1,141 @@
+import { EntityManager } from 'typeorm';
+import { indexArticles, writeSearchDocuments } from './search/searchIndex';
+import { addToSubtreeFeed, rebuildSubtreeFeed, rebuildSubtreeFeedRange } from './subtreeFeed';
+
+/**
+ * The rules an article write keeps in step, for the mutations (articleWriter.service.ts,
+ * syndication.service.ts) and the seeds (seeds/demo.ts, seeds/bulk.ts) alike:
+ * - an article is published on its origin unit (is_origin = 1, shown since it was published) and may
+ *   be shown on more units (is_origin = 0, shown since it was syndicated there);
+ * - every place a feed is ordered in sorts it by the article's published_at: publications.sort_at,
+ *   article_topics.sort_at and subtree_feed.sort_at, so moving an article moves it in all three;
+ * - the SUBTREE feed (subtreeFeed.ts) follows the publications;
+ * - the search index (search/searchIndex.ts) follows the title, summary and body.
+ * Every function runs inside the caller's transaction, so the whole write commits or none of it.
+ */
+
+/** publications (article_id, unit_code, is_origin, published_at, sort_at) */
+export type PublicationRow = [articleId: number, unitCode: string, isOrigin: 0 | 1, shownSince: Date | string, sortAt: Date | string];
+/** article_topics (article_id, topic_id, sort_at) */
+export type TopicFilingRow = [articleId: number, topicId: number, sortAt: Date | string];
+
+/** An article on its origin unit: shown there from the moment it is published. */
+export function originPublication(articleId: number, originCode: string, publishedAt: Date | string): PublicationRow {
+  return [articleId, originCode, 1, publishedAt, publishedAt];
+}
+
+/** An article shown on one more unit from `shownSince`, in that unit's feed at its publication time. */
+export function syndicatedPublication(articleId: number, unitCode: string, shownSince: Date | string, publishedAt: Date | string): PublicationRow {
+  return [articleId, unitCode, 0, shownSince, publishedAt];
+}
+
+/** An article filed under a topic, in that topic's feed at its publication time. */
+export function topicFiling(articleId: number, topicId: number, publishedAt: Date | string): TopicFilingRow {
+  return [articleId, topicId, publishedAt];
+}
+
+export async function insertPublications(m: EntityManager, rows: PublicationRow[]): Promise<void> {
+  await m.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES ?', [rows]);
+}
+
+export async function insertTopicFilings(m: EntityManager, rows: TopicFilingRow[]): Promise<void> {
+  await m.query('INSERT INTO article_topics (article_id, topic_id, sort_at) VALUES ?', [rows]);
+}
+
+/**
+ * What follows from articles just written with their publications: their SUBTREE feed rows and
+ * their search documents.
+ */
+export async function completePublishing(m: EntityManager, articleIds: readonly number[]): Promise<void> {
+  await rebuildSubtreeFeed(m, articleIds);
+  await indexArticles(m, articleIds);
+}
+
+/**
+ * The same for a contiguous id range whose text the caller holds (bulk loads): set-based over the
+ * range rather than over a list of ids, and no re-reading of what was just written.
+ */
+export async function completePublishingRange(
+  m: EntityManager,
+  fromId: number,
+  toId: number,
+  articles: { id: number; title: string; summary: string | null; body: string }[],
+): Promise<void> {
+  await rebuildSubtreeFeedRange(m, fromId, toId);
+  await writeSearchDocuments(m, articles);
+}
+
+export interface NewArticle {
+  id: number;
+  originCode: string;
+  publishedAt: Date;
+  topics: { name: string; slug: string }[];
+}
+
+/** Publishes an article row just inserted: on its origin, under its topics, in the feeds and the index. */
+export async function publishNew(m: EntityManager, article: NewArticle): Promise<void> {
+  await insertPublications(m, [originPublication(article.id, article.originCode, article.publishedAt)]);
+  await fileUnderTopics(m, article.id, article.topics, article.publishedAt);
+  await completePublishing(m, [article.id]);
+}
+
+/** What an update changed, besides the article row itself (already written). */
+export interface ArticleChange {
+  /** The article's published_at as it now stands. */
+  publishedAt: Date;
+  /** Whether published_at was set, so the article moves in every feed. */
+  moved: boolean;
+  /** Its new topics, if they were given. */
+  topics?: { name: string; slug: string }[];
+  /** Whether its title, summary or body were given. */
+  textChanged: boolean;
+}
+
+export async function publishChange(m: EntityManager, articleId: number, change: ArticleChange): Promise<void> {
+  if (change.moved) {
+    await m.query('UPDATE publications SET sort_at = ? WHERE article_id = ?', [change.publishedAt, articleId]);
+    await m.query('UPDATE publications SET published_at = ? WHERE article_id = ? AND is_origin = 1', [change.publishedAt, articleId]);
+    await m.query('UPDATE article_topics SET sort_at = ? WHERE article_id = ?', [change.publishedAt, articleId]);
+    await rebuildSubtreeFeed(m, [articleId]);
+  }
+  if (change.topics) await fileUnderTopics(m, articleId, change.topics, change.publishedAt);
+  if (change.textChanged) await indexArticles(m, [articleId]);
+}
+
+/** Replaces an article's topics, creating those that do not exist yet. */
+async function fileUnderTopics(m: EntityManager, articleId: number, topics: { name: string; slug: string }[], publishedAt: Date): Promise<void> {
+  await m.query('DELETE FROM article_topics WHERE article_id = ?', [articleId]);
+  if (topics.length === 0) return;
+  // INSERT IGNORE: a topic another article created first keeps its name; only the slug matters.
+  await m.query('INSERT IGNORE INTO topics (name, slug) VALUES ?', [topics.map((t) => [t.name, t.slug])]);
+  await m.query('INSERT INTO article_topics (article_id, topic_id, sort_at) SELECT ?, id, ? FROM topics WHERE slug IN (?)', [
+    articleId,
+    publishedAt,
+    topics.map((t) => t.slug),
+  ]);
+}
+
+/**
+ * Shows existing articles on more units from `now` (syndicatedPublication for every pair not
+ * there yet, set-based) and adds them to those units' SUBTREE feeds. Returns the pairs added.
+ */
+export async function syndicate(m: EntityManager, articleIds: readonly number[], unitCodes: readonly string[], now: Date): Promise<number> {
+  // IGNORE only settles a race with a concurrent call adding the same pair.
+  const inserted = await m.query(
+    `INSERT IGNORE INTO publications (article_id, unit_code, is_origin, published_at, sort_at)
+     SELECT a.id, u.code, 0, ?, a.published_at
+     FROM articles a JOIN units u ON u.code IN (?)
+     WHERE a.id IN (?) AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.article_id = a.id AND p.unit_code = u.code)`,
+    [now, unitCodes, articleIds],
+  );
+  await addToSubtreeFeed(m, articleIds, unitCodes);
+  return inserted.affectedRows;
+}
+
+/** Stops showing articles on units other than their origin. Returns the pairs removed. */
+export async function withdraw(m: EntityManager, articleIds: readonly number[], unitCodes: readonly string[]): Promise<number> {
+  const deleted = await m.query('DELETE FROM publications WHERE article_id IN (?) AND unit_code IN (?) AND is_origin = 0', [articleIds, unitCodes]);
+  // Removing a publication may or may not empty an ancestor's subtree: recompute those articles.
+  if (deleted.affectedRows > 0) await rebuildSubtreeFeed(m, articleIds);
+  return deleted.affectedRows;
+}

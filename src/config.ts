@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { DEFAULT_HEAVY_REQUEST_LIMITS, HeavyRequestLimits } from './plugins/heavyRequests';
-import { DEFAULT_VISITS_PER_ADDRESS_PER_MINUTE } from './modules/visits/abuseRule';
+import { DEFAULT_VISITS_PER_ADDRESS_PER_MINUTE } from './modules/visits/admission/abuseRule';
 import { OPERATION_NAME } from './plugins/metrics';
 import { DEFAULT_QUERY_LIMITS, QueryLimits } from './plugins/queryLimits';
 import { DEFAULT_REQUEST_TIMEOUTS, RequestTimeouts } from './plugins/requestDeadline';
@@ -36,7 +36,7 @@ export interface Config {
    * addresses or CIDRs. false: the peer's address is the client's.
    */
   trustProxy: string[] | false;
-  /** Counted visits per client address and unit per minute (modules/visits/abuseRule.ts); Infinity: no limit. */
+  /** Counted visits per client address and unit per minute (modules/visits/admission/abuseRule.ts); Infinity: no limit. */
   visitsPerAddressPerMinute: number;
   /** How long a request may run; its reads are stopped in MySQL at its deadline (db/deadline.ts). */
   requestTimeouts: RequestTimeouts;

@@ -5,7 +5,7 @@ import { LATEST_PUBLISHED_AT } from './modules/articles/articleInput';
 import { Authentication } from './modules/keys/apiKey.service';
 import { sourceLoaders } from './modules/sources/source.loaders';
 import { unitLoaders } from './modules/units/unit.loaders';
-import { VisitsToRecord } from './modules/visits/visits';
+import { VisitsToRecord } from './modules/visits/visitCounters';
 import { visitLoaders } from './modules/visits/visits.loaders';
 import { ProcessServices, requestServices, Services } from './services';
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { hostname } from 'node:os';
 import { seedIfEmpty } from '../seeds';
-import { RedisUnavailableError } from './cache/redis';
+import { RedisUnavailableError } from './db/redis';
 import { ConfigError, loadConfig } from './config';
 import { DatabaseUnavailableError, openDatabase } from './db/database';
 import { logDatabaseWarningsTo } from './db/statementCounter';

@@ -11,7 +11,7 @@ import { Caches } from './cache/caches';
 import { CachePolicies, staticCachePolicyPlugin } from './cache/cachePolicy';
 import { isLiveCounterField, liveCountersCachePlugin } from './cache/liveCounters';
 import { LocalContentVersion } from './cache/contentVersion';
-import { connectRedis } from './cache/redis';
+import { connectRedis } from './db/redis';
 import { RedisContentVersion } from './cache/redisContentVersion';
 import { createKeyValueCache, persistedQueryCache, responseCachePlugin } from './cache/responseCache';
 import { Config, DEFAULT_BODY_LIMIT, DEFAULT_PERSISTED_QUERY_MAX_BYTES } from './config';
@@ -33,8 +33,8 @@ import { errorLoggingPlugin, maskInternalError } from './plugins/errorMasking';
 import { answerHttpErrorsAsGraphQL } from './plugins/httpErrors';
 import { knownOperationTypesRule } from './plugins/knownOperationTypes';
 import { rethrowIfDatabaseUnavailable } from './common/databaseErrors';
-import { Clock } from './modules/visits/clock';
-import { Visits, VisitsOptions } from './modules/visits/visits';
+import { Clock } from './common/clock';
+import { VisitCounters, VisitCountersOptions } from './modules/visits/visitCounters';
 import { recordVisitChecksPlugin } from './modules/visits/recordVisitChecks';
 import { subgraphSchema } from './federation';
 import { createServices } from './services';
@@ -43,7 +43,7 @@ import { printSchemaFile } from './schemaFile';
 declare module 'fastify' {
   interface FastifyInstance {
     /** The visit counters (buffer and flusher), for tests and operators' tools. */
-    visits: Visits;
+    visits: VisitCounters;
     /** The shared caches under the loaders, for tests. */
     caches: Caches;
     /** Where whole responses are kept (memory or Redis), for tests. */
@@ -62,7 +62,7 @@ export interface ServerDeps {
   /** The time the visit counters go by (tests cross midnight with it). Default: the system clock. */
   clock?: Clock;
   /** Tuning of the visit counters (flush interval, bounds); tests make them small. */
-  visits?: Omit<VisitsOptions, 'clock' | 'logger'>;
+  visits?: Omit<VisitCountersOptions, 'clock' | 'logger'>;
   /** How often the cost estimate's data bounds are re-read (plugins/dataBounds.ts). */
   dataBounds?: DataBoundsOptions;
 }

@@ -14,13 +14,13 @@ import { SourceService } from './modules/sources/source.service';
 import { SyndicationService } from './modules/syndication/syndication.service';
 import { UnitService } from './modules/units/unit.service';
 import { UnitTree } from './modules/units/unitTree';
-import { Visits, VisitsOptions } from './modules/visits/visits';
+import { VisitCounters, VisitCountersOptions } from './modules/visits/visitCounters';
 
 /** What lives as long as the process: the pool, the visit counters' state and the shared caches. */
 export interface ProcessServices {
   dataSource: DataSource;
   /** Stateful (buffer, flush timer): start() and close() with the server. */
-  visits: Visits;
+  visits: VisitCounters;
   /** Changes when content does; content mutations bump it (cache/contentChange.ts). */
   contentVersion: ContentVersion;
   caches: Caches;
@@ -46,7 +46,7 @@ export interface Services extends ProcessServices {
 }
 
 export interface ServiceOptions {
-  visits?: VisitsOptions;
+  visits?: VisitCountersOptions;
   /** Shared by every process when there are several (Redis); in memory by default. */
   contentVersion?: ContentVersion;
   /** Content caches under the loaders: on with the response cache. Default on. */
@@ -64,7 +64,7 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
     caches: createCaches(contentVersion, { content: options.contentCaches ?? true }),
     onBatch: options.onBatch ?? (() => {}),
     refusals: new RefusalLog(options.logger ?? { warn() {} }),
-    visits: new Visits(dataSource, options.visits),
+    visits: new VisitCounters(dataSource, options.visits),
   };
 }
 

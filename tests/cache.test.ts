@@ -8,7 +8,7 @@ let server: TestServer;
 let admin: string;
 beforeAll(async () => {
   // Counter reads are not reused here, so a statement count says what the caches saved.
-  server = await startTestServer({ visits: { counter: { snapshotTtlMs: 0 } } });
+  server = await startTestServer({ visits: { buffer: { snapshotTtlMs: 0 } } });
   await server.db.dataSource.transaction((m) => seedDemoContent(m));
   admin = (await new ApiKeyService(server.db.dataSource).create({ role: 'admin', unitCode: null, label: 'cache test' })).key;
 }, 60_000);

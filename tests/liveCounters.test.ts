@@ -9,7 +9,7 @@ let admin: string;
 let shownOnPhatDiem: string;
 beforeAll(async () => {
   // Counter reads are not reused here (snapshotTtlMs 0): a kept response reads them with one statement.
-  server = await startTestServer({ visits: { counter: { snapshotTtlMs: 0 } } });
+  server = await startTestServer({ visits: { buffer: { snapshotTtlMs: 0 } } });
   await server.db.dataSource.transaction((m) => seedDemoContent(m));
   admin = (await new ApiKeyService(server.db.dataSource).create({ role: 'admin', unitCode: null, label: 'live counters test' })).key;
   shownOnPhatDiem = (await server.gql('{ commune(code: "14620") { articles(first: 1) { nodes { id } } } }')).data.commune.articles.nodes[0].id;

@@ -86,7 +86,7 @@ beforeAll(async () => {
   mysqlUrl.host = `127.0.0.1:${proxy.port}`;
   proxied = createDataSource({ databaseUrl: mysqlUrl.toString(), poolSize: 4 });
   await proxied.initialize();
-  app = await createServer({ config: { production: false }, dataSource: proxied, visits: { counter: { flushIntervalMs: 50 } } });
+  app = await createServer({ config: { production: false }, dataSource: proxied, visits: { buffer: { flushIntervalMs: 50 } } });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 }, 120_000);
 
@@ -133,7 +133,7 @@ describe('MySQL outage and recovery', () => {
     // A home page is checked from memory: the visit is counted into the buffer while flushes fail.
     expect((await post(RECORD_VISIT, { unitCode: '14620', visitorId: 'during the outage' })).body).toEqual({ data: { recordVisit: true } });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(app.visits.counter.stats.failedFlushes).toBeGreaterThan(0);
+    expect(app.visits.buffer.stats.failedFlushes).toBeGreaterThan(0);
   });
 
   it('serves again once MySQL is back, without a restart, and loses no visit', async () => {
@@ -147,8 +147,8 @@ describe('MySQL outage and recovery', () => {
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
 
     // Counted: a page visit and a home-page visit before the outage, a home-page visit during it, a page visit after.
-    await app.visits.counter.flush();
-    expect(app.visits.counter.bufferedVisits).toBe(0);
+    await app.visits.buffer.flush();
+    expect(app.visits.buffer.bufferedVisits).toBe(0);
     expect(await storedOwnVisits('14620')).toBe(4);
     expect((await post(COUNTS_QUERY, { code: '14620' })).body.data.unit.visits.total).toBe(4);
     expect((await post(HOME_QUERY, { code: '14620' })).body.data.unit.visits).toEqual({ total: 4, today: expect.any(Number) });

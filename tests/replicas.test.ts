@@ -93,7 +93,7 @@ beforeAll(async () => {
   // As main.ts opens it (the migrations have run: nothing to do).
   gateway = await openDatabase(primaryUrl, 4, [replicaUrl]);
   // Flushes only when the test says, so it knows which visits are where.
-  app = await createServer({ config: { production: false }, dataSource: gateway, visits: { counter: { flushIntervalMs: 3_600_000 } } });
+  app = await createServer({ config: { production: false }, dataSource: gateway, visits: { buffer: { flushIntervalMs: 3_600_000 } } });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 }, 60_000);
 
@@ -204,8 +204,8 @@ describe('read replicas', () => {
     const buffered = await gql(VISITS);
     expect(buffered.errors).toBeUndefined();
     expect(buffered.data.commune.visits.total).toBe(1);
-    await app.visits.counter.flush();
-    expect(app.visits.counter.stats).toMatchObject({ flushes: 1, failedFlushes: 0 });
+    await app.visits.buffer.flush();
+    expect(app.visits.buffer.stats).toMatchObject({ flushes: 1, failedFlushes: 0 });
     await caughtUp();
     expect((await gql(VISITS)).data.commune.visits.total).toBe(1);
   });

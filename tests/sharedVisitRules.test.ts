@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
-import { connectRedis, RedisClient } from '../src/cache/redis';
+import { connectRedis, RedisClient } from '../src/db/redis';
 import { mulberry32 } from '../seeds/mulberry32';
-import { VisitAbuseRule } from '../src/modules/visits/abuseRule';
-import { SharedVisitRules, TRIM_EVERY_MS } from '../src/modules/visits/sharedVisitRules';
-import { VisitorsOnline } from '../src/modules/visits/visitorsOnline';
+import { VisitAbuseRule } from '../src/modules/visits/admission/abuseRule';
+import { SharedVisitRules, TRIM_EVERY_MS } from '../src/modules/visits/admission/sharedVisitRules';
+import { VisitorsOnline } from '../src/modules/visits/admission/visitorsOnline';
 import { CuttableProxy } from './helpers/cuttableProxy';
 import { TEST_REDIS_URL as REDIS_URL } from './helpers/requiredServices';
 

@@ -6,7 +6,7 @@ import { startTestServer, TestServer } from './helpers/testServer';
 let server: TestServer;
 beforeAll(async () => {
   // Reads of the visit counters' stored rollups are reused for a minute here, so that "warm" is warm.
-  server = await startTestServer({ visits: { counter: { snapshotTtlMs: 60_000 } } });
+  server = await startTestServer({ visits: { buffer: { snapshotTtlMs: 60_000 } } });
   await server.db.dataSource.transaction((m) => seedDemoContent(m));
   await seedBulkArticles(server.db.dataSource, { articles: 20000 });
 }, 120_000);

@@ -1,5 +1,5 @@
 import { createClient } from '@redis/client';
-import { RedisClient } from '../src/cache/redis';
+import { RedisClient } from '../src/db/redis';
 import { insertArticles } from './helpers/fixtures';
 import { startTestServer, TestServer } from './helpers/testServer';
 import { TEST_REDIS_URL as REDIS_URL } from './helpers/requiredServices';
@@ -67,7 +67,7 @@ describe.each([
       clock,
       // The test's requests come from 127.0.0.1, a proxy that says who its clients are.
       config: { redisUrl, trustProxy: ['127.0.0.1'], visitsPerAddressPerMinute: PER_ADDRESS },
-      visits: { online: { maxEntries: MAX_ONLINE }, counter: { flushIntervalMs: 50 } },
+      visits: { online: { maxEntries: MAX_ONLINE }, buffer: { flushIntervalMs: 50 } },
     });
     namespace = `lienthong:${String(server.db.dataSource.options.database)}`;
     if (redisUrl) {

@@ -58,11 +58,11 @@ async function storedIn(db: TestServer['db']['dataSource'], code: string): Promi
 const stored = (code: string) => storedIn(server.db.dataSource, code);
 
 /** Waits for a flush that starts after this call, so everything recorded before is in MySQL. */
-const flushed = () => server.app.visits.counter.flush();
+const flushed = () => server.app.visits.buffer.flush();
 
 beforeAll(async () => {
   // Every call here comes from 127.0.0.1: the limit per address is tested in visitInflation.test.ts.
-  server = await startTestServer({ clock, visits: { counter: { flushIntervalMs: 20 } }, config: { visitsPerAddressPerMinute: Infinity } });
+  server = await startTestServer({ clock, visits: { buffer: { flushIntervalMs: 20 } }, config: { visitsPerAddressPerMinute: Infinity } });
   const db = server.db.dataSource;
   unused = (await db.query("SELECT code FROM units WHERE parent_code = '376' AND code <> '14620' ORDER BY code")).map((r: { code: string }) => r.code);
   const at = new Date('2024-06-01T03:00:00Z');
@@ -125,12 +125,12 @@ describe('bad input counts nothing', () => {
     ['an articleId that is not an id', { unitCode: '37', visitorId: 'v', articleId: 'x' }, 'articleId'],
     ['an unknown article', { unitCode: '37', visitorId: 'v', articleId: '4000000000' }, 'articleId'],
   ])('%s is BAD_USER_INPUT', async (_what, vars, field) => {
-    const before = server.app.visits.counter.bufferedVisits;
+    const before = server.app.visits.buffer.bufferedVisits;
     const res = await server.gql(RECORD_VISIT, { articleId: null, ...vars });
     // Refused before any field runs (recordVisitChecks.ts): HTTP 400, no data.
     expect([res.status, res.data]).toEqual([400, undefined]);
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-    expect(server.app.visits.counter.bufferedVisits).toBe(before);
+    expect(server.app.visits.buffer.bufferedVisits).toBe(before);
   });
 
   it('an article not shown on the unit, or not yet published, is BAD_USER_INPUT and counts nothing', async () => {
@@ -404,7 +404,7 @@ describe('the check that an article is shown on a unit', () => {
 
 describe('restarts and outages', () => {
   it('a graceful restart (app.close) loses nothing, with 50 clients recording through it', async () => {
-    const first = await startTestServer({ visits: { counter: { flushIntervalMs: 60_000 } }, config: { visitsPerAddressPerMinute: Infinity } });
+    const first = await startTestServer({ visits: { buffer: { flushIntervalMs: 60_000 } }, config: { visitsPerAddressPerMinute: Infinity } });
     let accepted = 0;
     let refused = 0;
     let failed = 0;
@@ -467,9 +467,9 @@ describe('restarts and outages', () => {
 
   it('a flush that fails keeps the visits buffered and retries; at the bound new rows are refused, and said so', async () => {
     // Flushes only when the test says, so that what is in memory at each step is known.
-    const other = await startTestServer({ visits: { counter: { flushIntervalMs: 3_600_000, maxBufferedRows: 20 } } });
+    const other = await startTestServer({ visits: { buffer: { flushIntervalMs: 3_600_000, maxBufferedRows: 20 } } });
     const db = other.db.dataSource;
-    const counter = other.app.visits.counter;
+    const counter = other.app.visits.buffer;
     const record = async (unitCode: string, visitorId: string) => (await other.gql(RECORD_VISIT, { unitCode, visitorId })).data?.recordVisit;
     try {
       expect(await record('14620', 'before')).toBe(true);

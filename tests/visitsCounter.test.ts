@@ -1,9 +1,10 @@
-import { VisitAbuseRule } from '../src/modules/visits/abuseRule';
-import { ExpiringMap } from '../src/modules/visits/expiringMap';
+import { VisitAbuseRule } from '../src/modules/visits/admission/abuseRule';
+import { ExpiringMap } from '../src/modules/visits/admission/expiringMap';
 import { VisitBatch } from '../src/modules/visits/visitBatch';
-import { VisitCounter, VisitLogger } from '../src/modules/visits/visitCounter';
-import { VisitorsOnline } from '../src/modules/visits/visitorsOnline';
-import { CommitOutcomeUnknown, Snapshot, VisitService } from '../src/modules/visits/visits.service';
+import { VisitBuffer, VisitLogger } from '../src/modules/visits/visitBuffer';
+import { VisitorsOnline } from '../src/modules/visits/admission/visitorsOnline';
+import { CommitOutcomeUnknown } from '../src/db/transaction';
+import { Snapshot, VisitRollups } from '../src/modules/visits/visitRollups';
 import { parseDay, vietnamDay } from '../src/modules/visits/vietnamDay';
 
 /**
@@ -16,7 +17,7 @@ const DAY = '2025-03-10';
 
 type WriteMode = 'ok' | 'fails' | 'commits, no answer' | 'no commit, no answer';
 
-/** What VisitCounter needs of VisitService, over an in-memory "database". */
+/** What VisitBuffer needs of VisitRollups, over an in-memory "database". */
 class FakeStore {
   /** Own visits per unit, as committed. */
   readonly totals = new Map<string, number>();
@@ -52,11 +53,11 @@ class FakeStore {
 }
 
 function counterOn(store: FakeStore, options: { maxBufferedRows?: number; closeTimeoutMs?: number; snapshotTtlMs?: number; logger?: VisitLogger } = {}) {
-  return new VisitCounter(store as unknown as VisitService, { now: () => Date.parse('2025-03-10T03:00:00Z') }, { flushIntervalMs: 3_600_000, ...options });
+  return new VisitBuffer(store as unknown as VisitRollups, { now: () => Date.parse('2025-03-10T03:00:00Z') }, { flushIntervalMs: 3_600_000, ...options });
 }
 
 /** What a portal would read: stored plus what the read must add from memory. */
-async function served(counter: VisitCounter, store: FakeStore, unit = '14620', query?: () => Promise<Snapshot<number>>): Promise<number> {
+async function served(counter: VisitBuffer, store: FakeStore, unit = '14620', query?: () => Promise<Snapshot<number>>): Promise<number> {
   const { value, pending } = await counter.read(query ?? (async () => store.snapshot(unit)));
   return value + pending.reduce((sum, b) => sum + (b.unitTotals.get(unit)?.own ?? 0), 0);
 }
@@ -89,7 +90,7 @@ describe('VisitBatch', () => {
   });
 });
 
-describe('VisitCounter', () => {
+describe('VisitBuffer', () => {
   it('a flush that fails keeps the visits and the next one writes them once', async () => {
     const store = new FakeStore();
     const counter = counterOn(store);

@@ -1,5 +1,5 @@
 import { LocalContentVersion } from './contentVersion';
-import { RedisClient, RedisLogger, SharedRedis } from './redis';
+import { RedisClient, RedisLogger, SharedRedis } from '../db/redis';
 
 
 /**

@@ -6,7 +6,7 @@ import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { Context } from '../context';
 import { ContentVersion } from './contentVersion';
-import { RedisLogger, SharedRedis } from './redis';
+import { RedisLogger, SharedRedis } from '../db/redis';
 
 /**
  * Where Apollo keeps whole responses and automatic persisted queries: this process's memory, or the

@@ -71,16 +71,34 @@ async function runOnce<T>(db: DataSource, work: (m: EntityManager) => Promise<T>
 }
 
 /**
+ * The COMMIT got no answer (the connection was lost at that moment): the transaction may or may not
+ * be in MySQL. Callers that must not lose or double what they wrote (the visit buffer) find out
+ * afterwards; to everyone else it is a database failure like any other (its `cause` says which).
+ */
+export class CommitOutcomeUnknown extends Error {
+  constructor(cause: unknown) {
+    super(`a COMMIT got no answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/**
  * One transaction on a connection the caller holds (and releases): begun, `work` run, committed,
  * or rolled back when it throws or `rollback` is asked. No retry: withTransaction's attempts and
- * the bulk seed's dedicated writers are built on it.
+ * the bulk seed's dedicated writers are built on it. A failed COMMIT is CommitOutcomeUnknown.
  */
 export async function transactionOn<T>(runner: QueryRunner, work: (m: EntityManager) => Promise<T>, { isolation, rollback = false }: TransactionOptions = {}): Promise<T> {
   try {
     await runner.startTransaction(isolation);
     const result = await work(runner.manager);
-    if (rollback) await runner.rollbackTransaction();
-    else await runner.commitTransaction();
+    if (rollback) {
+      await runner.rollbackTransaction();
+      return result;
+    }
+    try {
+      await runner.commitTransaction();
+    } catch (error) {
+      throw new CommitOutcomeUnknown(error);
+    }
     return result;
   } catch (error) {
     // A rollback that fails too (the connection is gone) would hide what went wrong first.

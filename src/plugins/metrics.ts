@@ -152,7 +152,7 @@ export class Metrics {
       help: 'Visits counted in memory and not yet written to MySQL.',
       registers: [this.registry],
       collect() {
-        this.set(services.visits.counter.bufferedVisits);
+        this.set(services.visits.buffer.bufferedVisits);
       },
     });
     const pools = () => poolsOf(services.dataSource);

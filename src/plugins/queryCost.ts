@@ -26,7 +26,7 @@ import { FEED_PAGE_SIZE } from '../modules/articles/feed.types';
 import { AUDIT_PAGE_SIZE } from '../modules/audit/audit.resolver';
 import { UNIT_SEARCH_PAGE_SIZE } from '../modules/units/unit.resolver';
 import { parseDay } from '../modules/visits/vietnamDay';
-import { MAX_DAILY_DAYS } from '../modules/visits/visits';
+import { MAX_DAILY_DAYS } from '../modules/visits/visitCounters';
 import { DataBounds } from './dataBounds';
 
 /*

@@ -1,13 +1,13 @@
 import { DataSource } from 'typeorm';
 import { slugify } from '../../src/common/vietnameseText';
-import { indexArticles } from '../../src/modules/articles/search/searchIndex';
-import { rebuildSubtreeFeed } from '../../src/modules/articles/subtreeFeed';
+import { withTransaction } from '../../src/db/transaction';
+import { publishNew, syndicate } from '../../src/modules/articles/publishing';
 
 export interface ArticleFixture {
   title: string;
   origin: string;
   publishedAt: Date;
-  /** Units the article is syndicated to, besides its origin. */
+  /** Units the article is syndicated to, besides its origin (shown there since it was published). */
   shownOn?: string[];
   topics?: string[];
   kind?: 'NEWS' | 'ANNOUNCEMENT' | 'LEGAL_DOCUMENT';
@@ -15,10 +15,10 @@ export interface ArticleFixture {
   summary?: string;
 }
 
-/** Writes articles the way the gateway stores them (article, publications, topics, subtree feed). */
+/** Writes articles the way the gateway stores them: the article row, then the publishing rules. */
 export async function insertArticles(db: DataSource, fixtures: ArticleFixture[]): Promise<number[]> {
-  const ids: number[] = [];
-  await db.transaction(async (m) => {
+  return withTransaction(db, async (m) => {
+    const ids: number[] = [];
     for (const f of fixtures) {
       const res = await m.query(
         `INSERT INTO articles (slug, title, summary, body, kind, origin_code, source_id, published_at, created_at, updated_at)
@@ -27,19 +27,12 @@ export async function insertArticles(db: DataSource, fixtures: ArticleFixture[])
       );
       const id = Number(res.insertId);
       ids.push(id);
-      const units = [f.origin, ...(f.shownOn ?? []).filter((u) => u !== f.origin)];
-      await m.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES ?', [
-        units.map((u, i) => [id, u, i === 0 ? 1 : 0, f.publishedAt, f.publishedAt]),
-      ]);
-      for (const topic of f.topics ?? []) {
-        await m.query('INSERT IGNORE INTO topics (name, slug) VALUES (?, ?)', [topic, slugify(topic)]);
-        await m.query('INSERT INTO article_topics (article_id, topic_id, sort_at) SELECT ?, id, ? FROM topics WHERE slug = ?', [id, f.publishedAt, slugify(topic)]);
-      }
+      await publishNew(m, { id, originCode: f.origin, publishedAt: f.publishedAt, topics: (f.topics ?? []).map((name) => ({ name, slug: slugify(name) })) });
+      const shownOn = (f.shownOn ?? []).filter((u) => u !== f.origin);
+      if (shownOn.length > 0) await syndicate(m, [id], shownOn, f.publishedAt);
     }
-    await rebuildSubtreeFeed(m, ids);
-    await indexArticles(m, ids);
+    return ids;
   });
-  return ids;
 }
 
 /** An instant n minutes after a fixed base, so fixtures are ordered and stable. */

@@ -15,7 +15,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * (~4 million rows, one page per unit: upserting today's row of a few thousand units there reads a
  * few thousand scattered pages each second, ~8x the cost measured with a 128 MB buffer pool). Once a
  * day the flusher moves the days before yesterday into visit_days and adds them to visit_totals, in
- * one transaction (VisitService.archiveDays). Reads add both tables, so a day is counted once
+ * one transaction (VisitRollups.archiveDays). Reads add both tables, so a day is counted once
  * whichever table it is in at that instant.
  *
  * No foreign keys on purpose: a flush must never fail because an article was deleted between the

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { DataSource, EntityManager } from 'typeorm';
-import { BoundedCache } from '../visits/boundedCache';
+import { LRUCache } from 'lru-cache';
+import { Clock, systemClock } from '../../common/clock';
 
 /** What the tree is read through: a request's database, a transaction's manager, or the process's DataSource. */
 export type TreeDatabase = Pick<EntityManager, 'query'>;
@@ -89,7 +90,7 @@ const MAX_MISSING = 50_000;
 /**
  * Every unit's lineage in memory, for the checks recordVisit makes on every call: once the tree is
  * loaded, asking sends no SQL. Misses from concurrent requests are batched into one statement per
- * tick. Per process; `now` is the caller's clock.
+ * tick. Per process.
  */
 export class LineageCache {
   /** Every unit's lineage, from the last full load. */
@@ -97,14 +98,19 @@ export class LineageCache {
   private treeLoadedAt = -Infinity;
   private treeLoading: Promise<void> | null = null;
   /** Codes not in the tree: units added since it was loaded, or (mostly) codes of no unit. */
-  private readonly missing = new BoundedCache<string, string[] | null>(MAX_MISSING);
+  private readonly missing: LRUCache<string, { lineage: string[] | null }>;
   /** Reads in the background (tree reloads), billed to no request. */
   private readonly processTree: UnitTree;
   private readonly loader: DataLoader<{ code: string; db: DataSource }, string[] | null>;
 
-  /** `db`: the process's database, for background reloads. */
-  constructor(db: DataSource) {
+  /** `db`: the process's database, for background reloads; `clock`: what the cache's times are read from. */
+  constructor(
+    db: DataSource,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.processTree = new UnitTree(db);
+    // ttlResolution 0: an injected clock may jump; the time is read at every check.
+    this.missing = new LRUCache({ max: MAX_MISSING, ttl: MISSING_TTL_MS, ttlResolution: 0, perf: clock });
     // cache: false: the caches above decide what is remembered and for how long; DataLoader only batches.
     // A batch of several requests' misses is read through (and billed to) the first one's database.
     this.loader = new DataLoader(
@@ -117,19 +123,20 @@ export class LineageCache {
   }
 
   /** The unit and every unit above it, nearest first; null for a code that names no unit. `db`: the asking request's. */
-  lineage(code: string, now: number, db: DataSource): string[] | null | Promise<string[] | null> {
+  lineage(code: string, db: DataSource): string[] | null | Promise<string[] | null> {
+    const now = this.clock.now();
     if (now - this.treeLoadedAt >= TREE_TTL_MS) {
       // The first load is waited for (and billed to the request); later ones run in the background
       // while the old tree serves, and are retried on the next visit if they fail.
-      if (!this.tree) return this.loadTree(now, new UnitTree(db)).then(() => this.lineage(code, now, db));
+      if (!this.tree) return this.loadTree(now, new UnitTree(db)).then(() => this.lineage(code, db));
       if (!this.treeLoading) void this.loadTree(now, this.processTree).catch(() => undefined);
     }
     const inTree = this.tree!.get(code);
     if (inTree) return inTree;
-    const cached = this.missing.get(code, now);
-    if (cached !== undefined) return cached;
+    const cached = this.missing.get(code);
+    if (cached !== undefined) return cached.lineage;
     return this.loader.load({ code, db }).then((lineage) => {
-      this.missing.set(code, lineage, now + MISSING_TTL_MS);
+      this.missing.set(code, { lineage });
       return lineage;
     });
   }

@@ -13,7 +13,7 @@ import {
 import { fragmentsOf, isIncluded } from '../../common/selections';
 import { rethrowIfDatabaseUnavailable } from '../../common/databaseErrors';
 import { Context } from '../../context';
-import { RecordVisitInput, VisitsToRecord } from './visits';
+import { RecordVisitInput, VisitsToRecord } from './visitCounters';
 
 /** The refusal of a whole request, before any field runs: HTTP 400 (Apollo's default here is 500). */
 function refusal(message: string, extensions: Record<string, unknown>, path?: string): GraphQLError {
@@ -28,7 +28,7 @@ function refusal(message: string, extensions: Record<string, unknown>, path?: st
  * refuses the whole request with BAD_USER_INPUT (HTTP 400): a refused request counts nothing.
  * recordVisit may not share a request with other mutations, whose failure could not be undone either.
  *
- * The checks are the ones recordVisit makes anyway (Visits.check, cached: no SQL once a unit and
+ * The checks are the ones recordVisit makes anyway (VisitCounters.check, cached: no SQL once a unit and
  * article are known), all fields at once, so a request costs no more statements than before.
  * The resolver then counts what was checked here (ctx.visitsToRecord), one visit per unit.
  */

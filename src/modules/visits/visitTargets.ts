@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { LineageCache } from '../units/unitTree';
-import { BoundedCache } from './boundedCache';
-import { ArticleOnUnit, VisitService } from './visits.service';
+import { LRUCache } from 'lru-cache';
+import { Clock } from '../../common/clock';
+import { ArticleOnUnit, VisitRollups } from './visitRollups';
 
 /**
  * Where an article is shown changes with syndicate/withdraw (possibly on another gateway process):
@@ -32,20 +33,25 @@ const MAX_PAIRS = 200_000;
  */
 export class VisitTargets {
   private readonly lineages: LineageCache;
-  private readonly pairs = new BoundedCache<string, { state: ArticleOnUnit; refreshAfter: number }>(MAX_PAIRS);
+  private readonly pairs: LRUCache<string, { state: ArticleOnUnit; refreshAfter: number }>;
   /** Reads in the background (pair refreshes), billed to no request. */
-  private readonly service: VisitService;
+  private readonly rollups: VisitRollups;
   private readonly pairLoader: DataLoader<{ articleId: number; unitCode: string; db: DataSource }, ArticleOnUnit>;
   private readonly renewals: DataLoader<{ articleId: number; unitCode: string }, ArticleOnUnit>;
 
   /** `db`: the process's database, for background reads. */
-  constructor(db: DataSource) {
-    this.lineages = new LineageCache(db);
-    this.service = new VisitService(db);
+  constructor(
+    db: DataSource,
+    private readonly clock: Clock,
+  ) {
+    this.lineages = new LineageCache(db, clock);
+    // ttlResolution 0: an injected clock may jump; the time is read at every check.
+    this.pairs = new LRUCache({ max: MAX_PAIRS, ttl: SHOWN_TTL_MS, ttlResolution: 0, perf: clock });
+    this.rollups = new VisitRollups(db);
     // cache: false: the pair cache decides what is remembered and for how long; DataLoader only batches.
     // A batch of several requests' misses is read through (and billed to) the first one's database.
-    this.pairLoader = new DataLoader((pairs) => new VisitService(pairs[0].db).articlesOnUnits(pairs), { cache: false, maxBatchSize: 1000 });
-    this.renewals = new DataLoader((pairs) => this.service.articlesOnUnits(pairs), {
+    this.pairLoader = new DataLoader((pairs) => new VisitRollups(pairs[0].db).articlesOnUnits(pairs), { cache: false, maxBatchSize: 1000 });
+    this.renewals = new DataLoader((pairs) => this.rollups.articlesOnUnits(pairs), {
       cache: false,
       maxBatchSize: 1000,
       batchScheduleFn: (run) => setTimeout(run, REFRESH_BATCH_MS).unref(),
@@ -53,14 +59,15 @@ export class VisitTargets {
   }
 
   /** The unit and every unit above it, nearest first; null for a code that names no unit. `db`: the asking request's. */
-  lineage(code: string, now: number, db: DataSource): string[] | null | Promise<string[] | null> {
-    return this.lineages.lineage(code, now, db);
+  lineage(code: string, db: DataSource): string[] | null | Promise<string[] | null> {
+    return this.lineages.lineage(code, db);
   }
 
   /** Whether the article exists and is shown on the unit (public or not is for the caller to judge). */
-  articleOnUnit(articleId: number, unitCode: string, now: number, db: DataSource): ArticleOnUnit | Promise<ArticleOnUnit> {
+  articleOnUnit(articleId: number, unitCode: string, db: DataSource): ArticleOnUnit | Promise<ArticleOnUnit> {
+    const now = this.clock.now();
     const key = `${articleId}:${unitCode}`;
-    const cached = this.pairs.get(key, now);
+    const cached = this.pairs.get(key);
     if (cached === undefined) return this.keepPair(key, now, this.pairLoader.load({ articleId, unitCode, db }));
     if (now >= cached.refreshAfter) {
       cached.refreshAfter = Infinity; // one renewal at a time; if it fails, the entry expires as usual
@@ -72,7 +79,7 @@ export class VisitTargets {
   private keepPair(key: string, now: number, read: Promise<ArticleOnUnit>): Promise<ArticleOnUnit> {
     return read.then((state) => {
       const ttl = state.kind === 'shown' ? SHOWN_TTL_MS : NOT_SHOWN_TTL_MS;
-      this.pairs.set(key, { state, refreshAfter: now + REFRESH_AFTER * ttl }, now + ttl);
+      this.pairs.set(key, { state, refreshAfter: now + REFRESH_AFTER * ttl }, { ttl });
       return state;
     });
   }

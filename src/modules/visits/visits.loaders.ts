@@ -1,8 +1,8 @@
 import { batchLoader } from '../../common/loaders';
 import type { Services } from '../../services';
 import { Tally } from './visitBatch';
-import { UnitVisitCounts } from './visits';
-import { DailyRange } from './visits.service';
+import { UnitVisitCounts } from './visitCounters';
+import { DailyRange } from './visitRollups';
 
 const dailyKey = (r: DailyRange) => `${r.unitCode}/${r.from}/${r.to}`;
 const onlineKey = (u: { unitCode: string; includeDescendants: boolean }) => `${u.unitCode}/${u.includeDescendants}`;

@@ -8,7 +8,7 @@ import { Article } from '../articles/article.entity';
 import { Unit } from '../units/unit.entity';
 import { AdministrativeUnit } from '../units/unit.types';
 import { parseDay } from './vietnamDay';
-import { MAX_DAILY_DAYS } from './visits';
+import { MAX_DAILY_DAYS } from './visitCounters';
 import { DailyVisits, DateScalar, VisitStats } from './visits.types';
 
 @Resolver()

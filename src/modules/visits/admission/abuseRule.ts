@@ -1,29 +1,13 @@
 import { ExpiringMap } from './expiringMap';
 
 /**
- * Which visits count, so that one visitorId, or one client address, hammering a portal cannot
- * inflate its counters:
- *
- * 1. One counted visit per visitor, unit and page (the home page, or one article) per 30 seconds:
- *    a reload, a double click or a retry within that window is not counted again.
- * 2. At most 10 counted visits per visitor and unit per minute, whatever the pages: a script
- *    walking every article of a portal adds at most 10 a minute (600 an hour) to it.
- * 3. At most `perAddressLimit` (default 60) counted visits per client address and unit per minute,
- *    whatever the visitorIds: a script inventing a new visitorId for every call adds at most 60 a
- *    minute to a portal from one address. An address over it is not even marked online (its
- *    visitorIds are not believed).
- *
- * A real reader stays well inside all three. Visits not counted are not errors (recordVisit returns
- * false); those refused by rules 1 and 2 still mark the visitor online.
- *
- * Memory is bounded: each rule keeps one entry per key for its window (ExpiringMap: entries are
- * never refreshed, so insertion order is expiry order), expired from the front. At `maxEntries` the
- * oldest entry is dropped early, which only shortens that visitor's (or address's) window: a flood
- * of distinct visitorIds or addresses can make the rule forget, never make the gateway grow.
- *
- * Per process: with several gateway processes behind a balancer, a visitor whose calls land on k of
- * them could be counted up to k times per window. With REDIS_URL the same rules run in Redis for
- * every process (sharedVisitRules.ts); this class then decides only while Redis is unreachable.
+ * Which visits count (README, "Which visits count"): one per visitor, unit and page per 30 s; at
+ * most 10 per visitor and unit per minute; at most `perAddressLimit` per client address and unit per
+ * minute, beyond which the address's visitors are not even marked online. Each rule keeps one entry
+ * per key for its window, bounded: at `maxEntries` the oldest is dropped early, which only shortens
+ * a window, so a flood of distinct ids can make the rule forget, never make the gateway grow. With
+ * REDIS_URL the same rules run in Redis for every process (sharedVisitRules.ts); this class then
+ * decides only while Redis is unreachable.
  */
 export interface AbuseRuleOptions {
   repeatWindowMs?: number;

@@ -1,25 +1,25 @@
 import ipaddr from 'ipaddr.js';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
-import { SharedRedis } from '../../cache/redis';
+import { SharedRedis } from '../../db/redis';
 import { badUserInput } from '../../common/errors';
 import { isUnitCode, parseId } from '../../common/ids';
-import { AbuseRuleOptions, VisitAbuseRule } from './abuseRule';
-import { Clock, systemClock } from './clock';
+import { AbuseRuleOptions, VisitAbuseRule } from './admission/abuseRule';
+import { Clock, systemClock } from '../../common/clock';
 import { Tally, VisitBatch } from './visitBatch';
-import { VisitCounter, VisitCounterOptions, VisitLogger } from './visitCounter';
-import { VisitorsOnline, VisitorsOnlineOptions } from './visitorsOnline';
-import { SharedVisitRules } from './sharedVisitRules';
-import { DailyRange, StoredCounts, VisitService } from './visits.service';
+import { VisitBuffer, VisitBufferOptions, VisitLogger } from './visitBuffer';
+import { VisitorsOnline, VisitorsOnlineOptions } from './admission/visitorsOnline';
+import { SharedVisitRules } from './admission/sharedVisitRules';
+import { DailyRange, StoredCounts, VisitRollups } from './visitRollups';
 import { VisitTargets } from './visitTargets';
 import { dayFromNumber, parseDay, vietnamDay } from './vietnamDay';
 
-export interface VisitsOptions {
+export interface VisitCountersOptions {
   clock?: Clock;
   logger?: VisitLogger;
   /** Redis, when several gateway processes must agree on the abuse rule and online visitors. */
   redis?: SharedRedis | null;
-  counter?: Omit<VisitCounterOptions, 'logger'>;
+  buffer?: Omit<VisitBufferOptions, 'logger'>;
   abuse?: AbuseRuleOptions;
   online?: VisitorsOnlineOptions;
 }
@@ -97,19 +97,21 @@ function quote(text: string): string {
 }
 
 /**
- * The visit counters ('Thống kê truy cập'): recordVisit, and total / today / online / daily for any
- * unit, own portal or whole subtree, plus Article.views. Built once per server; see visitCounter.ts
- * for buffering and flushing, abuseRule.ts for which visits count, visitorsOnline.ts for online.
+ * The visit counters ('Thống kê truy cập') as resolvers use them: recordVisit's check and count, and
+ * total / today / online / daily of any unit (own portal or whole subtree), plus Article.views. Built
+ * once per server. The parts: visitBuffer.ts buffers and flushes, visitRollups.ts is the SQL,
+ * admission/ decides which visits count and who is online, visitTargets.ts answers recordVisit's
+ * checks from memory.
  */
-export class Visits {
+export class VisitCounters {
   readonly clock: Clock;
-  readonly counter: VisitCounter;
+  readonly buffer: VisitBuffer;
   readonly abuse: VisitAbuseRule;
   readonly online: VisitorsOnline;
   /** The same rules in Redis, shared by every process; while Redis is unreachable the local ones decide. */
   private readonly shared: SharedVisitRules | null;
   private sharedFailedAt = -Infinity;
-  private readonly service: VisitService;
+  private readonly rollups: VisitRollups;
   /** Recent reads of units' stored counts, reused for snapshotTtlMs (see counts()). */
   private readonly snapshots: LRUCache<string, StoredSnapshot> | null;
   private readonly targets: VisitTargets;
@@ -121,12 +123,12 @@ export class Visits {
    * `db` is the process's database: flushes and background reloads use it. Reads and checks made for
    * a request take the request's database (db/requestDatabase.ts), so they are counted against it.
    */
-  constructor(db: DataSource, options: VisitsOptions = {}) {
+  constructor(db: DataSource, options: VisitCountersOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.service = new VisitService(db);
-    this.targets = new VisitTargets(db);
-    this.counter = new VisitCounter(this.service, this.clock, { ...options.counter, logger: options.logger });
-    const ttl = this.counter.snapshotTtlMs;
+    this.rollups = new VisitRollups(db);
+    this.targets = new VisitTargets(db, this.clock);
+    this.buffer = new VisitBuffer(this.rollups, this.clock, { ...options.buffer, logger: options.logger });
+    const ttl = this.buffer.snapshotTtlMs;
     this.snapshots = ttl > 0 ? new LRUCache({ max: 20_000, ttl }) : null;
     this.abuse = new VisitAbuseRule(options.abuse);
     this.online = new VisitorsOnline(options.online);
@@ -136,12 +138,12 @@ export class Visits {
 
   /** Starts flushing on a timer. */
   start(): void {
-    this.counter.start();
+    this.buffer.start();
   }
 
   /** Writes everything buffered (server shutdown). */
   close(): Promise<void> {
-    return this.counter.close();
+    return this.buffer.close();
   }
 
   /**
@@ -156,10 +158,10 @@ export class Visits {
     const article = articleId === null ? null : parseId(articleId);
     if (articleId !== null && article === null) throw badUserInput(`there is no article with id ${quote(articleId)}`, 'articleId');
 
-    const lineage = await this.targets.lineage(unitCode, this.clock.now(), db);
+    const lineage = await this.targets.lineage(unitCode, db);
     if (!lineage) throw badUserInput(`there is no unit with code ${quote(unitCode)}`, 'unitCode');
     if (article !== null) {
-      const state = await this.targets.articleOnUnit(article, unitCode, this.clock.now(), db);
+      const state = await this.targets.articleOnUnit(article, unitCode, db);
       // A scheduled article does not exist for the public until its time.
       if (state.kind === 'unknown' || state.visibleFrom > this.clock.now()) throw badUserInput(`there is no article with id ${quote(articleId!)}`, 'articleId');
       if (state.kind === 'not-shown') throw badUserInput(`article ${article} is not shown on unit ${unitCode}`, 'articleId');
@@ -178,7 +180,7 @@ export class Visits {
       const admitted = await this.shared.admit(lineage, visitor, address, unitCode, article, now).catch((error: Error) => this.sharedFailed(error));
       if (admitted !== null) {
         if (!admitted) return false;
-        if (this.counter.add(lineage, vietnamDay(now), article)) return true;
+        if (this.buffer.add(lineage, vietnamDay(now), article)) return true;
         await this.shared.release(visitor, address, unitCode, article).catch((error: Error) => this.sharedFailed(error));
         return false;
       }
@@ -190,7 +192,7 @@ export class Visits {
       article,
       now,
       () => this.online.seen(lineage, visitor, now),
-      () => this.counter.add(lineage, vietnamDay(now), article),
+      () => this.buffer.add(lineage, vietnamDay(now), article),
     );
     this.warnIfEvicting();
     return counted;
@@ -208,7 +210,7 @@ export class Visits {
     const snapshots = new Map<string, StoredSnapshot>();
     const stale: string[] = [];
     // Aged from when its read started: the batches it relies on are kept that long after they are written.
-    const fresh = Date.now() - this.counter.snapshotTtlMs;
+    const fresh = Date.now() - this.buffer.snapshotTtlMs;
     for (const code of codes) {
       const snapshot = this.snapshots?.get(code);
       if (snapshot && snapshot.day === day && snapshot.readAt > fresh) snapshots.set(code, snapshot);
@@ -216,7 +218,7 @@ export class Visits {
     }
     if (stale.length > 0) {
       const readAt = Date.now();
-      const { value, flushedSeq } = await this.counter.read(() => new VisitService(db).counts(stale, day, this.counter.processId));
+      const { value, flushedSeq } = await this.buffer.read(() => new VisitRollups(db).counts(stale, day, this.buffer.processId));
       for (const code of stale) {
         const snapshot = { day, readAt, flushedSeq, stored: value.get(code) };
         snapshots.set(code, snapshot);
@@ -227,7 +229,7 @@ export class Visits {
     return codes.map((code) => {
       const { stored, flushedSeq } = snapshots.get(code)!;
       let pending = pendingBySeq.get(flushedSeq);
-      if (!pending) pendingBySeq.set(flushedSeq, (pending = this.counter.pendingAfter(flushedSeq)));
+      if (!pending) pendingBySeq.set(flushedSeq, (pending = this.buffer.pendingAfter(flushedSeq)));
       const total = { own: stored?.total.own ?? 0, subtree: stored?.total.subtree ?? 0 };
       const today = { own: stored?.today.own ?? 0, subtree: stored?.today.subtree ?? 0 };
       for (const batch of pending) {
@@ -248,7 +250,7 @@ export class Visits {
 
   /** Every day of each range, in order, zeros included. One statement. Ranges are checked by the caller. */
   async daily(ranges: readonly DailyRange[], db: DataSource): Promise<{ date: string; visits: Tally }[][]> {
-    const { value, pending } = await this.counter.read(() => new VisitService(db).daily(ranges, this.counter.processId));
+    const { value, pending } = await this.buffer.read(() => new VisitRollups(db).daily(ranges, this.buffer.processId));
     return ranges.map(({ unitCode, from, to }) => {
       const stored = value.get(unitCode);
       const days: { date: string; visits: Tally }[] = [];
@@ -271,7 +273,7 @@ export class Visits {
 
   /** Article.views of each article (null for one that no longer exists). One statement. */
   async views(ids: readonly number[], db: DataSource): Promise<(number | null)[]> {
-    const { value, pending } = await this.counter.read(() => new VisitService(db).views(ids, this.counter.processId));
+    const { value, pending } = await this.buffer.read(() => new VisitRollups(db).views(ids, this.buffer.processId));
     return ids.map((id) => {
       const stored = value.get(id);
       if (stored === undefined) return null;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Clock } from './clock';
+import { Clock } from '../../common/clock';
 import { dayFromNumber, vietnamDayNumber } from './vietnamDay';
 import { VisitBatch } from './visitBatch';
-import { CommitOutcomeUnknown, Snapshot, VisitService } from './visits.service';
+import { CommitOutcomeUnknown } from '../../db/transaction';
+import { Snapshot, VisitRollups } from './visitRollups';
 
 /** What the counter logs through (Fastify's pino logger in the server; silent by default). */
 export interface VisitLogger {
@@ -11,7 +12,7 @@ export interface VisitLogger {
   error(obj: object, msg: string): void;
 }
 
-export interface VisitCounterOptions {
+export interface VisitBufferOptions {
   /** Time between the end of one flush and the start of the next. Default 500 ms. */
   flushIntervalMs?: number;
   /**
@@ -24,7 +25,7 @@ export interface VisitCounterOptions {
   /** How long close() keeps retrying the last flush. Default 10 s. */
   closeTimeoutMs?: number;
   /**
-   * How long a read of the stored counters may be reused (Visits.counts): batches stay known for
+   * How long a read of the stored counters may be reused (VisitCounters.counts): batches stay known for
    * this long after they are written, so a reused read still adds exactly the batches written
    * after it. Default 1 s; 0 keeps batches only for reads in flight.
    */
@@ -37,34 +38,14 @@ const silent: VisitLogger = { info() {}, warn() {}, error() {} };
 const LOG_EVERY_MS = 30_000;
 
 /**
- * The in-memory visit buffer and its flusher. recordVisit adds to the open batch (no SQL); a timer
- * hands the batch to MySQL every flushIntervalMs, as a few multi-row upserts in one transaction
- * (VisitService.writeBatch), and on close().
- *
- * Lossless:
- * - A flush that fails before COMMIT is rolled back, and its batch goes back into the buffer to be
- *   retried with the next one.
- * - A flush whose COMMIT gets no answer (connection lost at that moment) may or may not have been
- *   applied. Its batch is kept aside; before the next flush, this process's flush mark in MySQL
- *   (visit_flush_marks, written in the same transaction) says which: applied, it is dropped; not, it
- *   goes back into the buffer. Nothing is counted twice or lost.
- * - Reads (read()) add what MySQL did not have when their statement ran: the open batch always;
- *   the batch being flushed, the one kept aside and those committed while the read was running only
- *   if their sequence number is above the flush mark that the read's own statement saw. So a caller
- *   sees its visit at once, and never twice or not at all while a flush commits.
- *
- * Bounded: the buffer holds at most maxBufferedRows rows (all batches together). A visit that would
- * need a new row beyond the bound (a unit, article or day not yet in the buffer) is refused: not
- * counted, recordVisit returns false, and a warning with the number refused is logged (at most every
- * 30 s). Visits to rows already buffered are still counted. This only happens after MySQL has
- * refused flushes for a long time; memory stays bounded, and every visit reported as counted is
- * eventually written.
- *
- * Several gateway processes: each buffers and flushes its own visits (the upserts add, so they
- * combine in MySQL; each has its own flush mark). A read sees MySQL plus its own process's buffer,
- * so another process's visits show up within one flush interval.
+ * The in-memory visit buffer and its flusher: recordVisit adds to the open batch (no SQL) and a
+ * timer writes it to MySQL (VisitRollups.writeBatch) every flushIntervalMs and on close(). Every
+ * visit answered `true` is written exactly once: a rolled-back flush goes back into the buffer, a
+ * flush whose COMMIT got no answer is settled from this process's flush mark before the next, and
+ * reads add exactly the batches their statement did not see (read()). Why it is built so, and what
+ * several processes do: docs/internals.md#visit-counters.
  */
-export class VisitCounter {
+export class VisitBuffer {
   /** Identifies this process's flushes in visit_flush_marks. */
   readonly processId = randomBytes(8).toString('hex');
   private open = new VisitBatch();
@@ -104,9 +85,9 @@ export class VisitCounter {
   readonly stats = { flushes: 0, failedFlushes: 0, refusedAtBound: 0 };
 
   constructor(
-    private readonly service: VisitService,
+    private readonly rollups: VisitRollups,
     private readonly clock: Clock,
-    options: VisitCounterOptions = {},
+    options: VisitBufferOptions = {},
   ) {
     this.flushIntervalMs = options.flushIntervalMs ?? 500;
     this.maxBufferedRows = options.maxBufferedRows ?? 500_000;
@@ -216,7 +197,7 @@ export class VisitCounter {
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    await this.service.forgetProcess(this.processId).catch(() => undefined);
+    await this.rollups.forgetProcess(this.processId).catch(() => undefined);
   }
 
   private async flushOnce(): Promise<void> {
@@ -229,7 +210,7 @@ export class VisitCounter {
       batch.seq = ++this.lastSeq;
       this.inFlight = batch;
       try {
-        await this.service.writeBatch(batch, this.processId, new Date(this.clock.now()));
+        await this.rollups.writeBatch(batch, this.processId, new Date(this.clock.now()));
       } catch (e) {
         this.inFlight = null;
         if (e instanceof CommitOutcomeUnknown) {
@@ -269,7 +250,7 @@ export class VisitCounter {
     const today = vietnamDayNumber(this.clock.now());
     if (today === this.archivedOn) return;
     try {
-      const moved = await this.service.archiveDays(dayFromNumber(today - 1));
+      const moved = await this.rollups.archiveDays(dayFromNumber(today - 1));
       this.archivedOn = today;
       if (moved > 0) this.log.info({ rows: moved, before: dayFromNumber(today - 1) }, 'visit counters: archived the days before yesterday');
     } catch (e) {
@@ -285,7 +266,7 @@ export class VisitCounter {
   private async settle(): Promise<void> {
     const batch = this.unsettled;
     if (!batch) return;
-    const flushedSeq = await this.service.flushedSeq(this.processId);
+    const flushedSeq = await this.rollups.flushedSeq(this.processId);
     this.unsettled = null;
     if (flushedSeq >= batch.seq!) {
       this.applied(batch);

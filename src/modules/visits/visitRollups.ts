@@ -1,4 +1,5 @@
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { withTransaction } from '../../db/transaction';
 import { Tally, VisitBatch } from './visitBatch';
 
 /** Rows per multi-row INSERT: a flush of a busy second is a few thousand rows, written in one or two statements. */
@@ -31,13 +32,6 @@ export interface DailyRange {
   to: string;
 }
 
-/** The COMMIT of a flush got no answer: the batch may or may not be in MySQL (see VisitCounter). */
-export class CommitOutcomeUnknown extends Error {
-  constructor(cause: unknown) {
-    super(`the COMMIT of a visit flush got no answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
-}
-
 const ZERO: Readonly<Tally> = { own: 0, subtree: 0 };
 
 /** The flush mark of this process, as a scalar subquery every read selects beside its rows. */
@@ -55,7 +49,7 @@ function chunks<T>(rows: T[], size: number): T[][] {
 }
 
 /** Every statement of the visit counters: the article lookup recordVisit validates with, flushes, reads. */
-export class VisitService {
+export class VisitRollups {
   constructor(private readonly db: DataSource) {}
 
   /**
@@ -91,31 +85,20 @@ export class VisitService {
    * with VALUES() is the spelling MariaDB and MySQL 8 share (MySQL 8.0.20+ warns it is deprecated).
    */
   async writeBatch(batch: VisitBatch, processId: string, now: Date): Promise<void> {
-    const runner = this.db.createQueryRunner('master');
-    try {
-      await runner.connect();
-      await runner.startTransaction('READ COMMITTED');
-      try {
-        await this.writeRows(runner, batch);
-        await runner.query(
+    await withTransaction(
+      this.db,
+      async (m) => {
+        await this.writeRows(m, batch);
+        await m.query(
           'INSERT INTO visit_flush_marks (process_id, seq, flushed_at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE seq = VALUES(seq), flushed_at = VALUES(flushed_at)',
           [processId, batch.seq, now],
         );
-      } catch (e) {
-        await runner.rollbackTransaction().catch(() => undefined);
-        throw e;
-      }
-      try {
-        await runner.commitTransaction();
-      } catch (e) {
-        throw new CommitOutcomeUnknown(e);
-      }
-    } finally {
-      await runner.release().catch(() => undefined);
-    }
+      },
+      { isolation: 'READ COMMITTED' },
+    );
   }
 
-  private async writeRows(runner: QueryRunner, batch: VisitBatch): Promise<void> {
+  private async writeRows(m: EntityManager, batch: VisitBatch): Promise<void> {
     const unitDays: [string, string, number, number][] = [];
     for (const [unit, days] of batch.unitDays) for (const [day, t] of days) unitDays.push([unit, day, t.own, t.subtree]);
     const articleDays: [number, string, number][] = [];
@@ -125,19 +108,19 @@ export class VisitService {
     // Totals are not written here: visit_totals covers the archived days, and a read adds the
     // unit's recent days to it (see the migration).
     for (const rows of chunks(byKey(unitDays), ROWS_PER_STATEMENT)) {
-      await runner.query(
+      await m.query(
         'INSERT INTO visit_days_recent (unit_code, day, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
         [rows],
       );
     }
     for (const rows of chunks(byKey(articleDays), ROWS_PER_STATEMENT)) {
-      await runner.query('INSERT INTO article_view_days (article_id, day, views) VALUES ? ON DUPLICATE KEY UPDATE views = views + VALUES(views)', [rows]);
+      await m.query('INSERT INTO article_view_days (article_id, day, views) VALUES ? ON DUPLICATE KEY UPDATE views = views + VALUES(views)', [rows]);
     }
     // articles.views is what MOST_VIEWED sorts on, so it is kept current here rather than summed.
     // An UPDATE, not an upsert: articles has NOT NULL columns an upsert would have to invent. An
     // article deleted since its views were counted simply matches no row.
     for (const rows of chunks(articleTotals, ROWS_PER_STATEMENT)) {
-      await runner.query(`UPDATE articles SET views = views + CASE id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} ELSE 0 END WHERE id IN (?)`, [
+      await m.query(`UPDATE articles SET views = views + CASE id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} ELSE 0 END WHERE id IN (?)`, [
         ...rows.flat(),
         rows.map(([id]) => id),
       ]);
@@ -152,47 +135,39 @@ export class VisitService {
    * Returns how many (unit, day) rows moved.
    */
   async archiveDays(cutoff: string): Promise<number> {
-    const runner = this.db.createQueryRunner('master');
-    try {
-      await runner.connect();
-      await runner.startTransaction('REPEATABLE READ');
-      try {
-        const rows: { unit_code: string; day: string; own: number | string; subtree: number | string }[] = await runner.query(
+    return withTransaction(
+      this.db,
+      async (m) => {
+        const rows: { unit_code: string; day: string; own: number | string; subtree: number | string }[] = await m.query(
           "SELECT unit_code, DATE_FORMAT(day, '%Y-%m-%d') AS day, own, subtree FROM visit_days_recent WHERE day < ? FOR UPDATE",
           [cutoff],
         );
-        if (rows.length > 0) {
-          const days = rows.map((r): [string, string, number, number] => [r.unit_code, r.day, Number(r.own), Number(r.subtree)]);
-          const totals = new Map<string, [string, number, number]>();
-          for (const [unit, , own, subtree] of days) {
-            const t = totals.get(unit) ?? [unit, 0, 0];
-            t[1] += own;
-            t[2] += subtree;
-            totals.set(unit, t);
-          }
-          for (const chunk of chunks(byKey(days), ROWS_PER_STATEMENT)) {
-            await runner.query(
-              'INSERT INTO visit_days (unit_code, day, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
-              [chunk],
-            );
-          }
-          for (const chunk of chunks(byKey([...totals.values()]), ROWS_PER_STATEMENT)) {
-            await runner.query(
-              'INSERT INTO visit_totals (unit_code, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
-              [chunk],
-            );
-          }
-          await runner.query('DELETE FROM visit_days_recent WHERE day < ?', [cutoff]);
+        if (rows.length === 0) return 0;
+        const days = rows.map((r): [string, string, number, number] => [r.unit_code, r.day, Number(r.own), Number(r.subtree)]);
+        const totals = new Map<string, [string, number, number]>();
+        for (const [unit, , own, subtree] of days) {
+          const t = totals.get(unit) ?? [unit, 0, 0];
+          t[1] += own;
+          t[2] += subtree;
+          totals.set(unit, t);
         }
-        await runner.commitTransaction();
+        for (const chunk of chunks(byKey(days), ROWS_PER_STATEMENT)) {
+          await m.query(
+            'INSERT INTO visit_days (unit_code, day, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
+            [chunk],
+          );
+        }
+        for (const chunk of chunks(byKey([...totals.values()]), ROWS_PER_STATEMENT)) {
+          await m.query(
+            'INSERT INTO visit_totals (unit_code, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
+            [chunk],
+          );
+        }
+        await m.query('DELETE FROM visit_days_recent WHERE day < ?', [cutoff]);
         return rows.length;
-      } catch (e) {
-        await runner.rollbackTransaction().catch(() => undefined);
-        throw e;
-      }
-    } finally {
-      await runner.release().catch(() => undefined);
-    }
+      },
+      { isolation: 'REPEATABLE READ' },
+    );
   }
 
   /** This process's last committed flush (0 if none): settles a flush whose COMMIT got no answer. */

@@ -2,25 +2,9 @@ import { ExpiringMap } from './expiringMap';
 
 /**
  * 'Trực tuyến': distinct visitorIds seen in the last 5 minutes, per unit (own portal) and per
- * subtree (the unit or anything below it), kept in memory only.
- *
- * Each of the two maps holds one entry per (unit, visitor), expiring 5 minutes after the visitor was
- * last seen there (ExpiringMap: seeing a visitor again moves its entry to the end of the expiry
- * order, and expiry only ever looks at the front). Counts per unit are kept beside the maps, so reading one is
- * O(1) after the expiry. A visit to a commune touches 1 own entry and one subtree entry per unit of
- * its lineage (commune, district, province): a visitor browsing two communes of one district is one
- * visitor online in that district.
- *
- * Bounded: at `maxEntries` per map the least recently seen entry is dropped early (logged by the
- * counter as a rate-limited warning). Under a flood of distinct visitorIds, online then counts the
- * visitors of the last few minutes instead of five, and memory stays at the bound (~100 bytes an
- * entry: 500,000 entries ≈ 50 MB per map at worst).
- *
- * Several gateway processes: each would count only the visitors it served, and a visitor whose
- * requests are spread over processes would be counted by each. With REDIS_URL the count lives in
- * Redis instead, shared by all processes (sharedVisitRules.ts: a sorted set per unit and subtree,
- * scored by last-seen time, each capped at `maxEntries` by dropping its least recently seen, as
- * here); this class then answers only while Redis is unreachable.
+ * subtree, in memory. Counts per unit are kept beside the maps, so reading one is O(1) after expiry;
+ * at `maxEntries` the least recently seen are dropped early. With REDIS_URL the shared rules
+ * (sharedVisitRules.ts) count instead, and this answers only while Redis is unreachable.
  */
 export interface VisitorsOnlineOptions {
   windowMs?: number;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
-import { RedisClient, SharedRedis } from '../../cache/redis';
+import { RedisClient, SharedRedis } from '../../../db/redis';
 import { VisitAbuseRule } from './abuseRule';
 import { VisitorsOnline } from './visitorsOnline';
 

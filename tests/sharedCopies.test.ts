@@ -23,6 +23,14 @@ const COPIES: Array<[string, string]> = [
     join('bench', relative(join(root, 'scripts', 'bench', 'raw-sql'), copy)),
     relative(root, copy),
   ]),
+  // Vietnam's two administrative maps and the conversion table between them (read by seeds/vnAdmin.ts).
+  ['data/vn-admin/SOURCES.md', 'seeds/data/vn-admin/SOURCES.md'],
+  ['data/vn-admin/SHA256SUMS', 'seeds/data/vn-admin/SHA256SUMS'],
+  ['data/vn-admin/gso-districts-2025-06-30.csv', 'seeds/data/vn-admin/gso-districts-2025-06-30.csv'],
+  ['data/vn-admin/gso-communes-2025-06-30.csv', 'seeds/data/vn-admin/gso-communes-2025-06-30.csv'],
+  ['data/vn-admin/communes-2025-07-01.json', 'seeds/data/vn-admin/communes-2025-07-01.json'],
+  ['data/vn-admin/nso-conversion-2025-07-01.csv', 'seeds/data/vn-admin/nso-conversion-2025-07-01.csv'],
+  ['data/vn-admin/units-2026-07-25.json', 'seeds/data/vn-admin/units-2026-07-25.json'],
 ];
 
 describe('the copies of what the team publishes', () => {

@@ -1,0 +1,83 @@
+import mysql from 'mysql2/promise';
+import { EntityManager } from 'typeorm';
+import { isDatabaseUnavailable } from '../src/common/databaseErrors';
+import { CommitOutcomeUnknown, transactionOn } from '../src/db/transaction';
+import { VisitBuffer } from '../src/modules/visits/visitBuffer';
+import { VisitRollups } from '../src/modules/visits/visitRollups';
+import { connectToDatabase, createTestDatabase, TestDatabase } from './helpers/testDatabase';
+
+// A COMMIT whose answer is lost, made real: the transaction's connection is killed by another one
+// after its last statement, so MariaDB rolls it back and the COMMIT finds the connection gone.
+let db: TestDatabase;
+let killer: mysql.Connection;
+
+beforeAll(async () => {
+  db = await createTestDatabase({ units: false });
+  killer = await connectToDatabase(db.url);
+});
+afterAll(async () => {
+  await killer.end();
+  await db.drop();
+});
+
+async function killConnectionOf(m: EntityManager): Promise<void> {
+  const [{ id }]: { id: number }[] = await m.query('SELECT CONNECTION_ID() AS id');
+  await killer.query(`KILL ${Number(id)}`);
+}
+
+describe('a COMMIT that gets no answer', () => {
+  it('is CommitOutcomeUnknown from transactionOn, a database failure to everyone else', async () => {
+    await db.dataSource.query('DELETE FROM visit_flush_marks');
+    const runner = db.dataSource.createQueryRunner('master');
+    await runner.connect();
+    const failure = await transactionOn(runner, async (m) => {
+      await m.query("INSERT INTO visit_flush_marks (process_id, seq, flushed_at) VALUES ('lost', 1, NOW())");
+      await killConnectionOf(m);
+    }).catch((error: unknown) => error);
+    await runner.release().catch(() => undefined);
+    expect(failure).toBeInstanceOf(CommitOutcomeUnknown);
+    expect(isDatabaseUnavailable(failure)).toBe(true);
+    // Killed before its COMMIT: MariaDB rolled it back.
+    expect(await db.dataSource.query("SELECT * FROM visit_flush_marks WHERE process_id = 'lost'")).toEqual([]);
+  });
+
+  it('leaves a visit flush to be settled from the flush mark, and the visits are written once', async () => {
+    const rollups = new VisitRollups(db.dataSource);
+    let loseNextCommit = true;
+    const writeBatch = rollups.writeBatch.bind(rollups);
+    // The flush's last statement writes the flush mark; the connection dies right after it.
+    jest.spyOn(rollups, 'writeBatch').mockImplementation(async (batch, processId, now) => {
+      if (!loseNextCommit) return writeBatch(batch, processId, now);
+      loseNextCommit = false;
+      const query = EntityManager.prototype.query;
+      const spy = jest.spyOn(EntityManager.prototype, 'query').mockImplementation(async function (this: EntityManager, sql: string, parameters?: Parameters<EntityManager["query"]>[1]) {
+        const result = await query.call(this, sql, parameters);
+        if (sql.includes('visit_flush_marks')) await killConnectionOf(this);
+        return result;
+      });
+      try {
+        return await writeBatch(batch, processId, now);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+    const buffer = new VisitBuffer(rollups, { now: () => Date.parse('2025-03-10T03:00:00Z') }, { flushIntervalMs: 3_600_000 });
+    for (let i = 0; i < 3; i++) expect(buffer.add(['14620', '376', '37'], '2025-03-10', null)).toBe(true);
+
+    await buffer.flush();
+    expect(buffer.stats).toMatchObject({ flushes: 0, failedFlushes: 1 });
+    expect(buffer.bufferedVisits).toBe(3);
+    expect(await db.dataSource.query('SELECT * FROM visit_days_recent')).toEqual([]);
+
+    await buffer.flush();
+    expect(buffer.stats).toMatchObject({ flushes: 1, failedFlushes: 1 });
+    expect(buffer.bufferedVisits).toBe(0);
+    const rows: { unit_code: string; own: number; subtree: number }[] = await db.dataSource.query('SELECT unit_code, own, subtree FROM visit_days_recent ORDER BY unit_code');
+    expect(rows.map((r) => [r.unit_code, Number(r.own), Number(r.subtree)])).toEqual([
+      ['14620', 3, 3],
+      ['37', 0, 3],
+      ['376', 0, 3],
+    ]);
+    await buffer.close();
+  });
+});

@@ -34,6 +34,8 @@ export function createDataSource({ databaseUrl, poolSize = 16, replicaUrls = [] 
     charset: 'utf8mb4_unicode_ci',
     // DATETIME columns hold UTC; the API prints them in Vietnam's offset.
     timezone: 'Z',
+    // A DATE is a calendar day, not an instant: read it as the 'YYYY-MM-DD' it is.
+    dateStrings: ['DATE'],
     entities,
     migrations,
     migrationsRun: false,

@@ -146,7 +146,7 @@ const EXTRA_TOPIC_WEIGHTS: ReadonlyArray<readonly [string, number]> = TOPIC_NAME
 
 // ---------- database rows ----------
 
-/** articles (id, slug, title, summary, body, kind, origin_code, source_id, source_url, published_at, created_at, updated_at, views) */
+/** articles (id, slug, title, summary, body, kind, origin_id, source_id, source_url, published_at, created_at, updated_at, views) */
 type ArticleRow = [number, string, string, string, string, ArticleKind, string, number, string | null, string, string, string, number];
 
 interface Chunk {
@@ -189,7 +189,7 @@ function pushTo(map: Map<string, string[]>, key: string, value: string): void {
 async function loadUnitTree(ds: DataSource): Promise<UnitTree> {
   const rows: Array<{ code: string; level: UnitLevel; name: string; fullName: string; parentCode: string | null; provinceCode: string }> =
     await ds.query(
-      'SELECT code, level, name, full_name AS fullName, parent_code AS parentCode, province_code AS provinceCode FROM units ORDER BY code',
+      'SELECT code, level, name, full_name AS fullName, parent_id AS parentCode, province_id AS provinceCode FROM units ORDER BY code',
     );
   const tree: UnitTree = {
     provinces: [], districts: [], communes: [],
@@ -399,7 +399,7 @@ class ArticleGenerator {
     const targets = this.targetCount();
     for (let j = 0; j < targets; j++) {
       const unit = this.syndicationTarget(level, origin);
-      if (shownOn.has(unit)) continue; // the primary key is (article_id, unit_code)
+      if (shownOn.has(unit)) continue; // the primary key is (article_id, unit_id)
       shownOn.add(unit);
       const copyTs = Math.min(END_TS, publishedTs + main.int(SYNDICATION_DELAY_SECONDS));
       chunk.publications.push(syndicatedPublication(id, unit, sqlDateTime(copyTs), publishedAt));
@@ -482,7 +482,7 @@ function writeChunk(runner: QueryRunner, chunk: Chunk): Promise<void> {
     runner,
     async (m) => {
       await m.query(
-        'INSERT INTO articles (id, slug, title, summary, body, kind, origin_code, source_id, source_url, published_at, created_at, updated_at, views) VALUES ?',
+        'INSERT INTO articles (id, slug, title, summary, body, kind, origin_id, source_id, source_url, published_at, created_at, updated_at, views) VALUES ?',
         [chunk.articles],
       );
       await insertPublications(m, chunk.publications);

@@ -525,7 +525,7 @@ export async function seedDemoContent(db: EntityManager): Promise<{ articles: nu
     return slug;
   });
   await db.query(
-    'INSERT INTO articles (slug, title, summary, body, kind, origin_code, source_id, source_url, published_at, created_at, updated_at, views) VALUES ?',
+    'INSERT INTO articles (slug, title, summary, body, kind, origin_id, source_id, source_url, published_at, created_at, updated_at, views) VALUES ?',
     [
       ARTICLES.map((a, i) => {
         const at = utc(a.publishedAt);

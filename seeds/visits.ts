@@ -1,6 +1,5 @@
 import { DataSource } from 'typeorm';
-import { UnitTree } from '../src/modules/units/unitTree';
-import { dayFromNumber, parseDay } from '../src/modules/visits/vietnamDay';
+import { dayFromNumber, parseDay } from '../src/common/vietnamDay';
 import { mulberry32 } from './mulberry32';
 
 /**
@@ -49,17 +48,22 @@ export async function seedVisits(db: DataSource, opts: VisitSeedOptions): Promis
   const from = dayFromNumber(firstDay);
 
   const [existing] = await db.query(
-    '(SELECT unit_code FROM visit_days WHERE day BETWEEN ? AND ? LIMIT 1) UNION ALL (SELECT unit_code FROM visit_days_recent WHERE day BETWEEN ? AND ? LIMIT 1)',
+    '(SELECT unit_id FROM visit_days WHERE day BETWEEN ? AND ? LIMIT 1) UNION ALL (SELECT unit_id FROM visit_days_recent WHERE day BETWEEN ? AND ? LIMIT 1)',
     [from, end, from, end],
   );
   if (existing) throw new Error(`visits are already recorded between ${from} and ${end}; seed visits on a fresh database or choose other days (--visits-end)`);
 
-  const units: { code: string; level: string }[] = await db.query('SELECT code, level FROM units ORDER BY code');
+  // The units of the map in force on the last day (the old map's for the default year).
+  const units: { id: string; level: string }[] = await db.query(
+    'SELECT id, level FROM units WHERE (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?) ORDER BY id',
+    [end, end],
+  );
   if (units.length === 0) throw new Error('seedVisits: the units table is empty; seed the units first');
-  const index = new Map(units.map((u, i) => [u.code, i]));
+  const index = new Map(units.map((u, i) => [u.id, i]));
   // Each unit's lineage: a unit's visits count in the subtree of each.
-  const lineages = await new UnitTree(db).allLineages();
-  const ancestorsOf: number[][] = units.map((u) => (lineages.get(u.code) ?? []).map((code) => index.get(code)!));
+  const ancestorsOf: number[][] = units.map(() => []);
+  const closure: { id: string; ancestor: string }[] = await db.query('SELECT descendant_id AS id, ancestor_id AS ancestor FROM unit_closure');
+  for (const { id, ancestor } of closure) if (index.has(id) && index.has(ancestor)) ancestorsOf[index.get(id)!].push(index.get(ancestor)!);
 
   // Uint32 cells: a province's subtree is ~100,000 visits a day at most.
   const own = new Uint32Array(units.length * days);
@@ -87,14 +91,14 @@ export async function seedVisits(db: DataSource, opts: VisitSeedOptions): Promis
     try {
       let batch: [string, string, number, number][] = [];
       const write = async () => {
-        await runner.query('INSERT INTO visit_days (unit_code, day, own, subtree) VALUES ?', [batch]);
+        await runner.query('INSERT INTO visit_days (unit_id, day, own, subtree) VALUES ?', [batch]);
         rows += batch.length;
         batch = [];
         opts.onProgress?.(rows, total);
       };
       for (let u = first; u < last; u++) {
         for (let d = 0; d < days; d++) {
-          batch.push([units[u].code, dayNames[d], own[u * days + d], subtree[u * days + d]]);
+          batch.push([units[u].id, dayNames[d], own[u * days + d], subtree[u * days + d]]);
           if (batch.length === ROWS_PER_STATEMENT) await write();
         }
       }
@@ -113,11 +117,11 @@ export async function seedVisits(db: DataSource, opts: VisitSeedOptions): Promis
       o += own[u * days + d];
       s += subtree[u * days + d];
     }
-    return [unit.code, o, s];
+    return [unit.id, o, s];
   });
   for (let i = 0; i < totals.length; i += ROWS_PER_STATEMENT) {
     await db.query(
-      'INSERT INTO visit_totals (unit_code, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
+      'INSERT INTO visit_totals (unit_id, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
       [totals.slice(i, i + ROWS_PER_STATEMENT)],
     );
   }

@@ -11,12 +11,14 @@ import { ProcessServices, requestServices, Services } from './services';
 
 /** One request's loaders (common/loaders.ts), each domain's from its module, as `ctx.loaders.x`. */
 export function createLoaders(services: Services, visibleUntil: Date, anonymous: boolean) {
-  const { unit, unitChildren } = unitLoaders(services);
+  const { unit, unitsByCode, unitChildren, unitCommunes, successors, predecessors, unitHistory } = unitLoaders(services);
   const { source } = sourceLoaders(services);
   const { article, articleBySlug, articleBody, topics, publications, related, feedPage, feedCount } = articleLoaders(services, visibleUntil, anonymous, source);
   const { visitCounts, visitDaily, visitOnline, articleViews } = visitLoaders(services);
   // Listed, not spread: an object spread from several is built slowly and stays slow to read (x10 here).
-  return { unit, unitChildren, article, articleBySlug, articleBody, topics, publications, related, source, feedPage, feedCount, visitCounts, visitDaily, visitOnline, articleViews };
+  return {
+    unit, unitsByCode, unitChildren, unitCommunes, successors, predecessors, unitHistory,
+    article, articleBySlug, articleBody, topics, publications, related, source, feedPage, feedCount, visitCounts, visitDaily, visitOnline, articleViews };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

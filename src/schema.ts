@@ -9,7 +9,7 @@ import { authChecker } from './modules/keys/authorization';
 import { SyndicationResolver } from './modules/syndication/syndication.resolver';
 import { ArticleConnectionResolver, FeedQueryResolver, SourceFeedResolver, UnitFeedResolver } from './modules/articles/feed.resolver';
 import { SourceResolver } from './modules/sources/source.resolver';
-import { AdministrativeUnitResolver, CommuneResolver, DistrictResolver, ProvinceResolver, UnitQueryResolver } from './modules/units/unit.resolver';
+import { AdministrativeUnitResolver, CommuneResolver, DistrictResolver, ProvinceResolver, SuccessionResolver, UnitQueryResolver } from './modules/units/unit.resolver';
 import { Commune, District, Province } from './modules/units/unit.types';
 import { ArticleViewsResolver, RecordVisitResolver, UnitVisitsResolver, VisitStatsResolver } from './modules/visits/visits.resolver';
 
@@ -24,6 +24,7 @@ export function graphqlSchema(): GraphQLSchema {
       ProvinceResolver,
       DistrictResolver,
       CommuneResolver,
+      SuccessionResolver,
       UnitFeedResolver,
       FeedQueryResolver,
       ArticleConnectionResolver,

@@ -194,6 +194,6 @@ describe('a GraphQL request past its deadline', () => {
   });
 });
 
-const shownOn = async (id: number) => (await server.db.dataSource.query('SELECT unit_code FROM publications WHERE article_id = ? ORDER BY unit_code', [id])).map((r: any) => r.unit_code);
+const shownOn = async (id: number) => (await server.db.dataSource.query('SELECT unit_id FROM publications WHERE article_id = ? ORDER BY unit_id', [id])).map((r: any) => r.unit_id);
 const counts = async () =>
   (await server.db.dataSource.query('SELECT (SELECT COUNT(*) FROM articles) a, (SELECT COUNT(*) FROM publications) p, (SELECT COUNT(*) FROM subtree_feed) s, (SELECT COUNT(*) FROM article_search) x'))[0];

@@ -62,10 +62,10 @@ async function expectSourceStored(source: Source): Promise<void> {
 // Bases are thunks: the source's id is known once beforeAll ran.
 const feeds: [string, () => FeedBase, ArticleOrder][] = [
   ['all articles', () => ({ kind: 'all' }), ArticleOrder.NEWEST],
-  ['a unit', () => ({ kind: 'unit', code: '14623', scope: FeedScope.UNIT }), ArticleOrder.NEWEST],
-  ['a syndicated unit', () => ({ kind: 'unit', code: '14620', scope: FeedScope.UNIT }), ArticleOrder.OLDEST],
-  ['a province SUBTREE', () => ({ kind: 'unit', code: '37', scope: FeedScope.SUBTREE }), ArticleOrder.NEWEST],
-  ['a commune LINEAGE', () => ({ kind: 'unit', code: '14620', scope: FeedScope.LINEAGE }), ArticleOrder.NEWEST],
+  ['a unit', () => ({ kind: 'unit', units: ['14623'], scope: FeedScope.UNIT }), ArticleOrder.NEWEST],
+  ['a syndicated unit', () => ({ kind: 'unit', units: ['14620'], scope: FeedScope.UNIT }), ArticleOrder.OLDEST],
+  ['a province SUBTREE', () => ({ kind: 'unit', units: ['37'], scope: FeedScope.SUBTREE }), ArticleOrder.NEWEST],
+  ['a commune LINEAGE', () => ({ kind: 'unit', units: ['14620'], scope: FeedScope.LINEAGE }), ArticleOrder.NEWEST],
   ['a source', () => ({ kind: 'source', id: sourceWithHome }), ArticleOrder.NEWEST],
   ['most viewed', () => ({ kind: 'all' }), ArticleOrder.MOST_VIEWED],
 ];

@@ -45,9 +45,9 @@ beforeAll(async () => {
   await seedVisits(db.dataSource, { days: 7 });
   // The district showing the most articles, each of them then shown on every one of its communes too.
   [{ code: district }] = await db.dataSource.query(
-    "SELECT p.unit_code AS code FROM publications p JOIN units u ON u.code = p.unit_code WHERE u.level = 'DISTRICT' GROUP BY p.unit_code ORDER BY COUNT(*) DESC, p.unit_code LIMIT 1",
+    "SELECT p.unit_id AS code FROM publications p JOIN units u ON u.code = p.unit_id WHERE u.level = 'DISTRICT' GROUP BY p.unit_id ORDER BY COUNT(*) DESC, p.unit_id LIMIT 1",
   );
-  const shown: { article_id: number }[] = await db.dataSource.query('SELECT article_id FROM publications WHERE unit_code = ?', [district]);
+  const shown: { article_id: number }[] = await db.dataSource.query('SELECT article_id FROM publications WHERE unit_id = ?', [district]);
   await new SyndicationService(db.dataSource).syndicate({
     articleIds: shown.map((r) => String(r.article_id)),
     targetCodes: [district],

@@ -72,8 +72,8 @@ describe('a COMMIT that gets no answer', () => {
     await buffer.flush();
     expect(buffer.stats).toMatchObject({ flushes: 1, failedFlushes: 1 });
     expect(buffer.bufferedVisits).toBe(0);
-    const rows: { unit_code: string; own: number; subtree: number }[] = await db.dataSource.query('SELECT unit_code, own, subtree FROM visit_days_recent ORDER BY unit_code');
-    expect(rows.map((r) => [r.unit_code, Number(r.own), Number(r.subtree)])).toEqual([
+    const rows: { unit_id: string; own: number; subtree: number }[] = await db.dataSource.query('SELECT unit_id, own, subtree FROM visit_days_recent ORDER BY unit_id');
+    expect(rows.map((r) => [r.unit_id, Number(r.own), Number(r.subtree)])).toEqual([
       ['14620', 3, 3],
       ['37', 0, 3],
       ['376', 0, 3],

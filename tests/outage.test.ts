@@ -67,7 +67,7 @@ const requests: [string, () => Promise<Answer>][] = [
 async function storedOwnVisits(code: string): Promise<number> {
   const [row] = await db.dataSource.query(
     `SELECT COALESCE(SUM(own), 0) AS own FROM (
-       SELECT own FROM visit_totals WHERE unit_code = ? UNION ALL SELECT own FROM visit_days_recent WHERE unit_code = ?) t`,
+       SELECT own FROM visit_totals WHERE unit_id = ? UNION ALL SELECT own FROM visit_days_recent WHERE unit_id = ?) t`,
     [code, code],
   );
   return Number(row.own);

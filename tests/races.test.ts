@@ -24,17 +24,17 @@ const CREATE = 'mutation($input: CreateArticleInput!) { createArticle(input: $in
 /** What the denormalised feeds must say, computed again from the publications; each row as text. */
 async function inconsistencies(ids: number[]): Promise<unknown[]> {
   const subtree = await query(
-    `SELECT 'subtree row missing or stale' AS problem, x.unit_code, x.article_id FROM
-       (SELECT DISTINCT c.ancestor_code AS unit_code, p.sort_at, p.article_id FROM publications p JOIN unit_closure c ON c.descendant_code = p.unit_code WHERE p.article_id IN (?)) x
-     LEFT JOIN subtree_feed s ON s.unit_code = x.unit_code AND s.sort_at = x.sort_at AND s.article_id = x.article_id WHERE s.article_id IS NULL
+    `SELECT 'subtree row missing or stale' AS problem, x.unit_id, x.article_id FROM
+       (SELECT DISTINCT c.ancestor_id AS unit_id, p.sort_at, p.article_id FROM publications p JOIN unit_closure c ON c.descendant_id = p.unit_id WHERE p.article_id IN (?)) x
+     LEFT JOIN subtree_feed s ON s.unit_id = x.unit_id AND s.sort_at = x.sort_at AND s.article_id = x.article_id WHERE s.article_id IS NULL
      UNION ALL
-     SELECT 'subtree row left over', s.unit_code, s.article_id FROM subtree_feed s WHERE s.article_id IN (?) AND NOT EXISTS
-       (SELECT 1 FROM publications p JOIN unit_closure c ON c.descendant_code = p.unit_code WHERE p.article_id = s.article_id AND c.ancestor_code = s.unit_code AND p.sort_at = s.sort_at)`,
+     SELECT 'subtree row left over', s.unit_id, s.article_id FROM subtree_feed s WHERE s.article_id IN (?) AND NOT EXISTS
+       (SELECT 1 FROM publications p JOIN unit_closure c ON c.descendant_id = p.unit_id WHERE p.article_id = s.article_id AND c.ancestor_id = s.unit_id AND p.sort_at = s.sort_at)`,
     [ids, ids],
   );
   const order = await query(
-    `SELECT 'publication out of order' AS problem, p.unit_code, p.article_id FROM publications p JOIN articles a ON a.id = p.article_id WHERE a.id IN (?) AND p.sort_at <> a.published_at
-     UNION ALL SELECT 'origin publication missing', a.origin_code, a.id FROM articles a WHERE a.id IN (?) AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.article_id = a.id AND p.unit_code = a.origin_code AND p.is_origin = 1)`,
+    `SELECT 'publication out of order' AS problem, p.unit_id, p.article_id FROM publications p JOIN articles a ON a.id = p.article_id WHERE a.id IN (?) AND p.sort_at <> a.published_at
+     UNION ALL SELECT 'origin publication missing', a.origin_id, a.id FROM articles a WHERE a.id IN (?) AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.article_id = a.id AND p.unit_id = a.origin_id AND p.is_origin = 1)`,
     [ids, ids],
   );
   return [...subtree, ...order];
@@ -65,7 +65,7 @@ describe('parallel syndicate, withdraw and update on the same articles', () => {
     // What readers get agrees with the tables: each article is in the province's SUBTREE feed iff it is shown somewhere under it.
     const feed = await server.gqlWithKey(admin, '{ province(code: "37") { articles(scope: SUBTREE, first: 100) { nodes { id } } } }');
     const expected = await query(
-      'SELECT DISTINCT p.article_id AS id FROM publications p JOIN unit_closure c ON c.descendant_code = p.unit_code WHERE c.ancestor_code = ? AND p.article_id IN (?) ORDER BY p.article_id',
+      'SELECT DISTINCT p.article_id AS id FROM publications p JOIN unit_closure c ON c.descendant_id = p.unit_id WHERE c.ancestor_id = ? AND p.article_id IN (?) ORDER BY p.article_id',
       ['37', ids],
     );
     const shown = feed.data.province.articles.nodes.map((n: { id: string }) => Number(n.id)).filter((id: number) => ids.includes(id));

@@ -69,16 +69,16 @@ const query = <T>(sql: string, params: unknown[] = []): Promise<T[]> => server.d
 
 /** Article ids shown on a unit: its UNIT feed (the demo has no scheduled articles). */
 async function feedOf(unit: string): Promise<number[]> {
-  return (await query<{ id: number }>('SELECT article_id AS id FROM publications WHERE unit_code = ? ORDER BY article_id', [unit])).map((r) => Number(r.id));
+  return (await query<{ id: number }>('SELECT article_id AS id FROM publications WHERE unit_id = ? ORDER BY article_id', [unit])).map((r) => Number(r.id));
 }
 
 async function subtreeOf(unit: string): Promise<string[]> {
-  return (await query<{ code: string }>('SELECT descendant_code AS code FROM unit_closure WHERE ancestor_code = ?', [unit])).map((r) => r.code);
+  return (await query<{ code: string }>('SELECT descendant_id AS code FROM unit_closure WHERE ancestor_id = ?', [unit])).map((r) => r.code);
 }
 
 /** Every publication as "article@unit". */
 async function pairs(): Promise<Set<string>> {
-  return new Set((await query<{ a: number; u: string }>('SELECT article_id AS a, unit_code AS u FROM publications')).map((r) => `${r.a}@${r.u}`));
+  return new Set((await query<{ a: number; u: string }>('SELECT article_id AS a, unit_id AS u FROM publications')).map((r) => `${r.a}@${r.u}`));
 }
 
 function cross(articles: number[], units: string[]): string[] {
@@ -211,10 +211,10 @@ describe('from Phát Diệm (14620) to Bình Minh (14623) and Xuân Chính (1463
 describe('--since and --topic restrict what is collected', () => {
   /** Articles of 14620's feed published at or after midnight 1 June 2024 in Vietnam (17:00 UTC the day before). */
   const sinceSql = `SELECT p.article_id AS id FROM publications p JOIN articles a ON a.id = p.article_id
-    WHERE p.unit_code = '14620' AND a.published_at >= '2024-05-31 17:00:00'`;
+    WHERE p.unit_id = '14620' AND a.published_at >= '2024-05-31 17:00:00'`;
   const topicSql = `SELECT p.article_id AS id FROM publications p
     JOIN article_topics t ON t.article_id = p.article_id JOIN topics tp ON tp.id = t.topic_id
-    WHERE p.unit_code = '14620' AND tp.name = 'Cải cách hành chính'`;
+    WHERE p.unit_id = '14620' AND tp.name = 'Cải cách hành chính'`;
   const ids = async (sql: string) => (await query<{ id: number }>(sql)).map((r) => Number(r.id)).sort((a, b) => a - b);
 
   it('--since 2024-06-01 to Ân Hòa (14638) adds exactly the articles published since, in Vietnam time, and echoes the day as given', async () => {
@@ -246,7 +246,7 @@ describe('--since and --topic restrict what is collected', () => {
   it('a time without an offset is Vietnam time: --since 2024-06-01T08:30 leaves out what was published at 08:00 that day', async () => {
     // The boundary sits between two demo articles' times, so reading it as UTC (7 hours later) would count differently.
     const [{ at }] = await query<{ at: string }>(`SELECT DATE_FORMAT(MIN(a.published_at), '%Y-%m-%d %H:%i:%s') AS at FROM publications p JOIN articles a ON a.id = p.article_id
-      WHERE p.unit_code = '14620' AND a.published_at >= '2024-05-31 17:00:00'`);
+      WHERE p.unit_id = '14620' AND a.published_at >= '2024-05-31 17:00:00'`);
     const firstUtc = new Date(`${at.replace(' ', 'T')}Z`);
     const vietnam = new Date(firstUtc.getTime() + 7 * 3600_000).toISOString().slice(0, 16); // its wall clock in Vietnam
     const expected = (await ids(sinceSql)).length;
@@ -456,8 +456,8 @@ describe('transient failures are retried with backoff', () => {
     expect(feed.length).toBeGreaterThan(10);
     const [target] = (
       await query<{ code: string }>(
-        `SELECT c.descendant_code AS code FROM unit_closure c WHERE c.ancestor_code = '37' AND LENGTH(c.descendant_code) = 5
-           AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.unit_code = c.descendant_code) ORDER BY c.descendant_code LIMIT 1`,
+        `SELECT c.descendant_id AS code FROM unit_closure c WHERE c.ancestor_id = '37' AND LENGTH(c.descendant_id) = 5
+           AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.unit_id = c.descendant_id) ORDER BY c.descendant_id LIMIT 1`,
       )
     ).map((r) => r.code);
     expect(target).toBeDefined();

@@ -20,8 +20,8 @@ const call = async (key: string, op: 'syndicate' | 'withdraw', input: Record<str
   const res = await server.gqlWithKey(key, `mutation($input: SyndicationInput!) { ${op}(input: $input) { ${RESULT} } }`, { input });
   return { ...res, result: res.data?.[op] };
 };
-const shownOn = async (id: number) => (await server.db.dataSource.query('SELECT unit_code FROM publications WHERE article_id = ? ORDER BY unit_code', [id])).map((r: any) => r.unit_code);
-const subtreeOf = async (id: number) => (await server.db.dataSource.query('SELECT unit_code FROM subtree_feed WHERE article_id = ? ORDER BY unit_code', [id])).map((r: any) => r.unit_code);
+const shownOn = async (id: number) => (await server.db.dataSource.query('SELECT unit_id FROM publications WHERE article_id = ? ORDER BY unit_id', [id])).map((r: any) => r.unit_id);
+const subtreeOf = async (id: number) => (await server.db.dataSource.query('SELECT unit_id FROM subtree_feed WHERE article_id = ? ORDER BY unit_id', [id])).map((r: any) => r.unit_id);
 const counts = async () => (await server.db.dataSource.query('SELECT (SELECT COUNT(*) FROM publications) p, (SELECT COUNT(*) FROM subtree_feed) s'))[0];
 const article = async (origin = '14620', title = 'Tin') => (await insertArticles(server.db.dataSource, [{ title, origin, publishedAt: minutesAfter(Math.floor(Math.random() * 1000)) }]))[0];
 

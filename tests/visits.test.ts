@@ -50,7 +50,7 @@ async function stats(code: string, includeDescendants = false): Promise<{ total:
 async function storedIn(db: TestServer['db']['dataSource'], code: string): Promise<{ own: number; subtree: number }> {
   const [row] = await db.query(
     `SELECT COALESCE(SUM(own), 0) AS own, COALESCE(SUM(subtree), 0) AS subtree FROM (
-       SELECT own, subtree FROM visit_totals WHERE unit_code = ? UNION ALL SELECT own, subtree FROM visit_days_recent WHERE unit_code = ?) t`,
+       SELECT own, subtree FROM visit_totals WHERE unit_id = ? UNION ALL SELECT own, subtree FROM visit_days_recent WHERE unit_id = ?) t`,
     [code, code],
   );
   return { own: Number(row.own), subtree: Number(row.subtree) };
@@ -64,7 +64,7 @@ beforeAll(async () => {
   // Every call here comes from 127.0.0.1: the limit per address is tested in visitInflation.test.ts.
   server = await startTestServer({ clock, visits: { buffer: { flushIntervalMs: 20 } }, config: { visitsPerAddressPerMinute: Infinity } });
   const db = server.db.dataSource;
-  unused = (await db.query("SELECT code FROM units WHERE parent_code = '376' AND code <> '14620' ORDER BY code")).map((r: { code: string }) => r.code);
+  unused = (await db.query("SELECT code FROM units WHERE parent_id = '376' AND code <> '14620' ORDER BY code")).map((r: { code: string }) => r.code);
   const at = new Date('2024-06-01T03:00:00Z');
   shownOnPhatDiem = await insertArticles(
     db,
@@ -262,7 +262,7 @@ describe('days, online and subtrees', () => {
       expect(await daily()).toEqual(expected);
       const rows = (table: string) =>
         server.db.dataSource
-          .query(`SELECT DATE_FORMAT(day, '%Y-%m-%d') AS day, own FROM ${table} WHERE unit_code = ? ORDER BY day`, [unit])
+          .query(`SELECT DATE_FORMAT(day, '%Y-%m-%d') AS day, own FROM ${table} WHERE unit_id = ? ORDER BY day`, [unit])
           .then((r: { day: string; own: string }[]) => r.map((x) => [x.day, Number(x.own)]));
       expect(await rows('visit_days_recent')).toEqual([['2025-04-01', 2], ['2025-04-02', 1]]);
 
@@ -323,10 +323,10 @@ describe('days, online and subtrees', () => {
     const db = server.db.dataSource;
     // The 2025 map has no districts: a commune right under Ninh Bình.
     await db.query(
-      `INSERT INTO units (code, level, type, name, full_name, slug, path, parent_code, province_code, search_name)
+      `INSERT INTO units (code, level, type, name, full_name, slug, path, parent_id, province_id, search_name)
        VALUES ('99901', 'COMMUNE', 'xa', 'Thử', 'Xã Thử', 'thu', 'Xã Thử, Tỉnh Ninh Bình', '37', '37', 'xa thu')`,
     );
-    await db.query("INSERT INTO unit_closure (ancestor_code, descendant_code, depth) VALUES ('99901', '99901', 0), ('37', '99901', 1)");
+    await db.query("INSERT INTO unit_closure (ancestor_id, descendant_id, depth) VALUES ('99901', '99901', 0), ('37', '99901', 1)");
     const before = { province: await stats('37', true), provinceOwn: await stats('37'), district: await stats('376', true) };
     expect(await counted('99901', 'flat-1')).toBe(true);
     expect(await counted('37', 'flat-1')).toBe(true);
@@ -454,7 +454,7 @@ describe('restarts and outages', () => {
       expect(await gateway.stop()).toBe(0);
       const conn = await mysql.createConnection(url);
       try {
-        const [rows] = await conn.query<mysql.RowDataPacket[]>("SELECT own FROM visit_days_recent WHERE unit_code = '14620'");
+        const [rows] = await conn.query<mysql.RowDataPacket[]>("SELECT own FROM visit_days_recent WHERE unit_id = '14620'");
         expect(rows.reduce((sum, r) => sum + Number(r.own), 0)).toBe(20);
       } finally {
         await conn.end();
@@ -487,7 +487,7 @@ describe('restarts and outages', () => {
       expect((await storedIn(db, '37')).subtree).toBe(1);
 
       // 14620, 376, 37: 6 rows. Each new commune of Kim Sơn adds 2 (its day and total): 20 rows hold 7 communes.
-      const communes: string[] = (await db.query("SELECT code FROM units WHERE parent_code = '376' AND code <> '14620' ORDER BY code")).map((r: { code: string }) => r.code);
+      const communes: string[] = (await db.query("SELECT code FROM units WHERE parent_id = '376' AND code <> '14620' ORDER BY code")).map((r: { code: string }) => r.code);
       const answers: boolean[] = [];
       for (const code of communes.slice(0, 10)) answers.push(await record(code, 'spread'));
       expect(answers).toEqual([...Array(7).fill(true), false, false, false]);
@@ -502,7 +502,7 @@ describe('restarts and outages', () => {
       await counter.flush();
       expect(counter.bufferedVisits).toBe(0);
       expect((await storedIn(db, '37')).subtree).toBe(accepted);
-      const [days] = await db.query("SELECT SUM(subtree) AS n FROM visit_days_recent WHERE unit_code = '37'");
+      const [days] = await db.query("SELECT SUM(subtree) AS n FROM visit_days_recent WHERE unit_id = '37'");
       expect(Number(days.n)).toBe(accepted);
       const res = await other.gql('{ province(code: "37") { visits(includeDescendants: true) { total today } } }');
       expect(res.data.province.visits).toEqual({ total: accepted, today: accepted });

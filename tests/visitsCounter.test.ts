@@ -5,7 +5,7 @@ import { VisitBuffer, VisitLogger } from '../src/modules/visits/visitBuffer';
 import { VisitorsOnline } from '../src/modules/visits/admission/visitorsOnline';
 import { CommitOutcomeUnknown } from '../src/db/transaction';
 import { Snapshot, VisitRollups } from '../src/modules/visits/visitRollups';
-import { parseDay, vietnamDay } from '../src/modules/visits/vietnamDay';
+import { parseDay, vietnamDay } from '../src/common/vietnamDay';
 
 /**
  * The in-memory parts of the visit counters, without MySQL: the buffer and its flusher against a

@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 const checksum = async () =>
-  (await db.dataSource.query("SELECT COUNT(*) AS n, SUM(CRC32(CONCAT_WS(',', unit_code, day, own, subtree))) AS crc FROM visit_days"))[0];
+  (await db.dataSource.query("SELECT COUNT(*) AS n, SUM(CRC32(CONCAT_WS(',', unit_id, day, own, subtree))) AS crc FROM visit_days"))[0];
 
 describe('seedVisits', () => {
   it('fills every unit for every day, with subtree and all-time totals that agree with the days', async () => {
@@ -20,17 +20,17 @@ describe('seedVisits', () => {
 
     // A unit's subtree on a day is the own visits of everything below it (Kim Sơn and Ninh Bình).
     for (const unit of ['376', '37']) {
-      const [{ subtree }] = await q("SELECT subtree FROM visit_days WHERE unit_code = ? AND day = '2025-06-29'", [unit]);
+      const [{ subtree }] = await q("SELECT subtree FROM visit_days WHERE unit_id = ? AND day = '2025-06-29'", [unit]);
       const [{ sum }] = await q(
-        "SELECT SUM(d.own) AS sum FROM unit_closure c JOIN visit_days d ON d.unit_code = c.descendant_code AND d.day = '2025-06-29' WHERE c.ancestor_code = ?",
+        "SELECT SUM(d.own) AS sum FROM unit_closure c JOIN visit_days d ON d.unit_id = c.descendant_id AND d.day = '2025-06-29' WHERE c.ancestor_id = ?",
         [unit],
       );
       expect(Number(subtree)).toBe(Number(sum));
     }
     // Totals are the sums of the days.
     const [mismatch] = await q(
-      `SELECT t.unit_code FROM visit_totals t JOIN (SELECT unit_code, SUM(own) AS own, SUM(subtree) AS subtree FROM visit_days GROUP BY unit_code) d
-       ON d.unit_code = t.unit_code WHERE d.own <> t.own OR d.subtree <> t.subtree LIMIT 1`,
+      `SELECT t.unit_id FROM visit_totals t JOIN (SELECT unit_id, SUM(own) AS own, SUM(subtree) AS subtree FROM visit_days GROUP BY unit_id) d
+       ON d.unit_id = t.unit_id WHERE d.own <> t.own OR d.subtree <> t.subtree LIMIT 1`,
     );
     expect(mismatch).toBeUndefined();
     const [{ visits }] = await q('SELECT SUM(own) AS visits FROM visit_totals');

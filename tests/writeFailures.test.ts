@@ -52,7 +52,7 @@ describe('publishedAt the database cannot keep or no reader would see', () => {
   it('refuses updateArticle to a publishedAt past that as BAD_USER_INPUT and changes nothing', async () => {
     const [id] = await insertArticles(server.db.dataSource, [{ title: 'Tin cũ', origin: '14620', publishedAt: minutesAfter(5) }]);
     const row = async () => (await server.db.dataSource.query('SELECT title, published_at, updated_at FROM articles WHERE id = ?', [id]))[0];
-    const publications = async () => server.db.dataSource.query('SELECT unit_code, published_at, sort_at FROM publications WHERE article_id = ? ORDER BY unit_code', [id]);
+    const publications = async () => server.db.dataSource.query('SELECT unit_id, published_at, sort_at FROM publications WHERE article_id = ? ORDER BY unit_id', [id]);
     const [articleBefore, publicationsBefore, snapshotBefore] = [await row(), await publications(), await snapshot()];
     const res = await server.gqlWithKey(admin, UPDATE, { id: String(id), input: { title: 'Tin mới', publishedAt: '9999-12-31T23:59:59Z' } });
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.publishedAt' });

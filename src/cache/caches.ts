@@ -2,6 +2,7 @@ import { Article } from '../modules/articles/article.entity';
 import { FeedPage } from '../modules/articles/feed.service';
 import { Source } from '../modules/sources/source.entity';
 import { Unit } from '../modules/units/unit.entity';
+import type { SuccessionRow } from '../modules/units/unit.service';
 import { CONTENT_MAX_AGE, SOURCE_MAX_AGE, UNIT_MAX_AGE } from './cacheHints';
 import { ContentVersion } from './contentVersion';
 import { DataCache } from './dataCache';
@@ -17,7 +18,14 @@ import { DataCache } from './dataCache';
  */
 export interface Caches {
   units: DataCache<string, Unit>;
+  /** Every unit that has had a code. */
+  unitsByCode: DataCache<string, Unit[]>;
   unitChildren: DataCache<string, Unit[]>;
+  unitCommunes: DataCache<string, Unit[]>;
+  /** A unit's successions, keyed 'from|id' (to its successors) or 'to|id' (from its predecessors). */
+  successions: DataCache<string, SuccessionRow[]>;
+  /** A unit's history: itself and every unit that became (part of) it (unitTree.ts). */
+  unitHistories: DataCache<string, string[]>;
   sources: DataCache<number, Source> | null;
   /** Anonymous readers' feed pages and counts, keyed by the query without its instant. */
   feedPages: DataCache<string, FeedPage> | null;
@@ -37,7 +45,11 @@ export function createCaches(version: ContentVersion, { content }: { content: bo
   const seconds = (s: number) => s * 1000;
   return {
     units: new DataCache('units', { max: 20_000, ttlMs: seconds(UNIT_MAX_AGE) }),
+    unitsByCode: new DataCache('units_by_code', { max: 20_000, ttlMs: seconds(UNIT_MAX_AGE) }),
     unitChildren: new DataCache('unit_children', { max: 1_000, ttlMs: seconds(UNIT_MAX_AGE) }),
+    unitCommunes: new DataCache('unit_communes', { max: 200, ttlMs: seconds(UNIT_MAX_AGE) }),
+    successions: new DataCache('successions', { max: 40_000, ttlMs: seconds(UNIT_MAX_AGE) }),
+    unitHistories: new DataCache('unit_histories', { max: 20_000, ttlMs: seconds(UNIT_MAX_AGE) }),
     sources: content ? new DataCache('sources', { max: 10_000, ttlMs: seconds(SOURCE_MAX_AGE), version }) : null,
     feedPages: content ? new DataCache('feed_pages', { max: 20_000, maxSize: FEED_PAGES_MAX_SIZE, ttlMs: seconds(CONTENT_MAX_AGE), version }) : null,
     feedCounts: content ? new DataCache('feed_counts', { max: 20_000, ttlMs: seconds(CONTENT_MAX_AGE), version }) : null,

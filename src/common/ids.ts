@@ -29,6 +29,14 @@ export function isUnitCode(code: string): boolean {
   return /^\d{2,5}$/.test(code);
 }
 
+/**
+ * Unit ids (AdministrativeUnit.id): a code for the map in force until 2025-06-30, `code@YYYY-MM-DD`
+ * (the first day in force) for later units. Opaque to callers; checked like codes, for the same reasons.
+ */
+export function isUnitId(id: string): boolean {
+  return /^\d{2,5}(@\d{4}-\d{2}-\d{2})?$/.test(id);
+}
+
 /** A unit code argument the caller must get right (where it is written): anything else is BAD_USER_INPUT naming `field`. */
 export function unitCodeArgument(value: string, field: string): string {
   if (!isUnitCode(value)) throw badUserInput(`${field} must be a unit code: 2 to 5 digits, e.g. '37', '376', '14623'`, field);

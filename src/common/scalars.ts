@@ -1,5 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { badUserInput } from './errors';
+import { parseDay } from './vietnamDay';
 
 const VIETNAM_OFFSET_MS = 7 * 3600_000;
 // An offset is required: a bare local time would be ambiguous for callers outside Vietnam.
@@ -46,5 +47,27 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   parseLiteral(ast) {
     if (ast.kind !== Kind.STRING) throw badUserInput('DateTime must be a string');
     return parseDateTime(ast.value);
+  },
+});
+
+function parseDate(value: unknown): string {
+  if (typeof value !== 'string' || parseDay(value) === null) {
+    throw badUserInput('Date must be a calendar day written YYYY-MM-DD, e.g. 2024-11-30');
+  }
+  return value;
+}
+
+/** A day as 'YYYY-MM-DD' (a string inside the gateway too: days are compared and keyed as text). */
+export const DateScalar = new GraphQLScalarType<string, string>({
+  name: 'Date',
+  description: "A calendar day in Vietnam's time zone (Asia/Ho_Chi_Minh), YYYY-MM-DD.",
+  serialize(value) {
+    if (typeof value !== 'string') throw new GraphQLError('Date can only serialize a YYYY-MM-DD string');
+    return value;
+  },
+  parseValue: parseDate,
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw badUserInput('Date must be a string, e.g. "2024-11-30"');
+    return parseDate(ast.value);
   },
 });

@@ -24,9 +24,10 @@ export interface ColumnChoice<T> {
   omit?: readonly (keyof T & string)[];
 }
 
-// mysql2 already returns these as the entity declares them (strings, Dates); numbers are made sure
-// of (a BIGINT comes back as a string once it no longer fits a double).
-const AS_READ = new Set(['char', 'varchar', 'nvarchar', 'text', 'tinytext', 'mediumtext', 'longtext', 'uuid']);
+// mysql2 already returns these as the entity declares them (strings, Dates; a DATE as 'YYYY-MM-DD'
+// text, dateStrings in ormconfig.ts); numbers are made sure of (a BIGINT comes back as a string once
+// it no longer fits a double).
+const AS_READ = new Set(['char', 'varchar', 'nvarchar', 'text', 'tinytext', 'mediumtext', 'longtext', 'uuid', 'date']);
 const NUMBERS = new Set(['int', 'integer', 'tinyint', 'smallint', 'mediumint', 'bigint', 'float', 'double', Number]);
 const DATES = new Set(['datetime', 'timestamp', Date]);
 

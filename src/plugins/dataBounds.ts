@@ -65,16 +65,16 @@ const BOUNDS_SQL = `SELECT
   (SELECT COUNT(*) FROM sources) AS sources,
   (SELECT COUNT(*) FROM units WHERE level = 'PROVINCE') AS provinces,
   (SELECT COUNT(*) FROM units) AS units,
-  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'DISTRICT' GROUP BY parent_code) x) AS districts_per_province,
-  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'COMMUNE' GROUP BY parent_code) x) AS communes_per_district,
-  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM subtree_feed GROUP BY unit_code) x) AS subtree_feed,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'DISTRICT' GROUP BY parent_id) x) AS districts_per_province,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'COMMUNE' GROUP BY parent_id) x) AS communes_per_district,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM subtree_feed GROUP BY unit_id) x) AS subtree_feed,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM articles WHERE source_id IS NOT NULL GROUP BY source_id) x) AS source_feed,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM publications GROUP BY article_id) x) AS publications_per_article,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM article_topics GROUP BY article_id) x) AS topics_per_article,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM article_topics GROUP BY topic_id) x) AS articles_per_topic`;
 
 const UNIT_FEEDS_SQL = `SELECT u.level, MAX(f.n) AS n
-  FROM (SELECT unit_code, COUNT(*) AS n FROM publications GROUP BY unit_code) f JOIN units u ON u.code = f.unit_code
+  FROM (SELECT unit_id, COUNT(*) AS n FROM publications GROUP BY unit_id) f JOIN units u ON u.code = f.unit_id
   GROUP BY u.level`;
 
 /** Reads the bounds (two statements on the process's pool, never a request's). */

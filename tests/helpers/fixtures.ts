@@ -21,7 +21,7 @@ export async function insertArticles(db: DataSource, fixtures: ArticleFixture[])
     const ids: number[] = [];
     for (const f of fixtures) {
       const res = await m.query(
-        `INSERT INTO articles (slug, title, summary, body, kind, origin_code, source_id, published_at, created_at, updated_at)
+        `INSERT INTO articles (slug, title, summary, body, kind, origin_id, source_id, published_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [`${slugify(f.title)}-${Math.random().toString(36).slice(2, 8)}`, f.title, f.summary ?? null, `<p>${f.title}</p>`, f.kind ?? 'NEWS', f.origin, f.sourceId ?? null, f.publishedAt, f.publishedAt, f.publishedAt],
       );

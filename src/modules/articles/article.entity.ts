@@ -48,8 +48,8 @@ export class Article {
   @Field(() => ArticleKind, { description: 'News, announcement or legal document.' })
   kind: ArticleKind;
 
-  @Column({ name: 'origin_code', type: 'varchar', length: 10 })
-  originCode: string;
+  @Column({ name: 'origin_id', type: 'varchar', length: 20 })
+  originId: string;
 
   @Column({ name: 'source_id', type: 'int', unsigned: true, nullable: true })
   sourceId: number | null;

@@ -45,7 +45,7 @@ export class ArticleResolver {
 
   @FieldResolver(() => AdministrativeUnit, { description: 'The unit whose portal wrote or first carried the article.' })
   async origin(@Root() article: Article, @Ctx() ctx: Context): Promise<Unit> {
-    return (await ctx.loaders.unit.load(article.originCode))!;
+    return (await ctx.loaders.unit.load(article.originId))!;
   }
 
   @FieldResolver(() => [Publication], { description: 'Every unit whose portal shows the article, the origin first.' })
@@ -67,6 +67,6 @@ export class ArticleResolver {
 export class PublicationResolver {
   @FieldResolver(() => AdministrativeUnit, { description: 'The unit whose portal shows the article.' })
   async unit(@Root() publication: Publication, @Ctx() ctx: Context): Promise<Unit> {
-    return (await ctx.loaders.unit.load(publication.unitCode))!;
+    return (await ctx.loaders.unit.load(publication.unitId))!;
   }
 }

@@ -55,16 +55,16 @@ export class ArticleService {
 
   /** Where each article is shown: the origin first, then by when each unit started showing it. */
   async publications(articleIds: readonly number[]): Promise<Map<number, Publication[]>> {
-    const rows: { article_id: number; unit_code: string; is_origin: number; published_at: Date; sort_at: Date }[] = await this.db.query(
-      `SELECT article_id, unit_code, is_origin, published_at, sort_at FROM publications
-       WHERE article_id IN (?) ORDER BY article_id, is_origin DESC, published_at, unit_code`,
+    const rows: { article_id: number; unit_id: string; is_origin: number; published_at: Date; sort_at: Date }[] = await this.db.query(
+      `SELECT article_id, unit_id, is_origin, published_at, sort_at FROM publications
+       WHERE article_id IN (?) ORDER BY article_id, is_origin DESC, published_at, unit_id`,
       [articleIds],
     );
     const byArticle = new Map<number, Publication[]>();
     for (const r of rows) {
       const p = Object.assign(new Publication(), {
         articleId: r.article_id,
-        unitCode: r.unit_code,
+        unitId: r.unit_id,
         isOrigin: r.is_origin === 1,
         publishedAt: r.published_at,
         sortAt: r.sort_at,
@@ -140,9 +140,9 @@ export class ArticleService {
     const wanted = [...needs.entries()];
     const columns = articleListColumns(this.db);
     const sql = wanted
-      .map(() => `(SELECT ? AS for_id, ${columns.select} FROM articles a WHERE a.origin_code = ? AND a.published_at <= ? AND a.id NOT IN (?) ORDER BY a.published_at DESC, a.id DESC LIMIT ?)`)
+      .map(() => `(SELECT ? AS for_id, ${columns.select} FROM articles a WHERE a.origin_id = ? AND a.published_at <= ? AND a.id NOT IN (?) ORDER BY a.published_at DESC, a.id DESC LIMIT ?)`)
       .join(' UNION ALL ');
-    const params = wanted.flatMap(([id, need]) => [id, articles.get(id)!.originCode, visibleUntil, [id, ...(exclude.get(id) ?? []).map((a) => a.id)], need]);
+    const params = wanted.flatMap(([id, need]) => [id, articles.get(id)!.originId, visibleUntil, [id, ...(exclude.get(id) ?? []).map((a) => a.id)], need]);
     const rows: Record<string, unknown>[] = await this.db.query(sql, params);
     const found = new Map<number, Article[]>();
     for (const row of rows) found.set(Number(row.for_id), [...(found.get(Number(row.for_id)) ?? []), columns.fromRow(row)]);

@@ -59,7 +59,7 @@ export class ArticleWriter {
       if (slug === lost) throw new Error(`slug ${slug} is taken but reads as free`);
       try {
         const result = await m.query(
-          `INSERT INTO articles (slug, title, summary, body, kind, origin_code, source_id, source_url, published_at, created_at, updated_at)
+          `INSERT INTO articles (slug, title, summary, body, kind, origin_id, source_id, source_url, published_at, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [slug, draft.title, draft.summary, draft.body, draft.kind, draft.originCode, draft.sourceId, draft.sourceUrl, publishedAt, now, now],
         );
@@ -102,18 +102,18 @@ export class ArticleWriter {
   /** Deletes the article and, by cascade, every publication and feed row; false if there is none. */
   async delete(id: number, authorize: (a: ArticleOrigin) => Promise<void>): Promise<boolean> {
     return withTransaction(this.db, async (m) => {
-      const rows = await m.query('SELECT id, origin_code FROM articles WHERE id = ? FOR UPDATE', [id]);
+      const rows = await m.query('SELECT id, origin_id FROM articles WHERE id = ? FOR UPDATE', [id]);
       if (rows.length === 0) return false;
-      await authorize({ id, originCode: rows[0].origin_code });
+      await authorize({ id, originCode: rows[0].origin_id });
       await m.query('DELETE FROM articles WHERE id = ?', [id]);
       return true;
     });
   }
 
   private async lock(m: EntityManager, id: number): Promise<ArticleOrigin> {
-    const rows = await m.query('SELECT id, origin_code FROM articles WHERE id = ? FOR UPDATE', [id]);
+    const rows = await m.query('SELECT id, origin_id FROM articles WHERE id = ? FOR UPDATE', [id]);
     if (rows.length === 0) throw notFound(`there is no article ${id}`);
-    return { id, originCode: rows[0].origin_code };
+    return { id, originCode: rows[0].origin_id };
   }
 
   private async assertReferences(m: EntityManager, draft: Partial<ArticleDraft>): Promise<void> {

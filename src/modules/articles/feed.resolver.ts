@@ -1,7 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { encodeCursor } from '../../common/cursor';
-import { isUnitCode } from '../../common/ids';
+import { DateScalar } from '../../common/scalars';
 import { Context } from '../../context';
+import { unitByCode } from '../units/unit.resolver';
 import { Source } from '../sources/source.entity';
 import { Unit } from '../units/unit.entity';
 import { AdministrativeUnit } from '../units/unit.types';
@@ -52,16 +53,29 @@ export class ArticleConnectionResolver {
   }
 }
 
+const HISTORY = {
+  nullable: true,
+  defaultValue: true,
+  description: "Also what the feeds of this unit's predecessors (and theirs) gather, in the same scope.",
+} as const;
+
+/** The units a unit's feed gathers: the unit, and with history every unit that became (part of) it. */
+async function feedUnits(ctx: Context, unit: Unit, history: boolean | null): Promise<FeedBase> {
+  const units = history === false ? [unit.id] : await ctx.loaders.unitHistory.load(unit.id);
+  return { kind: 'unit', units: units.length > 0 ? units : [unit.id], scope: FeedScope.UNIT };
+}
+
 @Resolver(() => AdministrativeUnit)
 export class UnitFeedResolver {
   @FieldResolver(() => ArticleConnection, { description: "This unit's feed: the articles its portal shows (or its subtree's, or its lineage's), a page at a time." })
-  articles(
+  async articles(
     @Root() unit: Unit,
     @Arg('scope', () => FeedScope, { nullable: true, defaultValue: FeedScope.UNIT, description: 'Whose articles: this unit only, with everything below, or with everything above.' }) scope: FeedScope | null,
     @Args(() => FeedArgs) args: FeedArgs,
+    @Arg('history', () => Boolean, HISTORY) history: boolean | null,
     @Ctx() ctx: Context,
   ): Promise<FeedConnection> {
-    const base: FeedBase = { kind: 'unit', code: unit.code, scope: scope ?? FeedScope.UNIT };
+    const base = { ...(await feedUnits(ctx, unit, history)), scope: scope ?? FeedScope.UNIT };
     return connection(ctx, toFeedQuery(base, args, ctx.visibleUntil));
   }
 }
@@ -82,14 +96,19 @@ export class SourceFeedResolver {
 export class FeedQueryResolver {
   @Query(() => ArticleConnection, { description: "All articles, or one unit's feed when unit is given." })
   async articles(
-    @Arg('unit', () => ID, { nullable: true, description: "Code of the unit whose feed to read; all articles when left out." }) unit: string | null,
+    @Arg('unit', () => ID, { nullable: true, description: 'Code of the unit whose feed to read (the unit `unit(code, on)` gives); all articles when left out.' })
+    code: string | null,
     @Arg('scope', () => FeedScope, { nullable: true, defaultValue: FeedScope.SUBTREE, description: 'With unit: whose articles. Ignored without unit.' }) scope: FeedScope | null,
     @Args(() => FeedArgs) args: FeedArgs,
+    @Arg('history', () => Boolean, { ...HISTORY, description: `With unit: ${HISTORY.description}` }) history: boolean | null,
+    @Arg('on', () => DateScalar, { nullable: true, description: 'With unit: the day whose map the code is read on (default: today in Asia/Ho_Chi_Minh).' }) on: string | null,
     @Ctx() ctx: Context,
   ): Promise<FeedConnection> {
-    if (unit == null) return connection(ctx, toFeedQuery({ kind: 'all' }, args, ctx.visibleUntil));
-    const query = toFeedQuery({ kind: 'unit', code: unit, scope: scope ?? FeedScope.SUBTREE }, args, ctx.visibleUntil);
-    if (!isUnitCode(unit) || !(await ctx.loaders.unit.load(unit))) return emptyConnection(query);
-    return connection(ctx, query);
+    if (code == null) return connection(ctx, toFeedQuery({ kind: 'all' }, args, ctx.visibleUntil));
+    const unit = await unitByCode(ctx, code, on);
+    // toFeedQuery checks the arguments: a bad one is refused whether or not the unit exists.
+    if (!unit) return emptyConnection(toFeedQuery({ kind: 'unit', units: [code], scope: FeedScope.SUBTREE }, args, ctx.visibleUntil));
+    const base = { ...(await feedUnits(ctx, unit, history)), scope: scope ?? FeedScope.SUBTREE };
+    return connection(ctx, toFeedQuery(base, args, ctx.visibleUntil));
   }
 }

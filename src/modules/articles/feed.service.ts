@@ -4,7 +4,7 @@ import { entityColumns } from '../../db/entityColumns';
 import { Article } from './article.entity';
 import { articleListColumns } from './article.service';
 import { Source } from '../sources/source.entity';
-import { ancestorPairs, UNITS_AT_OR_ABOVE } from '../units/unitTree';
+import { UNITS_AT_OR_ABOVE } from '../units/unitTree';
 import { FeedKind, feedShapeKey, FeedQuery } from './feedQuery';
 import { matchCondition, relevanceScore, rowCondition, rowMatch } from './search/searchSql';
 import { SearchTerms } from './search/searchText';
@@ -27,15 +27,18 @@ interface FeedSource {
   hasArticles: boolean;
   /** One unit's rows of a publication-based feed may repeat an article (LINEAGE), needing DISTINCT. */
   distinct: boolean;
-  /** The condition that picks the owner's rows, with one `?` for the owner. */
+  /**
+   * The condition that picks the owner's rows in one branch of a page's UNION ALL, with one `?`;
+   * `branches` gives its value for each branch (a feed with history reads each unit's index range
+   * in a branch of its own, so that each stops after n+1 rows).
+   */
   owner: string;
+  branches(q: FeedQuery): unknown[];
+  /** The condition that picks all of a feed's rows at once (counts, search windows), with one `?` for `q.units` or the owner. */
+  all: string;
+  allValue(q: FeedQuery): unknown;
   /** Whether a search may test its rows one by one: a unit's feed is bounded, all articles or a source's are not (see SEARCH_WINDOW). */
   scannable: boolean;
-  /**
-   * How counts read it: what is counted, the column grouping rows by owner (none for all articles),
-   * FROM when it is not the page's, and the owners as that column holds them when not as text.
-   */
-  count: { what: string; groupBy: string | null; from?: string; ownerValue?: (owner: string) => unknown };
 }
 
 /**
@@ -57,7 +60,19 @@ type SearchMode = { kind: 'index'; terms: SearchTerms } | { kind: 'scan'; terms:
 const SEARCH_WINDOW = 1000;
 const DENSE_MATCHES = 10;
 
-const closure = ancestorPairs('c');
+/** A unit feed's own rows, or with history those of every unit in `q.units`. */
+const unitFeed = (table: string): FeedSource => ({
+  from: `${table} f`,
+  sortAt: 'f.sort_at',
+  articleId: 'f.article_id',
+  hasArticles: false,
+  distinct: false,
+  owner: 'f.unit_id = ?',
+  branches: (q) => q.units,
+  all: 'f.unit_id IN (?)',
+  allValue: (q) => q.units,
+  scannable: true,
+});
 
 /** Every kind of feed and where its rows are: the one place FeedService tells them apart. */
 const FEED_SOURCES: Record<FeedKind, FeedSource> = {
@@ -68,8 +83,10 @@ const FEED_SOURCES: Record<FeedKind, FeedSource> = {
     hasArticles: true,
     distinct: false,
     owner: '? IS NOT NULL',
+    branches: (q) => [q.owner],
+    all: '? IS NOT NULL',
+    allValue: (q) => q.owner,
     scannable: false,
-    count: { what: 'COUNT(*)', groupBy: null },
   },
   SOURCE: {
     from: 'articles a',
@@ -78,39 +95,25 @@ const FEED_SOURCES: Record<FeedKind, FeedSource> = {
     hasArticles: true,
     distinct: false,
     owner: 'a.source_id = ?',
+    branches: (q) => [Number(q.owner)],
+    all: 'a.source_id = ?',
+    allValue: (q) => Number(q.owner),
     scannable: false,
-    count: { what: 'COUNT(*)', groupBy: 'a.source_id', ownerValue: Number },
   },
-  UNIT: {
-    from: 'publications f',
-    sortAt: 'f.sort_at',
-    articleId: 'f.article_id',
-    hasArticles: false,
-    distinct: false,
-    owner: 'f.unit_code = ?',
-    scannable: true,
-    count: { what: 'COUNT(*)', groupBy: 'f.unit_code' },
-  },
-  SUBTREE: {
-    from: 'subtree_feed f',
-    sortAt: 'f.sort_at',
-    articleId: 'f.article_id',
-    hasArticles: false,
-    distinct: false,
-    owner: 'f.unit_code = ?',
-    scannable: true,
-    count: { what: 'COUNT(*)', groupBy: 'f.unit_code' },
-  },
+  UNIT: unitFeed('publications'),
+  SUBTREE: unitFeed('subtree_feed'),
+  // The publications of the units and of every unit above them: one branch, each article once.
   LINEAGE: {
     from: 'publications f',
     sortAt: 'f.sort_at',
     articleId: 'f.article_id',
     hasArticles: false,
     distinct: true,
-    owner: `f.unit_code IN (${UNITS_AT_OR_ABOVE})`,
+    owner: `f.unit_id IN (${UNITS_AT_OR_ABOVE})`,
+    branches: (q) => [q.units],
+    all: `f.unit_id IN (${UNITS_AT_OR_ABOVE})`,
+    allValue: (q) => q.units,
     scannable: true,
-    // Counted per asking unit over the publications of all its ancestors, each article once.
-    count: { what: 'COUNT(DISTINCT f.article_id)', groupBy: closure.unit, from: `${closure.from} JOIN publications f ON f.unit_code = ${closure.ancestor}` },
   },
 };
 
@@ -236,8 +239,8 @@ export class FeedService {
     if (!src.scannable) return { kind: 'index', terms };
     const sql = new Sql().add('SELECT COUNT(*) AS seen, COALESCE(SUM(');
     rowMatch(sql, terms);
-    sql.add(`), 0) AS matched FROM (SELECT ${src.distinct ? 'DISTINCT ' : ''}${src.articleId} AS article_id, ${src.sortAt} AS sort_at FROM ${src.from}`);
-    sql.add(` WHERE ${src.sortAt} <= ? AND ${src.owner} ORDER BY ${src.sortAt} DESC, ${src.articleId} DESC LIMIT ?) w`, q.visibleUntil, q.owner, SEARCH_WINDOW);
+    sql.add(`), 0) AS matched FROM (SELECT DISTINCT ${src.articleId} AS article_id, ${src.sortAt} AS sort_at FROM ${src.from}`);
+    sql.add(` WHERE ${src.sortAt} <= ? AND ${src.all} ORDER BY ${src.sortAt} DESC, ${src.articleId} DESC LIMIT ?) w`, q.visibleUntil, src.allValue(q), SEARCH_WINDOW);
     sql.add(' JOIN article_search s ON s.article_id = w.article_id');
     const [{ seen, matched }] = await this.db.query(sql.text, sql.params);
     const wholeFeedSeen = Number(seen) < SEARCH_WINDOW;
@@ -247,8 +250,8 @@ export class FeedService {
   /** The position of the SEARCH_WINDOW-th row after the cursor, or null if the feed ends sooner. */
   private async windowBoundary(q: FeedQuery): Promise<{ at: Date; id: number } | null> {
     const src = sourceOf(q);
-    const sql = new Sql().add(`SELECT ${src.distinct ? 'DISTINCT ' : ''}${src.sortAt} AS sort_at, ${src.articleId} AS article_id FROM ${src.from}`);
-    sql.add(` WHERE ${src.sortAt} <= ? AND ${src.owner}`, q.visibleUntil, q.owner);
+    const sql = new Sql().add(`SELECT DISTINCT ${src.sortAt} AS sort_at, ${src.articleId} AS article_id FROM ${src.from}`);
+    sql.add(` WHERE ${src.sortAt} <= ? AND ${src.all}`, q.visibleUntil, src.allValue(q));
     afterCursor(sql, q, src.sortAt, src.articleId, '');
     sql.add(` ORDER BY ${orderBy(q, src.sortAt, src.articleId, '')} LIMIT 1 OFFSET ?`, SEARCH_WINDOW - 1);
     const rows: { sort_at: Date; article_id: number }[] = await this.db.query(sql.text, sql.params);
@@ -269,22 +272,22 @@ export class FeedService {
     const articleColumns = articleListColumns(this.db);
     const sourceColumns = entityColumns(this.db, Source, 's');
     const sql = new Sql().add(`SELECT p.feed_key, p.rank_value, ${articleColumns.select}, ${sourceColumns.select} FROM (`);
-    group.forEach((member, i) => {
+    const branches = group.flatMap((member) => src.branches(member).map((value) => ({ key: member.owner, value })));
+    branches.forEach(({ key, value }, i) => {
       if (i > 0) sql.add(' UNION ALL ');
-      const owner = member.owner;
       if (relevance) {
-        sql.add(`(SELECT ? AS feed_key, x.sort_at, x.article_id, x.rank_value FROM (SELECT ${src.distinct ? 'DISTINCT ' : ''}${src.sortAt} AS sort_at, ${src.articleId} AS article_id, `, owner);
+        sql.add(`(SELECT ? AS feed_key, x.sort_at, x.article_id, x.rank_value FROM (SELECT ${src.distinct ? 'DISTINCT ' : ''}${src.sortAt} AS sort_at, ${src.articleId} AS article_id, `, key);
         relevanceScore(sql, search.terms);
         sql.add(' AS rank_value');
         fromAndFilters(sql, q, src, search);
-        sql.add(` AND ${src.owner}) x WHERE TRUE`, owner);
+        sql.add(` AND ${src.owner}) x WHERE TRUE`, value);
         afterCursor(sql, q, 'x.sort_at', 'x.article_id', 'x.rank_value');
         sql.add(` ORDER BY ${orderBy(q, 'x.sort_at', 'x.article_id', 'x.rank_value')} LIMIT ?)`, q.first + 1);
       } else {
-        sql.add(`(SELECT ${src.distinct ? 'DISTINCT ' : ''}? AS feed_key, ${src.sortAt} AS sort_at, ${src.articleId} AS article_id, `, owner);
+        sql.add(`(SELECT ${src.distinct ? 'DISTINCT ' : ''}? AS feed_key, ${src.sortAt} AS sort_at, ${src.articleId} AS article_id, `, key);
         sql.add(q.order === 'MOST_VIEWED' ? 'a.views AS rank_value' : 'NULL AS rank_value');
         fromAndFilters(sql, q, src, search);
-        sql.add(` AND ${src.owner}`, owner);
+        sql.add(` AND ${src.owner}`, value);
         afterCursor(sql, q, src.sortAt, src.articleId, 'a.views');
         sql.add(` ORDER BY ${orderBy(q, src.sortAt, src.articleId, 'a.views')} LIMIT ?)`, q.first + 1);
       }
@@ -305,7 +308,8 @@ export class FeedService {
       byOwner.set(key, [...(byOwner.get(key) ?? []), article]);
     }
     return group.map((member) => {
-      const articles = (byOwner.get(member.owner) ?? []).sort(compareInOrder(q.order, scores));
+      // With history, an article shown on several of the units comes once from each of their branches.
+      const articles = distinctArticles(byOwner.get(member.owner) ?? []).sort(compareInOrder(q.order, scores));
       return { articles: articles.slice(0, q.first), hasNextPage: articles.length > q.first, sources, ...(relevance ? { scores } : {}) };
     });
   }
@@ -328,16 +332,24 @@ export class FeedService {
     return queries.map((q) => results.get(q)!);
   }
 
-  /** One GROUP BY statement counting a group of same-shaped feeds. */
+  /** One statement counting a group of same-shaped feeds: a UNION ALL of one count per feed, each article once. */
   private async countFeeds(group: FeedQuery[], search: SearchMode | null): Promise<number[]> {
-    const q = group[0];
-    const src = sourceOf(q);
-    const { what, groupBy, from = src.from, ownerValue = (owner: string) => owner } = src.count;
-    const sql = new Sql().add(`SELECT ${groupBy ?? "'all'"} AS feed_key, ${what} AS n`);
-    fromAndFilters(sql, q, { ...src, from }, search);
-    if (groupBy) sql.add(` AND ${groupBy} IN (?) GROUP BY ${groupBy}`, group.map((m) => ownerValue(m.owner)));
-    const rows: { feed_key: string | number; n: number | string }[] = await this.db.query(sql.text, sql.params);
+    const src = sourceOf(group[0]);
+    const sql = new Sql();
+    group.forEach((member, i) => {
+      if (i > 0) sql.add(' UNION ALL ');
+      sql.add(`SELECT ? AS feed_key, COUNT(${src.hasArticles ? '*' : `DISTINCT ${src.articleId}`}) AS n`, member.owner);
+      fromAndFilters(sql, member, src, search);
+      sql.add(` AND ${src.all}`, src.allValue(member));
+    });
+    const rows: { feed_key: string; n: number | string }[] = await this.db.query(sql.text, sql.params);
     const byOwner = new Map(rows.map((r) => [String(r.feed_key), Number(r.n)]));
     return group.map((member) => byOwner.get(member.owner) ?? 0);
   }
+}
+
+/** The articles without repeats, each where it first came. */
+function distinctArticles(articles: Article[]): Article[] {
+  const seen = new Set<number>();
+  return articles.filter((a) => !seen.has(a.id) && seen.add(a.id));
 }

@@ -10,7 +10,8 @@ import { parseSearch, SearchTerms } from './search/searchText';
 /** Whose articles a feed lists. */
 export type FeedBase =
   | { kind: 'all' }
-  | { kind: 'unit'; code: string; scope: FeedScope }
+  /** `units`: the unit's id, then (with history) every unit that became (part of) it. */
+  | { kind: 'unit'; units: string[]; scope: FeedScope }
   | { kind: 'source'; id: number };
 
 /** The order a feed is read in; RELEVANCE without a search is NEWEST. */
@@ -22,8 +23,10 @@ export type FeedKind = 'ALL' | 'SOURCE' | FeedScope;
 /** One feed page request, validated and normalised: what FeedService turns into SQL. */
 export interface FeedQuery {
   kind: FeedKind;
-  /** The code or id the feed belongs to, as it is returned in the feed_key column; 'all' for all articles. */
+  /** The unit or source id the feed belongs to, as it is returned in the feed_key column; 'all' for all articles. */
   owner: string;
+  /** The units whose feeds this one gathers: the owner, and with history every unit that became (part of) it. */
+  units: string[];
   kinds: ArticleKind[] | null;
   topicSlugs: string[] | null;
   sourceIds: number[] | null;
@@ -57,14 +60,14 @@ function list<T>(values: T[] | null | undefined, field: string): T[] | null {
 }
 
 /** The one place a base's kind and scope are told apart. */
-function kindAndOwner(base: FeedBase): Pick<FeedQuery, 'kind' | 'owner'> {
+function kindAndOwner(base: FeedBase): Pick<FeedQuery, 'kind' | 'owner' | 'units'> {
   switch (base.kind) {
     case 'all':
-      return { kind: 'ALL', owner: 'all' };
+      return { kind: 'ALL', owner: 'all', units: [] };
     case 'source':
-      return { kind: 'SOURCE', owner: String(base.id) };
+      return { kind: 'SOURCE', owner: String(base.id), units: [] };
     case 'unit':
-      return { kind: base.scope, owner: base.code };
+      return { kind: base.scope, owner: base.units[0], units: base.units };
   }
 }
 
@@ -97,6 +100,6 @@ export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date):
 
 /** Two queries with the same shape differ only in whose feed it is, so one statement can serve both. */
 export function feedShapeKey(q: FeedQuery): string {
-  const { owner, ...shape } = q;
+  const { owner, units, ...shape } = q;
   return JSON.stringify(shape);
 }

@@ -10,8 +10,8 @@ export class Publication {
   @PrimaryColumn({ name: 'article_id', type: 'int', unsigned: true })
   articleId: number;
 
-  @PrimaryColumn({ name: 'unit_code', type: 'varchar', length: 10 })
-  unitCode: string;
+  @PrimaryColumn({ name: 'unit_id', type: 'varchar', length: 20 })
+  unitId: string;
 
   @Column({ name: 'is_origin', type: 'boolean' })
   @Field(() => Boolean, { description: "True for the article's origin unit, false for a syndicated copy." })

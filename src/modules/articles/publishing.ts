@@ -14,7 +14,7 @@ import { addToSubtreeFeed, rebuildSubtreeFeed, rebuildSubtreeFeedRange } from '.
  * Every function runs inside the caller's transaction, so the whole write commits or none of it.
  */
 
-/** publications (article_id, unit_code, is_origin, published_at, sort_at) */
+/** publications (article_id, unit_id, is_origin, published_at, sort_at) */
 export type PublicationRow = [articleId: number, unitCode: string, isOrigin: 0 | 1, shownSince: Date | string, sortAt: Date | string];
 /** article_topics (article_id, topic_id, sort_at) */
 export type TopicFilingRow = [articleId: number, topicId: number, sortAt: Date | string];
@@ -35,7 +35,7 @@ export function topicFiling(articleId: number, topicId: number, publishedAt: Dat
 }
 
 export async function insertPublications(m: EntityManager, rows: PublicationRow[]): Promise<void> {
-  await m.query('INSERT INTO publications (article_id, unit_code, is_origin, published_at, sort_at) VALUES ?', [rows]);
+  await m.query('INSERT INTO publications (article_id, unit_id, is_origin, published_at, sort_at) VALUES ?', [rows]);
 }
 
 export async function insertTopicFilings(m: EntityManager, rows: TopicFilingRow[]): Promise<void> {
@@ -122,10 +122,10 @@ async function fileUnderTopics(m: EntityManager, articleId: number, topics: { na
 export async function syndicate(m: EntityManager, articleIds: readonly number[], unitCodes: readonly string[], now: Date): Promise<number> {
   // IGNORE only settles a race with a concurrent call adding the same pair.
   const inserted = await m.query(
-    `INSERT IGNORE INTO publications (article_id, unit_code, is_origin, published_at, sort_at)
+    `INSERT IGNORE INTO publications (article_id, unit_id, is_origin, published_at, sort_at)
      SELECT a.id, u.code, 0, ?, a.published_at
      FROM articles a JOIN units u ON u.code IN (?)
-     WHERE a.id IN (?) AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.article_id = a.id AND p.unit_code = u.code)`,
+     WHERE a.id IN (?) AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.article_id = a.id AND p.unit_id = u.code)`,
     [now, unitCodes, articleIds],
   );
   await addToSubtreeFeed(m, articleIds, unitCodes);
@@ -134,7 +134,7 @@ export async function syndicate(m: EntityManager, articleIds: readonly number[],
 
 /** Stops showing articles on units other than their origin. Returns the pairs removed. */
 export async function withdraw(m: EntityManager, articleIds: readonly number[], unitCodes: readonly string[]): Promise<number> {
-  const deleted = await m.query('DELETE FROM publications WHERE article_id IN (?) AND unit_code IN (?) AND is_origin = 0', [articleIds, unitCodes]);
+  const deleted = await m.query('DELETE FROM publications WHERE article_id IN (?) AND unit_id IN (?) AND is_origin = 0', [articleIds, unitCodes]);
   // Removing a publication may or may not empty an ancestor's subtree: recompute those articles.
   if (deleted.affectedRows > 0) await rebuildSubtreeFeed(m, articleIds);
   return deleted.affectedRows;

@@ -14,9 +14,9 @@ export async function rebuildSubtreeFeed(db: EntityManager, articleIds: readonly
   if (articleIds.length === 0) return;
   await db.query('DELETE FROM subtree_feed WHERE article_id IN (?)', [articleIds]);
   await db.query(
-    `INSERT INTO subtree_feed (unit_code, sort_at, article_id)
+    `INSERT INTO subtree_feed (unit_id, sort_at, article_id)
      SELECT DISTINCT ${pairs.ancestor}, p.sort_at, p.article_id
-     FROM publications p JOIN ${pairs.from} ON ${pairs.unit} = p.unit_code
+     FROM publications p JOIN ${pairs.from} ON ${pairs.unit} = p.unit_id
      WHERE p.article_id IN (?)`,
     [articleIds],
   );
@@ -26,11 +26,21 @@ export async function rebuildSubtreeFeed(db: EntityManager, articleIds: readonly
 export async function rebuildSubtreeFeedRange(db: EntityManager, fromId: number, toId: number): Promise<void> {
   await db.query('DELETE FROM subtree_feed WHERE article_id BETWEEN ? AND ?', [fromId, toId]);
   await db.query(
-    `INSERT INTO subtree_feed (unit_code, sort_at, article_id)
+    `INSERT INTO subtree_feed (unit_id, sort_at, article_id)
      SELECT DISTINCT ${pairs.ancestor}, p.sort_at, p.article_id
-     FROM publications p JOIN ${pairs.from} ON ${pairs.unit} = p.unit_code
+     FROM publications p JOIN ${pairs.from} ON ${pairs.unit} = p.unit_id
      WHERE p.article_id BETWEEN ? AND ?`,
     [fromId, toId],
+  );
+}
+
+/** Every article's rows, after the tree itself changed (a map loaded over an older one). */
+export async function rebuildAllSubtreeFeeds(db: EntityManager): Promise<void> {
+  await db.query('DELETE FROM subtree_feed');
+  await db.query(
+    `INSERT INTO subtree_feed (unit_id, sort_at, article_id)
+     SELECT DISTINCT ${pairs.ancestor}, p.sort_at, p.article_id
+     FROM publications p JOIN ${pairs.from} ON ${pairs.unit} = p.unit_id`,
   );
 }
 
@@ -41,7 +51,7 @@ export async function rebuildSubtreeFeedRange(db: EntityManager, fromId: number,
  */
 export async function addToSubtreeFeed(db: EntityManager, articleIds: readonly number[], unitCodes: readonly string[]): Promise<void> {
   await db.query(
-    `INSERT IGNORE INTO subtree_feed (unit_code, sort_at, article_id)
+    `INSERT IGNORE INTO subtree_feed (unit_id, sort_at, article_id)
      SELECT DISTINCT ${pairs.ancestor}, a.published_at, a.id
      FROM articles a JOIN ${pairs.from} ON ${pairs.unit} IN (?)
      WHERE a.id IN (?)`,

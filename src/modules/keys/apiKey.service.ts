@@ -43,12 +43,12 @@ const BEARER = /^Bearer +(.*)$/i;
 // "lt_" + 16 hex digits of public id + "_" + 43 base64url characters (32 random bytes).
 const KEY_FORMAT = /^lt_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
-const COLUMNS = 'id, role, unit_code, label, created_at, last_used_at, revoked_at';
+const COLUMNS = 'id, role, unit_id, label, created_at, last_used_at, revoked_at';
 
 interface KeyRow {
   id: number;
   role: Role;
-  unit_code: string | null;
+  unit_id: string | null;
   label: string;
   created_at: Date;
   last_used_at: Date | null;
@@ -59,7 +59,7 @@ function toApiKey(row: KeyRow): ApiKey {
   return {
     id: Number(row.id),
     role: row.role,
-    unitCode: row.unit_code,
+    unitCode: row.unit_id,
     label: row.label,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
@@ -86,7 +86,7 @@ export class ApiKeyService {
     const publicId = randomBytes(8).toString('hex');
     const secret = randomBytes(32).toString('base64url');
     const result: { insertId: number } = await this.db.query(
-      'INSERT INTO api_keys (public_id, secret_hash, role, unit_code, label, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO api_keys (public_id, secret_hash, role, unit_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       [publicId, hashSecret(secret), role, unitCode, label, toSecond(now)],
     );
     const record = await this.find(Number(result.insertId));

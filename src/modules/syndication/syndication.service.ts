@@ -76,10 +76,10 @@ export class SyndicationService {
     for (let i = 0; i < ids.length; i += 10_000) {
       // By the primary key, as the article writer locks them: through ix_articles_origin (which covers
       // these columns) this would lock index entries an updateArticle moving the article needs, and deadlock with it.
-      const rows: { id: number; origin_code: string }[] = await m.query('SELECT id, origin_code FROM articles FORCE INDEX (PRIMARY) WHERE id IN (?) FOR UPDATE', [
+      const rows: { id: number; origin_id: string }[] = await m.query('SELECT id, origin_id FROM articles FORCE INDEX (PRIMARY) WHERE id IN (?) FOR UPDATE', [
         ids.slice(i, i + 10_000),
       ]);
-      for (const r of rows) origins.set(r.id, r.origin_code);
+      for (const r of rows) origins.set(r.id, r.origin_id);
     }
     for (const raw of namedArticles) {
       const id = parseId(raw);

@@ -1,63 +1,89 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../common/errors';
+import { isUnitCode, isUnitId } from '../../common/ids';
 import { PageSize, pageSizeOf } from '../../common/pageSize';
+import { DateScalar } from '../../common/scalars';
+import { vietnamDay } from '../../common/vietnamDay';
 import { Context } from '../../context';
 import { Unit, UnitLevel } from './unit.entity';
-import { AdministrativeUnit, Commune, District, Province, UnitLevelEnum } from './unit.types';
-import { isUnitCode } from '../../common/ids';
+import { unitWithCode } from './unit.service';
+import { AdministrativeUnit, Commune, District, Province, Succession, UnitLevelEnum } from './unit.types';
 
 /** searchUnits' `first`. */
 export const UNIT_SEARCH_PAGE_SIZE: PageSize = { min: 0, max: 100, default: 20 };
 const MAX_QUERY_LENGTH = 100;
 
-async function unitAt(ctx: Context, code: string, level?: UnitLevel): Promise<Unit | null> {
+const CODE = { description: "GSO code with its leading zeros, e.g. '37', '376', '14620'." };
+const ON = { nullable: true, description: 'The day whose map to read (default: today in Asia/Ho_Chi_Minh).' } as const;
+
+/** Today in Vietnam, as this request sees it. */
+export function today(ctx: Context): string {
+  return vietnamDay(ctx.now.getTime());
+}
+
+/**
+ * The unit a code names (CONTRACT.md): with `on`, the one in force that day; without, the one in
+ * force today, else the last one that had the code. Null when there is none (of that level).
+ */
+export async function unitByCode(ctx: Context, code: string, on: string | null, level?: UnitLevel): Promise<Unit | null> {
   if (!isUnitCode(code)) return null;
-  const unit = await ctx.loaders.unit.load(code);
-  return unit && (!level || unit.level === level) ? unit : null;
+  const units = (await ctx.loaders.unitsByCode.load(code)).filter((u) => !level || u.level === level);
+  const unit = unitWithCode(units, on, today(ctx));
+  if (unit) ctx.loaders.unit.prime(unit.id, unit);
+  return unit;
 }
 
 @Resolver()
 export class UnitQueryResolver {
-  @Query(() => [Province], { description: 'All provinces, in code order.' })
-  async provinces(@Ctx() ctx: Context): Promise<Unit[]> {
-    const provinces = await ctx.services.units.byLevel('PROVINCE');
-    for (const p of provinces) ctx.loaders.unit.prime(p.code, p);
+  @Query(() => [Province], { description: 'The provinces in force on a day (default: today in Asia/Ho_Chi_Minh), in code order.' })
+  async provinces(@Arg('on', () => DateScalar, ON) on: string | null, @Ctx() ctx: Context): Promise<Unit[]> {
+    const provinces = await ctx.services.units.byLevelOn('PROVINCE', on ?? today(ctx));
+    for (const p of provinces) ctx.loaders.unit.prime(p.id, p);
     return provinces;
   }
 
-  @Query(() => Province, { nullable: true, description: 'A province by its code; null if there is none.' })
-  province(@Arg('code', () => ID, { description: "GSO code with its leading zeros, e.g. '37', '376', '14620'." }) code: string, @Ctx() ctx: Context): Promise<Unit | null> {
-    return unitAt(ctx, code, 'PROVINCE');
+  @Query(() => Province, { nullable: true, description: 'A province by its code (see `unit`); null if there is none.' })
+  province(@Arg('code', () => ID, CODE) code: string, @Arg('on', () => DateScalar, ON) on: string | null, @Ctx() ctx: Context): Promise<Unit | null> {
+    return unitByCode(ctx, code, on, 'PROVINCE');
   }
 
-  @Query(() => District, { nullable: true, description: 'A district by its code; null if there is none.' })
-  district(@Arg('code', () => ID, { description: "GSO code with its leading zeros, e.g. '37', '376', '14620'." }) code: string, @Ctx() ctx: Context): Promise<Unit | null> {
-    return unitAt(ctx, code, 'DISTRICT');
+  @Query(() => District, { nullable: true, description: 'A district by its code (see `unit`); null if there is none.' })
+  district(@Arg('code', () => ID, CODE) code: string, @Arg('on', () => DateScalar, ON) on: string | null, @Ctx() ctx: Context): Promise<Unit | null> {
+    return unitByCode(ctx, code, on, 'DISTRICT');
   }
 
-  @Query(() => Commune, { nullable: true, description: 'A commune by its code; null if there is none.' })
-  commune(@Arg('code', () => ID, { description: "GSO code with its leading zeros, e.g. '37', '376', '14620'." }) code: string, @Ctx() ctx: Context): Promise<Unit | null> {
-    return unitAt(ctx, code, 'COMMUNE');
+  @Query(() => Commune, { nullable: true, description: 'A commune by its code (see `unit`); null if there is none.' })
+  commune(@Arg('code', () => ID, CODE) code: string, @Arg('on', () => DateScalar, ON) on: string | null, @Ctx() ctx: Context): Promise<Unit | null> {
+    return unitByCode(ctx, code, on, 'COMMUNE');
   }
 
-  @Query(() => AdministrativeUnit, { nullable: true, description: 'Any unit by its code.' })
-  unit(@Arg('code', () => ID, { description: "GSO code with its leading zeros, e.g. '37', '376', '14620'." }) code: string, @Ctx() ctx: Context): Promise<Unit | null> {
-    return unitAt(ctx, code);
+  @Query(() => AdministrativeUnit, {
+    nullable: true,
+    description: 'Any unit by its code: the one in force on `on`; without `on`, the one in force today, else the last one that had the code.',
+  })
+  unit(@Arg('code', () => ID, CODE) code: string, @Arg('on', () => DateScalar, ON) on: string | null, @Ctx() ctx: Context): Promise<Unit | null> {
+    return unitByCode(ctx, code, on);
+  }
+
+  @Query(() => AdministrativeUnit, { nullable: true, description: 'A unit by its id, in force or not.' })
+  unitById(@Arg('id', () => ID, { description: 'The id of a unit, as AdministrativeUnit.id gives it.' }) id: string, @Ctx() ctx: Context): Promise<Unit | null> | null {
+    return isUnitId(id) ? ctx.loaders.unit.load(id) : null;
   }
 
   @Query(() => [AdministrativeUnit], {
-    description: "Units whose name matches, case- and diacritic-insensitively ('phat diem' finds Phát Diệm).",
+    description: "Units in force on `on` (default today) whose name matches, case- and diacritic-insensitively ('phat diem' finds Phát Diệm).",
   })
   searchUnits(
     @Arg('query', () => String, { description: 'Part of the name, with or without diacritics.' }) query: string,
     @Arg('level', () => UnitLevelEnum, { nullable: true, description: 'Only units of this level.' }) level: UnitLevelEnum | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: UNIT_SEARCH_PAGE_SIZE.default, description: `At most this many (${UNIT_SEARCH_PAGE_SIZE.min} to ${UNIT_SEARCH_PAGE_SIZE.max}).` }) first: number | null,
+    @Arg('on', () => DateScalar, ON) on: string | null,
     @Ctx() ctx: Context,
   ): Promise<Unit[]> {
     const limit = pageSizeOf(UNIT_SEARCH_PAGE_SIZE, first);
     if (query.trim() === '') throw badUserInput('query must not be empty', 'query');
     if (query.length > MAX_QUERY_LENGTH) throw badUserInput(`query must be at most ${MAX_QUERY_LENGTH} characters`, 'query');
-    return ctx.services.units.search(query, level ?? null, limit);
+    return ctx.services.units.search(query, level ?? null, limit, on ?? today(ctx));
   }
 }
 
@@ -65,15 +91,38 @@ export class UnitQueryResolver {
 export class AdministrativeUnitResolver {
   @FieldResolver(() => AdministrativeUnit, { nullable: true, description: 'The unit directly above; null for a province.' })
   parent(@Root() unit: Unit, @Ctx() ctx: Context): Promise<Unit | null> | null {
-    return unit.parentCode ? ctx.loaders.unit.load(unit.parentCode) : null;
+    return unit.parentId ? ctx.loaders.unit.load(unit.parentId) : null;
+  }
+
+  @FieldResolver(() => [Succession], { description: 'Units this one became (all or part of), when it ended.' })
+  successors(@Root() unit: Unit, @Ctx() ctx: Context): Promise<Succession[]> {
+    return ctx.loaders.successors.load(unit.id);
+  }
+
+  @FieldResolver(() => [Succession], { description: 'Units that became (all or part of) this one.' })
+  predecessors(@Root() unit: Unit, @Ctx() ctx: Context): Promise<Succession[]> {
+    return ctx.loaders.predecessors.load(unit.id);
+  }
+}
+
+@Resolver(() => Succession)
+export class SuccessionResolver {
+  @FieldResolver(() => AdministrativeUnit, { description: 'The other unit: a successor seen from the old unit, a predecessor seen from the new one.' })
+  async unit(@Root() succession: Succession, @Ctx() ctx: Context): Promise<Unit> {
+    return (await ctx.loaders.unit.load(succession.unitId))!;
   }
 }
 
 @Resolver(() => Province)
 export class ProvinceResolver {
-  @FieldResolver(() => [District], { description: 'Its districts, in code order.' })
+  @FieldResolver(() => [District], { description: 'Its districts, in code order; empty in the map from 2025-07-01, which has no districts.' })
   async districts(@Root() province: Unit, @Ctx() ctx: Context): Promise<Unit[]> {
-    return (await ctx.loaders.unitChildren.load(province.code)).filter((u) => u.level === 'DISTRICT');
+    return (await ctx.loaders.unitChildren.load(province.id)).filter((u) => u.level === 'DISTRICT');
+  }
+
+  @FieldResolver(() => [Commune], { description: 'Every commune of the province, through its districts where it has them, by code.' })
+  communes(@Root() province: Unit, @Ctx() ctx: Context): Promise<Unit[]> {
+    return ctx.loaders.unitCommunes.load(province.id);
   }
 }
 
@@ -81,12 +130,12 @@ export class ProvinceResolver {
 export class DistrictResolver {
   @FieldResolver(() => Province, { description: 'The province it belongs to.' })
   async province(@Root() district: Unit, @Ctx() ctx: Context): Promise<Unit> {
-    return (await ctx.loaders.unit.load(district.provinceCode))!;
+    return (await ctx.loaders.unit.load(district.provinceId))!;
   }
 
   @FieldResolver(() => [Commune], { description: 'Its communes, in code order.' })
   async communes(@Root() district: Unit, @Ctx() ctx: Context): Promise<Unit[]> {
-    return (await ctx.loaders.unitChildren.load(district.code)).filter((u) => u.level === 'COMMUNE');
+    return (await ctx.loaders.unitChildren.load(district.id)).filter((u) => u.level === 'COMMUNE');
   }
 }
 
@@ -94,13 +143,13 @@ export class DistrictResolver {
 export class CommuneResolver {
   @FieldResolver(() => District, { nullable: true, description: 'Null only for a commune that sits directly under its province.' })
   async district(@Root() commune: Unit, @Ctx() ctx: Context): Promise<Unit | null> {
-    if (!commune.parentCode) return null;
-    const parent = await ctx.loaders.unit.load(commune.parentCode);
+    if (!commune.parentId) return null;
+    const parent = await ctx.loaders.unit.load(commune.parentId);
     return parent?.level === 'DISTRICT' ? parent : null;
   }
 
   @FieldResolver(() => Province, { description: 'The province it belongs to.' })
   async province(@Root() commune: Unit, @Ctx() ctx: Context): Promise<Unit> {
-    return (await ctx.loaders.unit.load(commune.provinceCode))!;
+    return (await ctx.loaders.unit.load(commune.provinceId))!;
   }
 }

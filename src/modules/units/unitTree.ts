@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { DataSource, EntityManager } from 'typeorm';
 import { LRUCache } from 'lru-cache';
 import { Clock, systemClock } from '../../common/clock';
+import { vietnamDay } from '../../common/vietnamDay';
 
 /** What the tree is read through: a request's database, a transaction's manager, or the process's DataSource. */
 export type TreeDatabase = Pick<EntityManager, 'query'>;
@@ -12,19 +13,45 @@ export type TreeDatabase = Pick<EntityManager, 'query'>;
  * the initial migration). Feeds and syndication join it where a unit stands for its subtree.
  */
 export function ancestorPairs(alias: string): { from: string; unit: string; ancestor: string } {
-  return { from: `unit_closure ${alias}`, unit: `${alias}.descendant_code`, ancestor: `${alias}.ancestor_code` };
+  return { from: `unit_closure ${alias}`, unit: `${alias}.descendant_id`, ancestor: `${alias}.ancestor_id` };
 }
 
-/** The codes of the unit `?` and of every unit above it, for `… IN (${UNITS_AT_OR_ABOVE})`. */
-export const UNITS_AT_OR_ABOVE = 'SELECT c.ancestor_code FROM unit_closure c WHERE c.descendant_code = ?';
+/** The ids of the units `IN (?)` and of every unit above them, for `… IN (${UNITS_AT_OR_ABOVE})`. */
+export const UNITS_AT_OR_ABOVE = 'SELECT c.ancestor_id FROM unit_closure c WHERE c.descendant_id IN (?)';
 
-/** Closure rows, ordered by unit and depth, as each unit's lineage (nearest first). */
-function lineagesFrom(rows: { code: string; ancestor: string }[]): Map<string, string[]> {
+/**
+ * `history (unit_id, member_id)`: for each unit of the `IN (?)` list, itself and every unit that
+ * became all or part of it, transitively (unit_successions walked back through ix_unit_successions_to).
+ * The anchor reads units.id so that the column has its type (a literal would fix it at its own length).
+ */
+const HISTORY = `WITH RECURSIVE history (unit_id, member_id) AS (
+    SELECT u.id, u.id FROM units u WHERE u.id IN (?)
+    UNION
+    SELECT h.unit_id, s.from_id FROM history h JOIN unit_successions s ON s.to_id = h.member_id)`;
+
+/**
+ * Recomputes unit_closure from every unit's parent: all of it, in the caller's transaction (the
+ * units seed, after a map is loaded). Both maps: ~14,000 units, ~38,000 rows.
+ */
+export async function rebuildUnitClosure(db: TreeDatabase): Promise<void> {
+  const units: { id: string; parent_id: string | null }[] = await db.query('SELECT id, parent_id FROM units');
+  const parentOf = new Map(units.map((u) => [u.id, u.parent_id]));
+  const rows: unknown[][] = [];
+  for (const { id } of units) {
+    let depth = 0;
+    for (let at: string | null | undefined = id; at; at = parentOf.get(at)) rows.push([at, id, depth++]);
+  }
+  await db.query('DELETE FROM unit_closure');
+  for (let i = 0; i < rows.length; i += 5000) await db.query('INSERT INTO unit_closure (ancestor_id, descendant_id, depth) VALUES ?', [rows.slice(i, i + 5000)]);
+}
+
+/** Closure rows, ordered by unit (or code) and depth, as each one's lineage (nearest first). */
+function lineagesFrom(rows: { id: string; ancestor: string }[]): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const r of rows) {
-    const lineage = found.get(r.code);
+    const lineage = found.get(r.id);
     if (lineage) lineage.push(r.ancestor);
-    else found.set(r.code, [r.ancestor]);
+    else found.set(r.id, [r.ancestor]);
   }
   return found;
 }
@@ -33,53 +60,54 @@ function lineagesFrom(rows: { code: string; ancestor: string }[]): Map<string, s
 export class UnitTree {
   constructor(private readonly db: TreeDatabase) {}
 
-  /** Each known unit's lineage: the unit itself, then every unit above it, nearest first. */
-  async lineages(codes: readonly string[]): Promise<Map<string, string[]>> {
-    const rows: { code: string; ancestor: string }[] = await this.db.query(
-      'SELECT descendant_code AS code, ancestor_code AS ancestor FROM unit_closure WHERE descendant_code IN (?) ORDER BY descendant_code, depth',
-      [codes],
-    );
-    return lineagesFrom(rows);
+  /**
+   * Whether `descendant` is `root`, lies below it, or lies below a unit that became (part of) it:
+   * the archive a unit inherited is in its keeping as its own subtree is.
+   */
+  async isWithin(root: string, descendant: string): Promise<boolean> {
+    return (await this.within(root, [descendant])).size > 0;
   }
 
-  /** Every unit's lineage (the 2024 map: 11,367 units, ~33,000 closure rows). */
-  async allLineages(): Promise<Map<string, string[]>> {
-    const rows: { code: string; ancestor: string }[] = await this.db.query(
-      'SELECT descendant_code AS code, ancestor_code AS ancestor FROM unit_closure ORDER BY descendant_code, depth',
-    );
-    return lineagesFrom(rows);
-  }
-
-  /** Whether `descendant` is `ancestor` or lies below it. */
-  async isWithin(ancestor: string, descendant: string): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM unit_closure WHERE ancestor_code = ? AND descendant_code = ?', [ancestor, descendant]);
-    return rows.length > 0;
-  }
-
-  /** Each of `codes` that names a unit, with the units it stands for: itself, or with `withDescendants` its whole subtree. */
-  async expand(codes: readonly string[], withDescendants: boolean): Promise<Map<string, string[]>> {
+  /** Each of `ids` that names a unit, with the units it stands for: itself, or with `withDescendants` its whole subtree. */
+  async expand(ids: readonly string[], withDescendants: boolean): Promise<Map<string, string[]>> {
     const expansion = new Map<string, string[]>();
-    if (codes.length === 0) return expansion;
+    if (ids.length === 0) return expansion;
     const rows: { target: string; unit: string }[] = withDescendants
-      ? await this.db.query('SELECT ancestor_code AS target, descendant_code AS unit FROM unit_closure WHERE ancestor_code IN (?)', [codes])
-      : await this.db.query('SELECT code AS target, code AS unit FROM units WHERE code IN (?)', [codes]);
+      ? await this.db.query('SELECT ancestor_id AS target, descendant_id AS unit FROM unit_closure WHERE ancestor_id IN (?)', [ids])
+      : await this.db.query('SELECT id AS target, id AS unit FROM units WHERE id IN (?)', [ids]);
     for (const r of rows) expansion.set(r.target, [...(expansion.get(r.target) ?? []), r.unit]);
     return expansion;
   }
 
-  /** Those of `codes` that are `root` or lie below it. */
-  async within(root: string, codes: readonly string[]): Promise<Set<string>> {
-    const rows: { code: string }[] = await this.db.query('SELECT descendant_code AS code FROM unit_closure WHERE ancestor_code = ? AND descendant_code IN (?)', [
-      root,
-      codes,
-    ]);
-    return new Set(rows.map((r) => r.code));
+  /** Those of `ids` that are `root` or lie below it or below one of its predecessors (see isWithin). */
+  async within(root: string, ids: readonly string[]): Promise<Set<string>> {
+    const rows: { id: string }[] = await this.db.query(
+      `${HISTORY} SELECT DISTINCT c.descendant_id AS id FROM history h JOIN unit_closure c ON c.ancestor_id = h.member_id WHERE c.descendant_id IN (?)`,
+      [[root], ids],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Each unit's history: the unit, then every unit that became all or part of it, transitively
+   * (whose feeds its feed gathers with `history: true`). Units that do not exist are left out.
+   */
+  async histories(ids: readonly string[]): Promise<Map<string, string[]>> {
+    const rows: { unit_id: string; member_id: string }[] = await this.db.query(`${HISTORY} SELECT unit_id, member_id FROM history`, [ids]);
+    const found = new Map<string, Set<string>>();
+    for (const r of rows) {
+      let members = found.get(r.unit_id);
+      if (!members) found.set(r.unit_id, (members = new Set([r.unit_id])));
+      members.add(r.member_id);
+    }
+    return new Map([...found].map(([id, members]) => [id, [...members]]));
   }
 }
 
 /**
- * Units change with a new administrative map, not during the day: every unit's lineage is loaded at
- * once (one statement, ~33,000 closure rows, ~2 MB) and reloaded this often.
+ * Units change with a new administrative map, not during the day: every unit in force today is
+ * loaded with its lineage at once (one statement, ~8,000 closure rows) and reloaded this often, and
+ * when the day in Vietnam changes (a map takes effect at midnight).
  */
 const TREE_TTL_MS = 10 * 60_000;
 /** A code missing from the tree is looked up alone (a unit added since) and the answer kept this long. */
@@ -87,65 +115,79 @@ const MISSING_TTL_MS = 60_000;
 /** Codes missing from the tree (mostly codes of no unit), each remembered for MISSING_TTL_MS. */
 const MAX_MISSING = 50_000;
 
+/** Closure rows of the units in force on `?` (twice), by code, nearest ancestor first. */
+const IN_FORCE_LINEAGES = `SELECT u.code AS id, c.ancestor_id AS ancestor FROM units u JOIN unit_closure c ON c.descendant_id = u.id
+  WHERE (u.valid_from IS NULL OR u.valid_from <= ?) AND (u.valid_to IS NULL OR u.valid_to >= ?)`;
+
 /**
- * Every unit's lineage in memory, for the checks recordVisit makes on every call: once the tree is
- * loaded, asking sends no SQL. Misses from concurrent requests are batched into one statement per
- * tick. Per process.
+ * The units in force today by code, each with its lineage (its id, then the ids above it), for the
+ * checks recordVisit makes on every call: once the tree is loaded, asking sends no SQL. Misses from
+ * concurrent requests are batched into one statement per tick. Per process.
  */
 export class LineageCache {
-  /** Every unit's lineage, from the last full load. */
+  /** Every unit in force on `treeDay`, by code, from the last full load. */
   private tree: Map<string, string[]> | null = null;
+  private treeDay = '';
   private treeLoadedAt = -Infinity;
   private treeLoading: Promise<void> | null = null;
   /** Codes not in the tree: units added since it was loaded, or (mostly) codes of no unit. */
   private readonly missing: LRUCache<string, { lineage: string[] | null }>;
   /** Reads in the background (tree reloads), billed to no request. */
-  private readonly processTree: UnitTree;
-  private readonly loader: DataLoader<{ code: string; db: DataSource }, string[] | null>;
+  private readonly processDb: TreeDatabase;
+  private readonly loader: DataLoader<{ code: string; day: string; db: DataSource }, string[] | null>;
 
   /** `db`: the process's database, for background reloads; `clock`: what the cache's times are read from. */
   constructor(
     db: DataSource,
     private readonly clock: Clock = systemClock,
   ) {
-    this.processTree = new UnitTree(db);
+    this.processDb = db;
     // ttlResolution 0: an injected clock may jump; the time is read at every check.
     this.missing = new LRUCache({ max: MAX_MISSING, ttl: MISSING_TTL_MS, ttlResolution: 0, perf: clock });
     // cache: false: the caches above decide what is remembered and for how long; DataLoader only batches.
     // A batch of several requests' misses is read through (and billed to) the first one's database.
     this.loader = new DataLoader(
       async (keys) => {
-        const found = await new UnitTree(keys[0].db).lineages(keys.map((k) => k.code));
+        const { day, db } = keys[0];
+        const rows = await db.query(`${IN_FORCE_LINEAGES} AND u.code IN (?) ORDER BY u.code, c.depth`, [day, day, keys.map((k) => k.code)]);
+        const found = lineagesFrom(rows);
         return keys.map((k) => found.get(k.code) ?? null);
       },
-      { cache: false, maxBatchSize: 1000 },
+      { cache: false, maxBatchSize: 1000, cacheKeyFn: (k) => `${k.day}|${k.code}` },
     );
   }
 
-  /** The unit and every unit above it, nearest first; null for a code that names no unit. `db`: the asking request's. */
+  /**
+   * The lineage of the unit in force today with this code: its id, then the ids of every unit above
+   * it, nearest first; null when no unit has the code today. `db`: the asking request's.
+   */
   lineage(code: string, db: DataSource): string[] | null | Promise<string[] | null> {
     const now = this.clock.now();
-    if (now - this.treeLoadedAt >= TREE_TTL_MS) {
-      // The first load is waited for (and billed to the request); later ones run in the background
-      // while the old tree serves, and are retried on the next visit if they fail.
-      if (!this.tree) return this.loadTree(now, new UnitTree(db)).then(() => this.lineage(code, db));
-      if (!this.treeLoading) void this.loadTree(now, this.processTree).catch(() => undefined);
+    const day = vietnamDay(now);
+    if (day !== this.treeDay) {
+      // The first load of a day is waited for (and billed to the request): yesterday's tree may be
+      // another map. Reloads within the day run in the background while the old tree serves, and
+      // are retried on the next visit if they fail.
+      return this.loadTree(now, day, db).then(() => this.lineage(code, db));
     }
+    if (now - this.treeLoadedAt >= TREE_TTL_MS && !this.treeLoading) void this.loadTree(now, day, this.processDb).catch(() => undefined);
     const inTree = this.tree!.get(code);
     if (inTree) return inTree;
-    const cached = this.missing.get(code);
+    const key = `${day}|${code}`;
+    const cached = this.missing.get(key);
     if (cached !== undefined) return cached.lineage;
-    return this.loader.load({ code, db }).then((lineage) => {
-      this.missing.set(code, { lineage });
+    return this.loader.load({ code, day, db }).then((lineage) => {
+      this.missing.set(key, { lineage });
       return lineage;
     });
   }
 
-  private loadTree(now: number, tree: UnitTree): Promise<void> {
-    this.treeLoading ??= tree
-      .allLineages()
-      .then((lineages) => {
-        this.tree = lineages;
+  private loadTree(now: number, day: string, db: TreeDatabase): Promise<void> {
+    this.treeLoading ??= db
+      .query(`${IN_FORCE_LINEAGES} ORDER BY u.code, c.depth`, [day, day])
+      .then((rows: { id: string; ancestor: string }[]) => {
+        this.tree = lineagesFrom(rows);
+        this.treeDay = day;
         this.treeLoadedAt = now;
       })
       .finally(() => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../../common/clock';
-import { dayFromNumber, vietnamDayNumber } from './vietnamDay';
+import { dayFromNumber, vietnamDayNumber } from '../../common/vietnamDay';
 import { VisitBatch } from './visitBatch';
 import { CommitOutcomeUnknown } from '../../db/transaction';
 import { Snapshot, VisitRollups } from './visitRollups';

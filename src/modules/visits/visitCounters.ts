@@ -12,7 +12,7 @@ import { VisitorsOnline, VisitorsOnlineOptions } from './admission/visitorsOnlin
 import { SharedVisitRules } from './admission/sharedVisitRules';
 import { DailyRange, StoredCounts, VisitRollups } from './visitRollups';
 import { VisitTargets } from './visitTargets';
-import { dayFromNumber, parseDay, vietnamDay } from './vietnamDay';
+import { dayFromNumber, parseDay, vietnamDay } from '../../common/vietnamDay';
 
 export interface VisitCountersOptions {
   clock?: Clock;

@@ -59,9 +59,9 @@ export class VisitRollups {
   async articlesOnUnits(pairs: readonly { articleId: number; unitCode: string }[]): Promise<ArticleOnUnit[]> {
     const ids = [...new Set(pairs.map((p) => p.articleId))];
     const units = [...new Set(pairs.map((p) => p.unitCode))];
-    const rows: { id: number; published_at: Date; unit_code: string | null }[] = await this.db.query(
-      `SELECT a.id, a.published_at, p.unit_code FROM articles a
-       LEFT JOIN publications p ON p.article_id = a.id AND p.unit_code IN (?)
+    const rows: { id: number; published_at: Date; unit_id: string | null }[] = await this.db.query(
+      `SELECT a.id, a.published_at, p.unit_id FROM articles a
+       LEFT JOIN publications p ON p.article_id = a.id AND p.unit_id IN (?)
        WHERE a.id IN (?)`,
       [units, ids],
     );
@@ -69,7 +69,7 @@ export class VisitRollups {
     const shown = new Set<string>();
     for (const r of rows) {
       publishedAt.set(Number(r.id), r.published_at.getTime());
-      if (r.unit_code !== null) shown.add(`${r.id}:${r.unit_code}`);
+      if (r.unit_id !== null) shown.add(`${r.id}:${r.unit_id}`);
     }
     return pairs.map(({ articleId, unitCode }) => {
       const visibleFrom = publishedAt.get(articleId);
@@ -109,7 +109,7 @@ export class VisitRollups {
     // unit's recent days to it (see the migration).
     for (const rows of chunks(byKey(unitDays), ROWS_PER_STATEMENT)) {
       await m.query(
-        'INSERT INTO visit_days_recent (unit_code, day, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
+        'INSERT INTO visit_days_recent (unit_id, day, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
         [rows],
       );
     }
@@ -138,12 +138,12 @@ export class VisitRollups {
     return withTransaction(
       this.db,
       async (m) => {
-        const rows: { unit_code: string; day: string; own: number | string; subtree: number | string }[] = await m.query(
-          "SELECT unit_code, DATE_FORMAT(day, '%Y-%m-%d') AS day, own, subtree FROM visit_days_recent WHERE day < ? FOR UPDATE",
+        const rows: { unit_id: string; day: string; own: number | string; subtree: number | string }[] = await m.query(
+          "SELECT unit_id, DATE_FORMAT(day, '%Y-%m-%d') AS day, own, subtree FROM visit_days_recent WHERE day < ? FOR UPDATE",
           [cutoff],
         );
         if (rows.length === 0) return 0;
-        const days = rows.map((r): [string, string, number, number] => [r.unit_code, r.day, Number(r.own), Number(r.subtree)]);
+        const days = rows.map((r): [string, string, number, number] => [r.unit_id, r.day, Number(r.own), Number(r.subtree)]);
         const totals = new Map<string, [string, number, number]>();
         for (const [unit, , own, subtree] of days) {
           const t = totals.get(unit) ?? [unit, 0, 0];
@@ -153,13 +153,13 @@ export class VisitRollups {
         }
         for (const chunk of chunks(byKey(days), ROWS_PER_STATEMENT)) {
           await m.query(
-            'INSERT INTO visit_days (unit_code, day, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
+            'INSERT INTO visit_days (unit_id, day, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
             [chunk],
           );
         }
         for (const chunk of chunks(byKey([...totals.values()]), ROWS_PER_STATEMENT)) {
           await m.query(
-            'INSERT INTO visit_totals (unit_code, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
+            'INSERT INTO visit_totals (unit_id, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
             [chunk],
           );
         }
@@ -187,11 +187,11 @@ export class VisitRollups {
    * units. The flush mark comes from the same statement, so the same snapshot, as the counts.
    */
   async counts(codes: readonly string[], day: string, processId: string): Promise<Snapshot<Map<string, StoredCounts>>> {
-    const rows: { part: string | null; seq: number | string | null; unit_code: string; own: number | string; subtree: number | string }[] = await this.db.query(
-      `SELECT NULL AS part, ${FLUSHED_SEQ} AS seq, NULL AS unit_code, NULL AS own, NULL AS subtree
-       UNION ALL SELECT 'total', NULL, unit_code, own, subtree FROM visit_totals WHERE unit_code IN (?)
-       UNION ALL SELECT IF(day = ?, 'recent today', 'recent'), NULL, unit_code, own, subtree FROM visit_days_recent WHERE unit_code IN (?)
-       UNION ALL SELECT 'archived today', NULL, unit_code, own, subtree FROM visit_days WHERE unit_code IN (?) AND day = ?`,
+    const rows: { part: string | null; seq: number | string | null; unit_id: string; own: number | string; subtree: number | string }[] = await this.db.query(
+      `SELECT NULL AS part, ${FLUSHED_SEQ} AS seq, NULL AS unit_id, NULL AS own, NULL AS subtree
+       UNION ALL SELECT 'total', NULL, unit_id, own, subtree FROM visit_totals WHERE unit_id IN (?)
+       UNION ALL SELECT IF(day = ?, 'recent today', 'recent'), NULL, unit_id, own, subtree FROM visit_days_recent WHERE unit_id IN (?)
+       UNION ALL SELECT 'archived today', NULL, unit_id, own, subtree FROM visit_days WHERE unit_id IN (?) AND day = ?`,
       [processId, codes, day, codes, codes, day],
     );
     const value = new Map<string, StoredCounts>();
@@ -201,8 +201,8 @@ export class VisitRollups {
         flushedSeq = Number(r.seq);
         continue;
       }
-      let counts = value.get(r.unit_code);
-      if (!counts) value.set(r.unit_code, (counts = { total: { ...ZERO }, today: { ...ZERO } }));
+      let counts = value.get(r.unit_id);
+      if (!counts) value.set(r.unit_id, (counts = { total: { ...ZERO }, today: { ...ZERO } }));
       const own = Number(r.own);
       const subtree = Number(r.subtree);
       // A recent day is not in visit_totals yet; an archived one is.
@@ -234,10 +234,10 @@ export class VisitRollups {
     // A day is in one of the two tables, or (after an outage) partly in each: they are added.
     const rows: Record<string, unknown>[] = await this.db.query(
       [
-        `SELECT ${FLUSHED_SEQ} AS seq, NULL AS unit_code, NULL AS day, NULL AS own, NULL AS subtree`,
+        `SELECT ${FLUSHED_SEQ} AS seq, NULL AS unit_id, NULL AS day, NULL AS own, NULL AS subtree`,
         ...groups.flatMap(() =>
           ['visit_days', 'visit_days_recent'].map(
-            (table) => `SELECT NULL, unit_code, DATE_FORMAT(day, '%Y-%m-%d'), own, subtree FROM ${table} WHERE unit_code IN (?) AND day BETWEEN ? AND ?`,
+            (table) => `SELECT NULL, unit_id, DATE_FORMAT(day, '%Y-%m-%d'), own, subtree FROM ${table} WHERE unit_id IN (?) AND day BETWEEN ? AND ?`,
           ),
         ),
       ].join(' UNION ALL '),
@@ -246,12 +246,12 @@ export class VisitRollups {
     const value = new Map<string, Map<string, Tally>>();
     let flushedSeq = 0;
     for (const r of rows) {
-      if (r.unit_code === null) {
+      if (r.unit_id === null) {
         flushedSeq = Number(r.seq);
         continue;
       }
-      let days = value.get(r.unit_code as string);
-      if (!days) value.set(r.unit_code as string, (days = new Map()));
+      let days = value.get(r.unit_id as string);
+      if (!days) value.set(r.unit_id as string, (days = new Map()));
       const t = days.get(r.day as string) ?? { own: 0, subtree: 0 };
       t.own += Number(r.own);
       t.subtree += Number(r.subtree);

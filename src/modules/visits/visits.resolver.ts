@@ -7,9 +7,10 @@ import { Context } from '../../context';
 import { Article } from '../articles/article.entity';
 import { Unit } from '../units/unit.entity';
 import { AdministrativeUnit } from '../units/unit.types';
-import { parseDay } from './vietnamDay';
+import { parseDay } from '../../common/vietnamDay';
 import { MAX_DAILY_DAYS } from './visitCounters';
-import { DailyVisits, DateScalar, VisitStats } from './visits.types';
+import { DateScalar } from '../../common/scalars';
+import { DailyVisits, VisitStats } from './visits.types';
 
 @Resolver()
 export class RecordVisitResolver {

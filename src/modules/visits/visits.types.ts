@@ -1,30 +1,6 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { NEVER_CACHED } from '../../cache/cacheHints';
-import { parseDay } from './vietnamDay';
-import { badUserInput } from '../../common/errors';
-
-function parseDate(value: unknown): string {
-  if (typeof value !== 'string' || parseDay(value) === null) {
-    throw badUserInput('Date must be a calendar day written YYYY-MM-DD, e.g. 2024-11-30');
-  }
-  return value;
-}
-
-/** A day as 'YYYY-MM-DD' (a string inside the gateway too: days are compared and keyed as text). */
-export const DateScalar = new GraphQLScalarType<string, string>({
-  name: 'Date',
-  description: "A calendar day in Vietnam's time zone (Asia/Ho_Chi_Minh), YYYY-MM-DD.",
-  serialize(value) {
-    if (typeof value !== 'string') throw new GraphQLError('Date can only serialize a YYYY-MM-DD string');
-    return value;
-  },
-  parseValue: parseDate,
-  parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw badUserInput('Date must be a string, e.g. "2024-11-30"');
-    return parseDate(ast.value);
-  },
-});
+import { DateScalar } from '../../common/scalars';
 
 @Directive(NEVER_CACHED)
 @ObjectType({ description: 'Visits to a portal on one day.' })

@@ -13,6 +13,7 @@ import {
   TopicFilingRow,
 } from '../src/modules/articles/publishing';
 import type { UnitLevel } from '../src/modules/units/unit.entity';
+import { OLD_MAP_UNTIL } from './vnAdmin';
 import { mulberry32 } from './mulberry32';
 
 /**
@@ -189,7 +190,9 @@ function pushTo(map: Map<string, string[]>, key: string, value: string): void {
 async function loadUnitTree(ds: DataSource): Promise<UnitTree> {
   const rows: Array<{ code: string; level: UnitLevel; name: string; fullName: string; parentCode: string | null; provinceCode: string }> =
     await ds.query(
-      'SELECT code, level, name, full_name AS fullName, parent_id AS parentCode, province_id AS provinceCode FROM units ORDER BY code',
+      // Every article is dated before END_TS, so on the map in force then (its ids are its codes).
+      `SELECT id AS code, level, name, full_name AS fullName, parent_id AS parentCode, province_id AS provinceCode FROM units
+       WHERE (valid_from IS NULL OR valid_from <= '${OLD_MAP_UNTIL}') AND (valid_to IS NULL OR valid_to >= '${OLD_MAP_UNTIL}') ORDER BY id`,
     );
   const tree: UnitTree = {
     provinces: [], districts: [], communes: [],

@@ -10,7 +10,7 @@ import { completePublishing, insertPublications, insertTopicFilings, originPubli
  * province. Fully deterministic: fixed dates, no randomness, so tests and the README can rely on it.
  */
 
-/** The units the demo articles live on (GSO codes of the 2024 map). */
+/** The units the demo articles live on: ids of the map in force until 2025-06-30 (their codes), and of the map from 2025-07-01. */
 const UNIT = {
   ninhBinh: '37', // Tỉnh Ninh Bình
   kimSon: '376', // Huyện Kim Sơn
@@ -21,7 +21,11 @@ const UNIT = {
   hungTien: '14641', // Xã Hùng Tiến
   nhuHoa: '14650', // Xã Như Hòa
   conThoi: '14689', // Xã Cồn Thoi
-  kimHai: '14692', // Xã Kim Hải
+  kimTrung: '14695', // Xã Kim Trung
+  // From 2025-07-01: the new Tỉnh Ninh Bình (the old Hà Nam, Nam Định and Ninh Bình) and Xã Phát
+  // Diệm (the old Thị trấn Phát Diệm with Xã Kim Chính and Xã Thượng Kiệm), with no district between.
+  ninhBinh2025: '37@2025-07-01',
+  phatDiem2025: '14620@2025-07-01',
 } as const;
 type UnitCode = (typeof UNIT)[keyof typeof UNIT];
 
@@ -84,7 +88,7 @@ const ARTICLES: DemoArticle[] = [
     shownOn: [
       [UNIT.kimSon, '2023-10-05 15:00'],
       [UNIT.phatDiem, '2023-10-06 08:00'],
-      [UNIT.kimHai, '2023-10-06 09:30'],
+      [UNIT.kimTrung, '2023-10-06 09:30'],
     ],
   },
   {
@@ -194,7 +198,7 @@ const ARTICLES: DemoArticle[] = [
     shownOn: [
       [UNIT.phatDiem, '2023-12-21 08:00'],
       [UNIT.binhMinh, '2023-12-21 08:00'],
-      [UNIT.kimHai, '2023-12-21 08:30'],
+      [UNIT.kimTrung, '2023-12-21 08:30'],
     ],
   },
   {
@@ -249,17 +253,17 @@ const ARTICLES: DemoArticle[] = [
     shownOn: [[UNIT.kimSon, '2024-01-26 08:00']],
   },
   {
-    title: 'Xã Kim Hải tập trung nâng chất lượng các tiêu chí nông thôn mới',
+    title: 'Xã Kim Trung tập trung nâng chất lượng các tiêu chí nông thôn mới',
     summary:
-      'Xã Kim Hải tiếp tục đầu tư giao thông, kênh mương nội đồng, phát triển nuôi trồng thủy sản và giữ gìn cảnh quan môi trường nông thôn.',
+      'Xã Kim Trung tiếp tục đầu tư giao thông, kênh mương nội đồng, phát triển nuôi trồng thủy sản và giữ gìn cảnh quan môi trường nông thôn.',
     body: [
-      'Năm 2024, xã Kim Hải xác định nâng chất lượng các tiêu chí nông thôn mới là nhiệm vụ trọng tâm, huy động sức dân cùng nguồn hỗ trợ của Nhà nước để cứng hóa đường giao thông và kênh mương nội đồng.',
+      'Năm 2024, xã Kim Trung xác định nâng chất lượng các tiêu chí nông thôn mới là nhiệm vụ trọng tâm, huy động sức dân cùng nguồn hỗ trợ của Nhà nước để cứng hóa đường giao thông và kênh mương nội đồng.',
       'Xã khuyến khích các hộ nuôi trồng thủy sản áp dụng quy trình nuôi an toàn, liên kết tiêu thụ sản phẩm để nâng thu nhập.',
       'Các xóm duy trì phong trào trồng hoa, cây xanh ven đường và thu gom rác thải sinh hoạt đúng nơi quy định.',
     ],
     kind: 'NEWS',
-    origin: UNIT.kimHai,
-    source: { name: 'Đài Phát thanh và Truyền hình Ninh Bình', url: 'https://nbtv.vn/xa-kim-hai-tap-trung-nang-chat-luong-cac-tieu-chi-nong-thon-moi.html' },
+    origin: UNIT.kimTrung,
+    source: { name: 'Đài Phát thanh và Truyền hình Ninh Bình', url: 'https://nbtv.vn/xa-kim-trung-tap-trung-nang-chat-luong-cac-tieu-chi-nong-thon-moi.html' },
     publishedAt: '2024-02-27 09:00',
     topics: ['Nông thôn mới', 'Kinh tế - xã hội'],
     shownOn: [[UNIT.kimSon, '2024-02-27 15:00']],
@@ -355,7 +359,7 @@ const ARTICLES: DemoArticle[] = [
     shownOn: [
       [UNIT.ninhBinh, '2024-06-13 08:00'],
       [UNIT.phatDiem, '2024-06-13 08:00'],
-      [UNIT.kimHai, '2024-06-13 09:00'],
+      [UNIT.kimTrung, '2024-06-13 09:00'],
     ],
   },
   {
@@ -429,7 +433,7 @@ const ARTICLES: DemoArticle[] = [
     topics: ['Kinh tế - xã hội'],
     shownOn: [
       [UNIT.kimSon, '2024-09-12 19:00'],
-      [UNIT.kimHai, '2024-09-13 07:30'],
+      [UNIT.kimTrung, '2024-09-13 07:30'],
     ],
   },
   {
@@ -500,6 +504,50 @@ const ARTICLES: DemoArticle[] = [
     origin: UNIT.phatDiem,
     publishedAt: '2024-11-15 10:00',
     topics: [],
+  },
+  // The map from 2025-07-01: written by the new units, after the old ones ended.
+  {
+    title: 'Xã Phát Diệm chính thức vận hành chính quyền địa phương hai cấp',
+    summary:
+      'Từ ngày 1/7/2025, xã Phát Diệm được thành lập trên cơ sở thị trấn Phát Diệm, xã Kim Chính và xã Thượng Kiệm, trực thuộc tỉnh Ninh Bình; trung tâm phục vụ hành chính công của xã tiếp nhận hồ sơ ngay trong ngày đầu.',
+    body: [
+      'Ngày 1/7/2025, xã Phát Diệm tổ chức lễ công bố nghị quyết thành lập xã và các quyết định về tổ chức bộ máy. Xã mới được sắp xếp từ toàn bộ thị trấn Phát Diệm, xã Kim Chính và xã Thượng Kiệm của huyện Kim Sơn cũ.',
+      'Ngay sau lễ công bố, Trung tâm phục vụ hành chính công xã tiếp nhận và trả kết quả hồ sơ cho người dân. Các thủ tục về hộ tịch, chứng thực và đất đai tiếp tục được giải quyết liên thông, không để gián đoạn.',
+      'Người dân có thể tra cứu tin bài của thị trấn Phát Diệm, xã Kim Chính và xã Thượng Kiệm trước đây ngay trên cổng thông tin của xã.',
+    ],
+    kind: 'ANNOUNCEMENT',
+    origin: UNIT.phatDiem2025,
+    publishedAt: '2025-07-01 10:00',
+    topics: ['Cải cách hành chính', 'Thông báo'],
+    shownOn: [[UNIT.ninhBinh2025, '2025-07-01 15:00']],
+  },
+  {
+    title: 'Tỉnh Ninh Bình mới rà soát thủ tục hành chính sau sắp xếp đơn vị hành chính',
+    summary:
+      'UBND tỉnh Ninh Bình yêu cầu các xã, phường công khai lại danh mục thủ tục hành chính và địa chỉ tiếp nhận hồ sơ sau khi hợp nhất ba tỉnh Hà Nam, Nam Định và Ninh Bình.',
+    body: [
+      'Sau khi tỉnh Ninh Bình được sắp xếp trên cơ sở tỉnh Hà Nam, tỉnh Nam Định và tỉnh Ninh Bình cũ, UBND tỉnh yêu cầu các xã, phường rà soát, công khai danh mục thủ tục hành chính thuộc thẩm quyền giải quyết của cấp xã.',
+      'Các địa phương phải niêm yết địa chỉ, số điện thoại đường dây nóng của trung tâm phục vụ hành chính công và bảo đảm người dân nộp hồ sơ trực tuyến được ở bất cứ nơi nào trong tỉnh.',
+    ],
+    kind: 'NEWS',
+    origin: UNIT.ninhBinh2025,
+    source: { name: 'Cổng Thông tin điện tử tỉnh Ninh Bình', url: 'https://ninhbinh.gov.vn/ra-soat-thu-tuc-hanh-chinh-sau-sap-xep-don-vi-hanh-chinh.html' },
+    publishedAt: '2025-08-12 09:00',
+    topics: ['Cải cách hành chính', 'Dịch vụ công trực tuyến'],
+    shownOn: [[UNIT.phatDiem2025, '2025-08-12 14:00']],
+  },
+  {
+    title: 'Xã Phát Diệm hướng dẫn người dân cập nhật địa chỉ sau sắp xếp',
+    summary:
+      'Công an xã và bộ phận một cửa hướng dẫn người dân cập nhật địa chỉ mới trên ứng dụng định danh điện tử; giấy tờ đã cấp theo địa chỉ cũ vẫn có giá trị sử dụng.',
+    body: [
+      'Sau sắp xếp, địa chỉ của người dân thị trấn Phát Diệm, xã Kim Chính và xã Thượng Kiệm cũ được ghi theo xã Phát Diệm, tỉnh Ninh Bình. Công an xã phối hợp với bộ phận một cửa hướng dẫn người dân cập nhật thông tin trên ứng dụng định danh điện tử.',
+      'Các giấy tờ đã cấp theo địa chỉ cũ vẫn có giá trị sử dụng; người dân không bắt buộc phải làm thủ tục đổi giấy tờ chỉ vì thay đổi địa giới hành chính.',
+    ],
+    kind: 'NEWS',
+    origin: UNIT.phatDiem2025,
+    publishedAt: '2026-03-10 08:30',
+    topics: ['Chuyển đổi số', 'Dịch vụ công trực tuyến'],
   },
 ];
 

@@ -1,15 +1,17 @@
 import { DataSource } from 'typeorm';
 import { withTransaction } from '../src/db/transaction';
 import { seedDemoContent } from './demo';
-import { seedUnits } from './units';
+import { seedUnits, unitMapsLoaded } from './units';
 
-/** What `npm start` does on an empty database: every real unit, then the small demo content set. */
+/**
+ * What `npm start` does: both administrative maps where the database does not hold them yet (an
+ * empty database, or one of v1 with the 2023 map), then the small demo content set on an empty one.
+ */
 export async function seedIfEmpty(db: DataSource, log: (line: string) => void): Promise<void> {
-  const [{ n: units }] = await db.query('SELECT COUNT(*) AS n FROM units');
-  if (Number(units) === 0) {
+  if (!(await unitMapsLoaded(db))) {
     const started = Date.now();
-    const count = await withTransaction(db, (m) => seedUnits(m));
-    log(`seeded ${count} administrative units in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const { units, successions } = await withTransaction(db, (m) => seedUnits(m));
+    log(`loaded both administrative maps: ${units} units and ${successions} successions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const [{ n: articles }] = await db.query('SELECT COUNT(*) AS n FROM articles');
   if (Number(articles) === 0) {

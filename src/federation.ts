@@ -4,11 +4,12 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, parse } from 'graphql';
 import { createResolversMap } from 'type-graphql';
-import { isUnitCode, parseId } from './common/ids';
+import { isUnitId, parseId } from './common/ids';
 import { Context } from './context';
 import { Article } from './modules/articles/article.entity';
 import { Source } from './modules/sources/source.entity';
 import { Unit, UnitLevel } from './modules/units/unit.entity';
+import { unitByCode } from './modules/units/unitLookup';
 import { graphqlSchema } from './schema';
 
 /** The @key directives on the type classes name these; the router learns them from `_service { sdl }`. */
@@ -19,10 +20,12 @@ const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/fede
  * a router asking for many entities of a type costs one statement for all of them.
  */
 function unitReference(level: UnitLevel) {
-  return async ({ code }: Record<string, unknown>, ctx: Context): Promise<Unit | null> => {
-    if (typeof code !== 'string' || !isUnitCode(code)) return null;
-    const unit = await ctx.loaders.unit.load(code);
-    // Codes are unique across levels: a District reference to a commune's code names no district.
+  return async ({ id, code }: Record<string, unknown>, ctx: Context): Promise<Unit | null> => {
+    // By id (any unit, in force or not), or by code as `unit(code)` reads it (today's, else the last).
+    let unit: Unit | null = null;
+    if (typeof id === 'string') unit = isUnitId(id) ? await ctx.loaders.unit.load(id) : null;
+    else if (typeof code === 'string') unit = await unitByCode(ctx, code, null);
+    // A District reference to a commune names no district.
     return unit?.level === level ? unit : null;
   };
 }

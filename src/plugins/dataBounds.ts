@@ -18,6 +18,12 @@ export interface DataBounds {
   districtsPerProvince: number;
   /** Most communes of one district (District.communes). */
   communesPerDistrict: number;
+  /** Most communes of one province, through its districts or not (Province.communes). */
+  communesPerProvince: number;
+  /** Most successions of one unit, either way (successors, predecessors). */
+  successionsPerUnit: number;
+  /** Most units a feed with history gathers: a unit and every unit that became (part of) it. */
+  historyUnits: number;
   /** Most articles shown on one unit: the largest UNIT feed. */
   unitFeed: number;
   /** The largest SUBTREE feed (a province's, in practice). */
@@ -42,14 +48,17 @@ export const FALLBACK_BOUNDS: DataBounds = {
   articles: 1_000_000,
   sources: 1_000,
   provinces: 63,
-  units: 11_367,
+  units: 15_000,
   districtsPerProvince: 30,
   communesPerDistrict: 39,
+  communesPerProvince: 1_000,
+  successionsPerUnit: 100,
+  historyUnits: 100,
   unitFeed: 1_000_000,
   subtreeFeed: 1_000_000,
   lineageFeed: 1_000_000,
   sourceFeed: 1_000_000,
-  publicationsPerArticle: 11_367,
+  publicationsPerArticle: 15_000,
   topicsPerArticle: 10,
   articlesPerTopic: 1_000_000,
 };
@@ -67,6 +76,8 @@ const BOUNDS_SQL = `SELECT
   (SELECT COUNT(*) FROM units) AS units,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'DISTRICT' GROUP BY parent_id) x) AS districts_per_province,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'COMMUNE' GROUP BY parent_id) x) AS communes_per_district,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'COMMUNE' GROUP BY province_id) x) AS communes_per_province,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM unit_successions GROUP BY from_id UNION ALL SELECT COUNT(*) FROM unit_successions GROUP BY to_id) x) AS successions_per_unit,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM subtree_feed GROUP BY unit_id) x) AS subtree_feed,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM articles WHERE source_id IS NOT NULL GROUP BY source_id) x) AS source_feed,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM publications GROUP BY article_id) x) AS publications_per_article,
@@ -74,7 +85,7 @@ const BOUNDS_SQL = `SELECT
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM article_topics GROUP BY topic_id) x) AS articles_per_topic`;
 
 const UNIT_FEEDS_SQL = `SELECT u.level, MAX(f.n) AS n
-  FROM (SELECT unit_id, COUNT(*) AS n FROM publications GROUP BY unit_id) f JOIN units u ON u.code = f.unit_id
+  FROM (SELECT unit_id, COUNT(*) AS n FROM publications GROUP BY unit_id) f JOIN units u ON u.id = f.unit_id
   GROUP BY u.level`;
 
 /** Reads the bounds (two statements on the process's pool, never a request's). */
@@ -90,6 +101,10 @@ export async function readDataBounds(db: DataSource): Promise<DataBounds> {
     units: n('units'),
     districtsPerProvince: n('districts_per_province'),
     communesPerDistrict: n('communes_per_district'),
+    communesPerProvince: n('communes_per_province'),
+    successionsPerUnit: n('successions_per_unit'),
+    // The maps have one step of successions; a longer chain would gather more, bounded by the units.
+    historyUnits: Math.min(n('units'), 1 + n('successions_per_unit') * 2),
     unitFeed: Math.max(0, ...unitFeeds),
     subtreeFeed: n('subtree_feed'),
     lineageFeed: unitFeeds.reduce((sum, x) => sum + x, 0),

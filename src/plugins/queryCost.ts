@@ -98,11 +98,15 @@ const list = (items: (args: Args, bounds: DataBounds) => number, rowsPerItem: nu
 };
 const page = (args: Args, rule: PageSize) => pageSizeForCost(rule, args.first);
 
-/** The largest feed of a unit in a scope. */
-function unitFeedSize(scope: unknown, bounds: DataBounds): number {
-  if (scope === 'SUBTREE') return bounds.subtreeFeed;
-  if (scope === 'LINEAGE') return bounds.lineageFeed;
-  return bounds.unitFeed;
+/** How many units' feeds a unit's feed gathers: with history (the default), its predecessors' too. */
+function historyUnits(args: Args, bounds: DataBounds): number {
+  return args.history === false ? 1 : bounds.historyUnits;
+}
+
+/** The largest feed of a unit in a scope, with its history. */
+function unitFeedSize(args: Args, bounds: DataBounds): number {
+  const one = args.scope === 'SUBTREE' ? bounds.subtreeFeed : args.scope === 'LINEAGE' ? bounds.lineageFeed : bounds.unitFeed;
+  return one * historyUnits(args, bounds);
 }
 
 /**
@@ -115,7 +119,7 @@ function unitFeedSize(scope: unknown, bounds: DataBounds): number {
  * matches joined with the feed: at most the feed, read off indexes. Any other search, and every
  * searched count, may test every row of the feed (common words are scanned, not indexed).
  */
-function feed(sizeOf: (args: Args, bounds: DataBounds) => number): FieldModel {
+function feed(sizeOf: (args: Args, bounds: DataBounds) => number, branchesOf: (args: Args, bounds: DataBounds) => number = () => 1): FieldModel {
   return (args, bounds) => {
     const first = page(args, FEED_PAGE_SIZE);
     const filter = (args.filter ?? {}) as Record<string, unknown>;
@@ -125,7 +129,8 @@ function feed(sizeOf: (args: Args, bounds: DataBounds) => number): FieldModel {
     const narrowed = ['kinds', 'topics', 'sourceIds'].some((name) => filter[name] != null);
     const wholeFeed = narrowed || args.orderBy === 'MOST_VIEWED';
     let scanned: number;
-    if (filter.search == null) scanned = (wholeFeed ? size : first + 1) * FEED_ROW_READS;
+    // A page reads first+1 rows of each unit's feed it gathers (one branch each, see FeedService).
+    if (filter.search == null) scanned = (wholeFeed ? size : (first + 1) * branchesOf(args, bounds)) * FEED_ROW_READS;
     else if (args.orderBy === 'NEWEST' || args.orderBy === 'OLDEST') scanned = 2 * window + size * FEED_ROW_READS;
     else scanned = window + size * SEARCH_ROW_READS * (args.orderBy === 'RELEVANCE' ? 2 : 1);
     const counted = filter.search == null ? size * COUNT_ROW_READS : window + size * SEARCH_ROW_READS;
@@ -163,14 +168,22 @@ const FIELD_MODELS: Record<string, FieldModel> = {
   // A router's representations: each one entity, read by key.
   'Query._entities': list((args) => (Array.isArray(args.representations) ? args.representations.length : 1), KEY_READS),
   // All articles, or a unit's feed (SUBTREE by default there).
-  'Query.articles': feed((args, b) => (args.unit == null ? b.articles : unitFeedSize(args.scope, b))),
-  'AdministrativeUnit.articles': feed((args, b) => unitFeedSize(args.scope, b)),
+  'Query.articles': feed(
+    (args, b) => (args.unit == null ? b.articles : unitFeedSize(args, b)),
+    (args, b) => (args.unit == null ? 1 : historyUnits(args, b)),
+  ),
+  'AdministrativeUnit.articles': feed(unitFeedSize, historyUnits),
   'Source.articles': feed((_, b) => b.sourceFeed),
   'AdministrativeUnit.parent': one(KEY_READS),
   'Commune.district': one(KEY_READS),
   'Commune.province': one(KEY_READS),
   'District.province': one(KEY_READS),
+  'Query.unitById': one(KEY_READS),
+  'AdministrativeUnit.successors': list((_, b) => b.successionsPerUnit, 1),
+  'AdministrativeUnit.predecessors': list((_, b) => b.successionsPerUnit, 1),
+  'Succession.unit': one(KEY_READS),
   'Province.districts': list((_, b) => b.districtsPerProvince, 1),
+  'Province.communes': list((_, b) => b.communesPerProvince, 1),
   'District.communes': list((_, b) => b.communesPerDistrict, 1),
   'AdministrativeUnit.visits': one(0),
   'VisitStats.total': one(VISIT_COUNTS_READS),

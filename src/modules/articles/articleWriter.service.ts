@@ -13,7 +13,7 @@ function slugTaken(slug: string): GraphQLError {
 /** Where an article was written: what permission checks need before anything changes. */
 export interface ArticleOrigin {
   id: number;
-  originCode: string;
+  originId: string;
 }
 
 /**
@@ -30,14 +30,15 @@ export class ArticleWriter {
    * READ COMMITTED: when a concurrent create takes the slug first, the next look for a free one must
    * see it (REPEATABLE READ would keep showing the slug free, as at the transaction's first read).
    */
-  async create(draft: ArticleDraft, now: Date): Promise<number> {
+  /** `originId`: the unit in force that draft.originCode names (units/unitLookup.ts's unitInForce). */
+  async create(draft: ArticleDraft, originId: string, now: Date): Promise<number> {
     return withTransaction(
       this.db,
       async (m) => {
-        await this.assertReferences(m, draft);
+        await this.assertReferences(m, draft, originId);
         const publishedAt = draft.publishedAt ?? now;
-        const id = await this.insertWithFreeSlug(m, draft, publishedAt, now);
-        await publishNew(m, { id, originCode: draft.originCode, publishedAt, topics: draft.topics });
+        const id = await this.insertWithFreeSlug(m, draft, originId, publishedAt, now);
+        await publishNew(m, { id, originId, publishedAt, topics: draft.topics });
         return id;
       },
       { isolation: 'READ COMMITTED' },
@@ -50,7 +51,7 @@ export class ArticleWriter {
    * through, and the other (only told once the first committed, so it sees it) takes the next.
    * A failed INSERT undoes only itself, so the transaction goes on.
    */
-  private async insertWithFreeSlug(m: EntityManager, draft: ArticleDraft, publishedAt: Date, now: Date): Promise<number> {
+  private async insertWithFreeSlug(m: EntityManager, draft: ArticleDraft, originId: string, publishedAt: Date, now: Date): Promise<number> {
     let lost: string | null = null;
     for (;;) {
       const slug = draft.slug ?? (await this.freeSlug(m, slugFromTitle(draft.title)));
@@ -61,7 +62,7 @@ export class ArticleWriter {
         const result = await m.query(
           `INSERT INTO articles (slug, title, summary, body, kind, origin_id, source_id, source_url, published_at, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [slug, draft.title, draft.summary, draft.body, draft.kind, draft.originCode, draft.sourceId, draft.sourceUrl, publishedAt, now, now],
+          [slug, draft.title, draft.summary, draft.body, draft.kind, originId, draft.sourceId, draft.sourceUrl, publishedAt, now, now],
         );
         return Number(result.insertId);
       } catch (error) {
@@ -104,7 +105,7 @@ export class ArticleWriter {
     return withTransaction(this.db, async (m) => {
       const rows = await m.query('SELECT id, origin_id FROM articles WHERE id = ? FOR UPDATE', [id]);
       if (rows.length === 0) return false;
-      await authorize({ id, originCode: rows[0].origin_id });
+      await authorize({ id, originId: rows[0].origin_id });
       await m.query('DELETE FROM articles WHERE id = ?', [id]);
       return true;
     });
@@ -113,12 +114,12 @@ export class ArticleWriter {
   private async lock(m: EntityManager, id: number): Promise<ArticleOrigin> {
     const rows = await m.query('SELECT id, origin_id FROM articles WHERE id = ? FOR UPDATE', [id]);
     if (rows.length === 0) throw notFound(`there is no article ${id}`);
-    return { id, originCode: rows[0].origin_id };
+    return { id, originId: rows[0].origin_id };
   }
 
-  private async assertReferences(m: EntityManager, draft: Partial<ArticleDraft>): Promise<void> {
-    if (draft.originCode !== undefined && (await m.query('SELECT 1 FROM units WHERE code = ?', [draft.originCode])).length === 0) {
-      throw badUserInput(`input.originCode: there is no unit ${draft.originCode}`, 'input.originCode');
+  private async assertReferences(m: EntityManager, draft: Partial<ArticleDraft>, originId?: string): Promise<void> {
+    if (originId !== undefined && (await m.query('SELECT 1 FROM units WHERE id = ?', [originId])).length === 0) {
+      throw badUserInput(`input.originCode: there is no unit ${originId}`, 'input.originCode');
     }
     if (draft.sourceId != null && (await m.query('SELECT 1 FROM sources WHERE id = ?', [draft.sourceId])).length === 0) {
       throw badUserInput(`input.sourceId: there is no source ${draft.sourceId}`, 'input.sourceId');

@@ -5,6 +5,7 @@ import { AuditedWrite } from '../audit/auditTrail';
 import { assertMayWriteAt } from '../keys/access';
 import { ApiKey } from '../keys/apiKey.service';
 import { CurrentKey } from '../keys/authorization';
+import { unitInForce } from '../units/unitLookup';
 import { Article } from './article.entity';
 import { idArgument } from '../../common/ids';
 import { changesFromUpdateInput, draftFromCreateInput } from './articleInput';
@@ -21,8 +22,9 @@ export class ArticleWritingResolver {
     @CurrentKey() key: ApiKey,
   ): Promise<Article> {
     const draft = draftFromCreateInput(input);
-    await assertMayWriteAt(ctx, key, draft.originCode);
-    const id = await ctx.services.articleWriter.create(draft, ctx.now);
+    const origin = await unitInForce(ctx, draft.originCode, 'input.originCode');
+    await assertMayWriteAt(ctx, key, origin.id);
+    const id = await ctx.services.articleWriter.create(draft, origin.id, ctx.now);
     return this.reload(ctx, id);
   }
 
@@ -37,7 +39,7 @@ export class ArticleWritingResolver {
   ): Promise<Article> {
     const articleId = idArgument(id, 'id')!;
     const changes = changesFromUpdateInput(input);
-    await ctx.services.articleWriter.update(articleId, changes, ctx.now, (a) => assertMayWriteAt(ctx, key, a.originCode));
+    await ctx.services.articleWriter.update(articleId, changes, ctx.now, (a) => assertMayWriteAt(ctx, key, a.originId));
     return this.reload(ctx, articleId);
   }
 
@@ -45,7 +47,7 @@ export class ArticleWritingResolver {
   @Authorized()
   @AuditedWrite()
   async deleteArticle(@Arg('id', () => ID, { description: 'The article.' }) id: string, @Ctx() ctx: Context, @CurrentKey() key: ApiKey): Promise<boolean> {
-    return ctx.services.articleWriter.delete(idArgument(id, 'id')!, (a) => assertMayWriteAt(ctx, key, a.originCode));
+    return ctx.services.articleWriter.delete(idArgument(id, 'id')!, (a) => assertMayWriteAt(ctx, key, a.originId));
   }
 
   /** The article as readers will see it, after the write committed. */

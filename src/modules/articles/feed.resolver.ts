@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 't
 import { encodeCursor } from '../../common/cursor';
 import { DateScalar } from '../../common/scalars';
 import { Context } from '../../context';
-import { unitByCode } from '../units/unit.resolver';
+import { unitByCode } from '../units/unitLookup';
 import { Source } from '../sources/source.entity';
 import { Unit } from '../units/unit.entity';
 import { AdministrativeUnit } from '../units/unit.types';

@@ -20,8 +20,8 @@ export type PublicationRow = [articleId: number, unitCode: string, isOrigin: 0 |
 export type TopicFilingRow = [articleId: number, topicId: number, sortAt: Date | string];
 
 /** An article on its origin unit: shown there from the moment it is published. */
-export function originPublication(articleId: number, originCode: string, publishedAt: Date | string): PublicationRow {
-  return [articleId, originCode, 1, publishedAt, publishedAt];
+export function originPublication(articleId: number, originId: string, publishedAt: Date | string): PublicationRow {
+  return [articleId, originId, 1, publishedAt, publishedAt];
 }
 
 /** An article shown on one more unit from `shownSince`, in that unit's feed at its publication time. */
@@ -67,14 +67,14 @@ export async function completePublishingRange(
 
 export interface NewArticle {
   id: number;
-  originCode: string;
+  originId: string;
   publishedAt: Date;
   topics: { name: string; slug: string }[];
 }
 
 /** Publishes an article row just inserted: on its origin, under its topics, in the feeds and the index. */
 export async function publishNew(m: EntityManager, article: NewArticle): Promise<void> {
-  await insertPublications(m, [originPublication(article.id, article.originCode, article.publishedAt)]);
+  await insertPublications(m, [originPublication(article.id, article.originId, article.publishedAt)]);
   await fileUnderTopics(m, article.id, article.topics, article.publishedAt);
   await completePublishing(m, [article.id]);
 }
@@ -123,9 +123,9 @@ export async function syndicate(m: EntityManager, articleIds: readonly number[],
   // IGNORE only settles a race with a concurrent call adding the same pair.
   const inserted = await m.query(
     `INSERT IGNORE INTO publications (article_id, unit_id, is_origin, published_at, sort_at)
-     SELECT a.id, u.code, 0, ?, a.published_at
-     FROM articles a JOIN units u ON u.code IN (?)
-     WHERE a.id IN (?) AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.article_id = a.id AND p.unit_id = u.code)`,
+     SELECT a.id, u.id, 0, ?, a.published_at
+     FROM articles a JOIN units u ON u.id IN (?)
+     WHERE a.id IN (?) AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.article_id = a.id AND p.unit_id = u.id)`,
     [now, unitCodes, articleIds],
   );
   await addToSubtreeFeed(m, articleIds, unitCodes);

@@ -4,7 +4,8 @@ import { ApiKey } from './apiKey.service';
 
 /**
  * The permission rules of CONTRACT.md in one place: admins may do everything; an editor of U may
- * write articles whose origin is in U's subtree and syndicate to or withdraw from units in it.
+ * write articles whose origin is in U's subtree, or in the subtree of a unit whose archive U keeps
+ * (its predecessors, unitTree.ts), and syndicate to or withdraw from units in those.
  * Sources belong to no unit (every portal lists them all), so only admins add them.
  */
 
@@ -12,15 +13,15 @@ import { ApiKey } from './apiKey.service';
 export function writableRoot(key: ApiKey): string | null {
   if (key.role === 'admin') return null;
   // An editor always has a unit (ApiKeyService.create); a row without one may write nowhere.
-  if (!key.unitCode) throw forbidden('this editor key has no unit');
-  return key.unitCode;
+  if (!key.unitId) throw forbidden('this editor key has no unit');
+  return key.unitId;
 }
 
-/** Throws FORBIDDEN unless the key may write articles whose origin is `unitCode`. */
-export async function assertMayWriteAt(ctx: Context, key: ApiKey, unitCode: string): Promise<void> {
+/** Throws FORBIDDEN unless the key may write articles whose origin is the unit `unitId`. */
+export async function assertMayWriteAt(ctx: Context, key: ApiKey, unitId: string): Promise<void> {
   const root = writableRoot(key);
   if (root === null) return;
-  if (!(await ctx.services.unitTree.isWithin(root, unitCode))) {
-    throw forbidden(`this key may write only within unit ${root} and the units below it; ${unitCode} is outside`);
+  if (!(await ctx.services.unitTree.isWithin(root, unitId))) {
+    throw forbidden(`this key may write only within unit ${root}, the units below it and the archive it keeps; ${unitId} is outside`);
   }
 }

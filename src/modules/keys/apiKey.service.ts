@@ -1,14 +1,17 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { isUnitCode } from '../../common/ids';
+import { vietnamDay } from '../../common/vietnamDay';
+import { Unit } from '../units/unit.entity';
+import { unitWithCode } from '../units/unit.service';
 
 export type Role = 'admin' | 'editor';
 
 export interface ApiKey {
   id: number;
   role: Role;
-  /** The unit an editor works for (its subtree); null for an admin without one. */
-  unitCode: string | null;
+  /** The id of the unit an editor works for (its subtree and the archive it keeps); null for an admin without one. */
+  unitId: string | null;
   label: string;
   createdAt: Date;
   lastUsedAt: Date | null;
@@ -29,6 +32,7 @@ export class KeyInputError extends Error {}
 
 export interface NewKeyInput {
   role: Role;
+  /** The code of a unit in force today. */
   unitCode?: string | null;
   label: string;
 }
@@ -59,7 +63,7 @@ function toApiKey(row: KeyRow): ApiKey {
   return {
     id: Number(row.id),
     role: row.role,
-    unitCode: row.unit_id,
+    unitId: row.unit_id,
     label: row.label,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
@@ -82,12 +86,12 @@ export class ApiKeyService {
 
   /** Makes a key; the returned `key` string is the only time the secret exists outside the caller's hands. */
   async create(input: NewKeyInput, now: Date = new Date()): Promise<{ key: string; record: ApiKey }> {
-    const { role, unitCode, label } = await this.validate(input);
+    const { role, unitId, label } = await this.validate(input, now);
     const publicId = randomBytes(8).toString('hex');
     const secret = randomBytes(32).toString('base64url');
     const result: { insertId: number } = await this.db.query(
       'INSERT INTO api_keys (public_id, secret_hash, role, unit_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [publicId, hashSecret(secret), role, unitCode, label, toSecond(now)],
+      [publicId, hashSecret(secret), role, unitId, label, toSecond(now)],
     );
     const record = await this.find(Number(result.insertId));
     if (!record) throw new Error(`api key ${result.insertId} vanished right after it was inserted`);
@@ -142,16 +146,18 @@ export class ApiKeyService {
     return rows.length > 0 ? toApiKey(rows[0]) : null;
   }
 
-  private async validate(input: NewKeyInput): Promise<{ role: Role; unitCode: string | null; label: string }> {
+  private async validate(input: NewKeyInput, now: Date): Promise<{ role: Role; unitId: string | null; label: string }> {
     // Input may come straight from a command line, so the types are checked as well as the values.
     const role: unknown = input.role;
     if (typeof role !== 'string' || !ROLES.includes(role as Role)) throw new KeyInputError(`role must be admin or editor, got ${JSON.stringify(role)}`);
 
     const unitCode: unknown = input.unitCode ?? null;
+    let unitId: string | null = null;
     if (unitCode === null) {
       if (role === 'editor') throw new KeyInputError('unit is required for an editor key (the unit whose subtree it may edit)');
-    } else if (typeof unitCode !== 'string' || !isUnitCode(unitCode) || !(await this.unitExists(unitCode))) {
-      throw new KeyInputError(`unit ${JSON.stringify(unitCode)} is not the code of an existing unit`);
+    } else {
+      if (typeof unitCode !== 'string' || !isUnitCode(unitCode)) throw new KeyInputError(`unit ${JSON.stringify(unitCode)} is not the code of an existing unit`);
+      unitId = await this.unitInForce(unitCode, vietnamDay(now.getTime()));
     }
 
     const rawLabel: unknown = input.label;
@@ -161,11 +167,24 @@ export class ApiKeyService {
     // Labels are printed one per row by `npm run keys -- list`.
     if (/\p{Cc}/u.test(label)) throw new KeyInputError('label must be one line without control characters');
 
-    return { role: role as Role, unitCode: unitCode as string | null, label };
+    return { role: role as Role, unitId, label };
   }
 
-  private async unitExists(code: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query('SELECT 1 FROM units WHERE code = ?', [code]);
-    return rows.length > 0;
+  /** The id of the unit in force on `day` with this code; refused, naming its successors, when it has ended. */
+  private async unitInForce(code: string, day: string): Promise<string> {
+    const units: Pick<Unit, 'id' | 'fullName' | 'validFrom' | 'validTo'>[] = await this.db.query(
+      'SELECT id, full_name AS fullName, valid_from AS validFrom, valid_to AS validTo FROM units WHERE code = ?',
+      [code],
+    );
+    const unit = unitWithCode(units, null, day);
+    if (!unit) throw new KeyInputError(`unit ${JSON.stringify(code)} is not the code of an existing unit`);
+    if (unit.validTo !== null && unit.validTo < day) {
+      const successors: { code: string; full_name: string }[] = await this.db.query(
+        'SELECT u.code, u.full_name FROM unit_successions s JOIN units u ON u.id = s.to_id WHERE s.from_id = ? ORDER BY u.code',
+        [unit.id],
+      );
+      throw new KeyInputError(`unit ${code} (${unit.fullName}) ended on ${unit.validTo}; make the key for its successor: ${successors.map((s) => `${s.code} ${s.full_name}`).join(', ')}`);
+    }
+    return unit.id;
   }
 }

@@ -57,21 +57,21 @@ function parseCommand(args: string[]): Command {
 
 /** Full names of the units keys belong to, so an operator sees "376 Huyện Kim Sơn" rather than a bare code. */
 async function unitNames(db: DataSource, keys: readonly ApiKey[]): Promise<Map<string, string>> {
-  const codes = [...new Set(keys.map((k) => k.unitCode).filter((c): c is string => c !== null))];
-  if (codes.length === 0) return new Map();
-  const rows: { code: string; full_name: string }[] = await db.query(
-    `SELECT code, full_name FROM units WHERE code IN (${codes.map(() => '?').join(', ')})`,
-    codes,
+  const ids = [...new Set(keys.map((k) => k.unitId).filter((c): c is string => c !== null))];
+  if (ids.length === 0) return new Map();
+  const rows: { id: string; code: string; full_name: string; valid_to: string | null }[] = await db.query(
+    `SELECT id, code, full_name, valid_to FROM units WHERE id IN (${ids.map(() => '?').join(', ')})`,
+    ids,
   );
-  return new Map(rows.map((r) => [r.code, r.full_name]));
+  return new Map(rows.map((r) => [r.id, `${r.code} ${r.full_name}${r.valid_to ? ` (ended ${r.valid_to})` : ''}`]));
 }
 
 function unitText(key: ApiKey, names: Map<string, string>): string {
-  return key.unitCode === null ? '-' : `${key.unitCode} ${names.get(key.unitCode) ?? ''}`.trim();
+  return key.unitId === null ? '-' : (names.get(key.unitId) ?? key.unitId);
 }
 
 function describe(key: ApiKey, names: Map<string, string>): string {
-  return key.unitCode === null ? key.role : `${key.role} of ${unitText(key, names)}`;
+  return key.unitId === null ? key.role : `${key.role} of ${unitText(key, names)}`;
 }
 
 /** DATETIME columns hold whole seconds, so the milliseconds would only be noise. */

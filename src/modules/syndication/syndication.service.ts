@@ -3,6 +3,8 @@ import { badUserInput } from '../../common/errors';
 import { isUnitCode, parseId } from '../../common/ids';
 import { Database, withTransaction } from '../../db/transaction';
 import { syndicate, withdraw } from '../articles/publishing';
+import { vietnamDay } from '../../common/vietnamDay';
+import { unitWithCode } from '../units/unit.service';
 import { UnitTree } from '../units/unitTree';
 import { SyndicationRejection, SyndicationResult } from './syndication.types';
 
@@ -25,8 +27,10 @@ interface Plan {
   articleIds: number[];
   /** Origin of each article that exists. */
   origins: Map<number, string>;
-  /** Expanded target units the caller may write to. */
+  /** Expanded target units the caller may write to (ids). */
   units: string[];
+  /** The code of each unit of the expansion, for rejections. */
+  codeOf: Map<string, string>;
   requested: number;
   rejected: SyndicationRejection[];
   rejectedPairs: number;
@@ -58,7 +62,7 @@ export class SyndicationService {
     return withTransaction(
       this.db,
       async (m) => {
-        const plan = await this.plan(m, request);
+        const plan = await this.plan(m, mode, request);
         return mode === 'syndicate' ? this.applySyndicate(m, plan, request.now) : this.applyWithdraw(m, plan);
       },
       { rollback: request.dryRun },
@@ -66,7 +70,7 @@ export class SyndicationService {
   }
 
   /** Which pairs exist, which the caller may touch, and what to say about the rest. */
-  private async plan(m: EntityManager, request: SyndicationRequest): Promise<Plan> {
+  private async plan(m: EntityManager, mode: Mode, request: SyndicationRequest): Promise<Plan> {
     const rejected: SyndicationRejection[] = [];
     const namedArticles = [...new Set(request.articleIds)];
     const namedTargets = [...new Set(request.targetCodes)];
@@ -88,9 +92,14 @@ export class SyndicationService {
 
     const tree = new UnitTree(m);
     // Each named target with the units it stands for (itself, or its whole subtree).
-    const expansion = await tree.expand(namedTargets.filter(isUnitCode), request.includeDescendants);
+    const targetIds = await this.targetUnits(m, mode, namedTargets.filter(isUnitCode), request.now, rejected);
+    const byId = await tree.expand([...targetIds.values()], request.includeDescendants);
+    const expansion = new Map([...targetIds].map(([code, id]) => [code, byId.get(id)!.map((u) => u.id)]));
+    const codeOf = new Map([...byId.values()].flat().map((u) => [u.id, u.code]));
     const missingTargets = namedTargets.filter((code) => !expansion.has(code));
-    for (const code of missingTargets) rejected.push({ articleId: null, targetCode: code, reason: 'there is no such unit' });
+    for (const code of missingTargets) {
+      if (!rejected.some((r) => r.targetCode === code)) rejected.push({ articleId: null, targetCode: code, reason: 'there is no such unit' });
+    }
 
     const allUnits = new Set([...expansion.values()].flat());
     const requested = namedArticles.length * (allUnits.size + missingTargets.length);
@@ -109,7 +118,37 @@ export class SyndicationService {
       }
     }
     const applicable = origins.size * allowed.size;
-    return { articleIds: [...origins.keys()], origins, units: [...allowed], requested, rejected, rejectedPairs: requested - applicable };
+    return { articleIds: [...origins.keys()], origins, units: [...allowed], codeOf, requested, rejected, rejectedPairs: requested - applicable };
+  }
+
+  /**
+   * The unit each code names (CONTRACT.md): for syndicate the one in force today, an ended one being
+   * rejected with its successors named; for withdraw the one in force today, else the last that had
+   * the code. Codes of no unit are left out.
+   */
+  private async targetUnits(m: EntityManager, mode: Mode, codes: string[], now: Date, rejected: SyndicationRejection[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (codes.length === 0) return found;
+    const today = vietnamDay(now.getTime());
+    const rows: { id: string; code: string; validFrom: string | null; validTo: string | null }[] = await m.query(
+      'SELECT id, code, valid_from AS validFrom, valid_to AS validTo FROM units WHERE code IN (?)',
+      [codes],
+    );
+    for (const code of codes) {
+      const unit = unitWithCode(rows.filter((r) => r.code === code), null, today);
+      if (!unit) continue;
+      if (mode === 'syndicate' && unit.validTo !== null && unit.validTo < today) {
+        const successors: { code: string }[] = await m.query(
+          'SELECT u.code FROM unit_successions s JOIN units u ON u.id = s.to_id WHERE s.from_id = ? ORDER BY u.code',
+          [unit.id],
+        );
+        const to = successors.map((x) => x.code).join(', ');
+        rejected.push({ articleId: null, targetCode: code, reason: `unit ${code} ended on ${unit.validTo}${to ? `; its successors: ${to}` : ''}` });
+        continue;
+      }
+      found.set(code, unit.id);
+    }
+    return found;
   }
 
   private async applySyndicate(m: EntityManager, plan: Plan, now: Date): Promise<SyndicationResult> {
@@ -125,7 +164,7 @@ export class SyndicationService {
     for (const [articleId, origin] of plan.origins) {
       if (!units.has(origin)) continue;
       originPairs++;
-      rejected.push({ articleId: String(articleId), targetCode: origin, reason: 'an article is never withdrawn from its origin' });
+      rejected.push({ articleId: String(articleId), targetCode: plan.codeOf.get(origin) ?? origin, reason: 'an article is never withdrawn from its origin' });
     }
     const applicable = plan.articleIds.length * plan.units.length;
     const changed = applicable > 0 ? await withdraw(m, plan.articleIds, plan.units) : 0;

@@ -1,12 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../../common/errors';
-import { isUnitCode, isUnitId } from '../../common/ids';
+import { isUnitId } from '../../common/ids';
 import { PageSize, pageSizeOf } from '../../common/pageSize';
 import { DateScalar } from '../../common/scalars';
-import { vietnamDay } from '../../common/vietnamDay';
 import { Context } from '../../context';
-import { Unit, UnitLevel } from './unit.entity';
-import { unitWithCode } from './unit.service';
+import { Unit } from './unit.entity';
+import { today, unitByCode } from './unitLookup';
 import { AdministrativeUnit, Commune, District, Province, Succession, UnitLevelEnum } from './unit.types';
 
 /** searchUnits' `first`. */
@@ -15,23 +14,6 @@ const MAX_QUERY_LENGTH = 100;
 
 const CODE = { description: "GSO code with its leading zeros, e.g. '37', '376', '14620'." };
 const ON = { nullable: true, description: 'The day whose map to read (default: today in Asia/Ho_Chi_Minh).' } as const;
-
-/** Today in Vietnam, as this request sees it. */
-export function today(ctx: Context): string {
-  return vietnamDay(ctx.now.getTime());
-}
-
-/**
- * The unit a code names (CONTRACT.md): with `on`, the one in force that day; without, the one in
- * force today, else the last one that had the code. Null when there is none (of that level).
- */
-export async function unitByCode(ctx: Context, code: string, on: string | null, level?: UnitLevel): Promise<Unit | null> {
-  if (!isUnitCode(code)) return null;
-  const units = (await ctx.loaders.unitsByCode.load(code)).filter((u) => !level || u.level === level);
-  const unit = unitWithCode(units, on, today(ctx));
-  if (unit) ctx.loaders.unit.prime(unit.id, unit);
-  return unit;
-}
 
 @Resolver()
 export class UnitQueryResolver {

@@ -20,12 +20,12 @@ const IN_FORCE = '(u.valid_from IS NULL OR u.valid_from <= ?) AND (u.valid_to IS
  * Which of the units that had a code it names: with `on`, the one in force that day, or none; without,
  * the one in force `today`, else the last one that had it (an old link still finds its unit).
  */
-export function unitWithCode(units: readonly Unit[], on: string | null, today: string): Unit | null {
+export function unitWithCode<U extends Pick<Unit, 'validFrom' | 'validTo'>>(units: readonly U[], on: string | null, today: string): U | null {
   if (on !== null) return units.find((u) => inForceOn(u, on)) ?? null;
   const current = units.find((u) => inForceOn(u, today));
   if (current) return current;
   const ended = units.filter((u) => u.validTo !== null && u.validTo < today);
-  return ended.reduce<Unit | null>((last, u) => (last === null || u.validTo! > last.validTo! ? u : last), null);
+  return ended.reduce<U | null>((last, u) => (last === null || u.validTo! > last.validTo! ? u : last), null);
 }
 
 /** Reads administrative units, in batches. The tree above and below a unit is unitTree.ts's. */

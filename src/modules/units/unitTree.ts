@@ -20,14 +20,22 @@ export function ancestorPairs(alias: string): { from: string; unit: string; ance
 export const UNITS_AT_OR_ABOVE = 'SELECT c.ancestor_id FROM unit_closure c WHERE c.descendant_id IN (?)';
 
 /**
- * `history (unit_id, member_id)`: for each unit of the `IN (?)` list, itself and every unit that
- * became all or part of it, transitively (unit_successions walked back through ix_unit_successions_to).
- * The anchor reads units.id so that the column has its type (a literal would fix it at its own length).
+ * `history (unit_id, member_id)`: for each unit of the `IN (?)` list, itself and the units whose
+ * archive it keeps, transitively (unit_successions walked back through ix_unit_successions_to): its
+ * predecessors of its own level (communes that merged into a commune, provinces into a province),
+ * and any unit that went into it whole (an island district that became a đặc khu). A district that
+ * gave a commune part of itself is not one: Xã Phát Diệm keeps Thị trấn Phát Diệm's archive, not
+ * all of Huyện Kim Sơn's. The anchor reads units.id so that the column has its type (a literal would
+ * fix it at its own length).
  */
-const HISTORY = `WITH RECURSIVE history (unit_id, member_id) AS (
+export const UNIT_HISTORY = `WITH RECURSIVE history (unit_id, member_id) AS (
     SELECT u.id, u.id FROM units u WHERE u.id IN (?)
     UNION
-    SELECT h.unit_id, s.from_id FROM history h JOIN unit_successions s ON s.to_id = h.member_id)`;
+    SELECT h.unit_id, s.from_id FROM history h
+      JOIN unit_successions s ON s.to_id = h.member_id
+      JOIN units older ON older.id = s.from_id
+      JOIN units newer ON newer.id = s.to_id
+    WHERE s.whole = 1 OR older.level = newer.level)`;
 
 /**
  * Recomputes unit_closure from every unit's parent: all of it, in the caller's transaction (the
@@ -61,39 +69,43 @@ export class UnitTree {
   constructor(private readonly db: TreeDatabase) {}
 
   /**
-   * Whether `descendant` is `root`, lies below it, or lies below a unit that became (part of) it:
-   * the archive a unit inherited is in its keeping as its own subtree is.
+   * Whether `descendant` is `root`, lies below it, or lies below a unit whose archive it keeps (see
+   * HISTORY): the archive a unit inherited is in its keeping as its own subtree is.
    */
   async isWithin(root: string, descendant: string): Promise<boolean> {
     return (await this.within(root, [descendant])).size > 0;
   }
 
-  /** Each of `ids` that names a unit, with the units it stands for: itself, or with `withDescendants` its whole subtree. */
-  async expand(ids: readonly string[], withDescendants: boolean): Promise<Map<string, string[]>> {
-    const expansion = new Map<string, string[]>();
+  /** Each of `ids` that names a unit, with the units (id and code) it stands for: itself, or with `withDescendants` its whole subtree. */
+  async expand(ids: readonly string[], withDescendants: boolean): Promise<Map<string, { id: string; code: string }[]>> {
+    const expansion = new Map<string, { id: string; code: string }[]>();
     if (ids.length === 0) return expansion;
-    const rows: { target: string; unit: string }[] = withDescendants
-      ? await this.db.query('SELECT ancestor_id AS target, descendant_id AS unit FROM unit_closure WHERE ancestor_id IN (?)', [ids])
-      : await this.db.query('SELECT id AS target, id AS unit FROM units WHERE id IN (?)', [ids]);
-    for (const r of rows) expansion.set(r.target, [...(expansion.get(r.target) ?? []), r.unit]);
+    const rows: { target: string; id: string; code: string }[] = withDescendants
+      ? await this.db.query('SELECT c.ancestor_id AS target, u.id, u.code FROM unit_closure c JOIN units u ON u.id = c.descendant_id WHERE c.ancestor_id IN (?)', [ids])
+      : await this.db.query('SELECT id AS target, id, code FROM units WHERE id IN (?)', [ids]);
+    for (const r of rows) {
+      const units = expansion.get(r.target);
+      if (units) units.push({ id: r.id, code: r.code });
+      else expansion.set(r.target, [{ id: r.id, code: r.code }]);
+    }
     return expansion;
   }
 
   /** Those of `ids` that are `root` or lie below it or below one of its predecessors (see isWithin). */
   async within(root: string, ids: readonly string[]): Promise<Set<string>> {
     const rows: { id: string }[] = await this.db.query(
-      `${HISTORY} SELECT DISTINCT c.descendant_id AS id FROM history h JOIN unit_closure c ON c.ancestor_id = h.member_id WHERE c.descendant_id IN (?)`,
+      `${UNIT_HISTORY} SELECT DISTINCT c.descendant_id AS id FROM history h JOIN unit_closure c ON c.ancestor_id = h.member_id WHERE c.descendant_id IN (?)`,
       [[root], ids],
     );
     return new Set(rows.map((r) => r.id));
   }
 
   /**
-   * Each unit's history: the unit, then every unit that became all or part of it, transitively
-   * (whose feeds its feed gathers with `history: true`). Units that do not exist are left out.
+   * Each unit's history: the unit, then the units whose archive it keeps, transitively (see UNIT_HISTORY;
+   * whose feeds its feed gathers with `history: true`). Units that do not exist are left out.
    */
   async histories(ids: readonly string[]): Promise<Map<string, string[]>> {
-    const rows: { unit_id: string; member_id: string }[] = await this.db.query(`${HISTORY} SELECT unit_id, member_id FROM history`, [ids]);
+    const rows: { unit_id: string; member_id: string }[] = await this.db.query(`${UNIT_HISTORY} SELECT unit_id, member_id FROM history`, [ids]);
     const found = new Map<string, Set<string>>();
     for (const r of rows) {
       let members = found.get(r.unit_id);

@@ -161,7 +161,7 @@ export class VisitCounters {
     const lineage = await this.targets.lineage(unitCode, db);
     if (!lineage) throw badUserInput(`there is no unit with code ${quote(unitCode)}`, 'unitCode');
     if (article !== null) {
-      const state = await this.targets.articleOnUnit(article, unitCode, db);
+      const state = await this.targets.articleOnUnit(article, lineage[0], db);
       // A scheduled article does not exist for the public until its time.
       if (state.kind === 'unknown' || state.visibleFrom > this.clock.now()) throw badUserInput(`there is no article with id ${quote(articleId!)}`, 'articleId');
       if (state.kind === 'not-shown') throw badUserInput(`article ${article} is not shown on unit ${unitCode}`, 'articleId');

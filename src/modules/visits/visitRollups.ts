@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { withTransaction } from '../../db/transaction';
+import { UNIT_HISTORY } from '../units/unitTree';
 import { Tally, VisitBatch } from './visitBatch';
 
 /** Rows per multi-row INSERT: a flush of a busy second is a few thousand rows, written in one or two statements. */
@@ -54,14 +55,16 @@ export class VisitRollups {
 
   /**
    * For each (article, unit) pair: whether the article exists, since when it is public, and whether
-   * it is shown on the unit. One statement for any number of pairs.
+   * it is shown on the unit's portal: on the unit, or (its feed keeping their history) on a unit whose
+   * archive it keeps. One statement for any number of pairs.
    */
-  async articlesOnUnits(pairs: readonly { articleId: number; unitCode: string }[]): Promise<ArticleOnUnit[]> {
+  async articlesOnUnits(pairs: readonly { articleId: number; unitId: string }[]): Promise<ArticleOnUnit[]> {
     const ids = [...new Set(pairs.map((p) => p.articleId))];
-    const units = [...new Set(pairs.map((p) => p.unitCode))];
+    const units = [...new Set(pairs.map((p) => p.unitId))];
     const rows: { id: number; published_at: Date; unit_id: string | null }[] = await this.db.query(
-      `SELECT a.id, a.published_at, p.unit_id FROM articles a
-       LEFT JOIN publications p ON p.article_id = a.id AND p.unit_id IN (?)
+      `${UNIT_HISTORY}
+       SELECT a.id, a.published_at, h.unit_id FROM articles a
+       LEFT JOIN (publications p JOIN history h ON h.member_id = p.unit_id) ON p.article_id = a.id
        WHERE a.id IN (?)`,
       [units, ids],
     );
@@ -71,10 +74,10 @@ export class VisitRollups {
       publishedAt.set(Number(r.id), r.published_at.getTime());
       if (r.unit_id !== null) shown.add(`${r.id}:${r.unit_id}`);
     }
-    return pairs.map(({ articleId, unitCode }) => {
+    return pairs.map(({ articleId, unitId }) => {
       const visibleFrom = publishedAt.get(articleId);
       if (visibleFrom === undefined) return { kind: 'unknown' };
-      return { kind: shown.has(`${articleId}:${unitCode}`) ? 'shown' : 'not-shown', visibleFrom };
+      return { kind: shown.has(`${articleId}:${unitId}`) ? 'shown' : 'not-shown', visibleFrom };
     });
   }
 

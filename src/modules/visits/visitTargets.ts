@@ -36,8 +36,8 @@ export class VisitTargets {
   private readonly pairs: LRUCache<string, { state: ArticleOnUnit; refreshAfter: number }>;
   /** Reads in the background (pair refreshes), billed to no request. */
   private readonly rollups: VisitRollups;
-  private readonly pairLoader: DataLoader<{ articleId: number; unitCode: string; db: DataSource }, ArticleOnUnit>;
-  private readonly renewals: DataLoader<{ articleId: number; unitCode: string }, ArticleOnUnit>;
+  private readonly pairLoader: DataLoader<{ articleId: number; unitId: string; db: DataSource }, ArticleOnUnit>;
+  private readonly renewals: DataLoader<{ articleId: number; unitId: string }, ArticleOnUnit>;
 
   /** `db`: the process's database, for background reads. */
   constructor(
@@ -58,20 +58,20 @@ export class VisitTargets {
     });
   }
 
-  /** The unit and every unit above it, nearest first; null for a code that names no unit. `db`: the asking request's. */
+  /** The lineage of the unit in force today with this code (its id, then the ids above it); null when there is none. `db`: the asking request's. */
   lineage(code: string, db: DataSource): string[] | null | Promise<string[] | null> {
     return this.lineages.lineage(code, db);
   }
 
-  /** Whether the article exists and is shown on the unit (public or not is for the caller to judge). */
-  articleOnUnit(articleId: number, unitCode: string, db: DataSource): ArticleOnUnit | Promise<ArticleOnUnit> {
+  /** Whether the article exists and is shown on the unit's portal (public or not is for the caller to judge). */
+  articleOnUnit(articleId: number, unitId: string, db: DataSource): ArticleOnUnit | Promise<ArticleOnUnit> {
     const now = this.clock.now();
-    const key = `${articleId}:${unitCode}`;
+    const key = `${articleId}:${unitId}`;
     const cached = this.pairs.get(key);
-    if (cached === undefined) return this.keepPair(key, now, this.pairLoader.load({ articleId, unitCode, db }));
+    if (cached === undefined) return this.keepPair(key, now, this.pairLoader.load({ articleId, unitId, db }));
     if (now >= cached.refreshAfter) {
       cached.refreshAfter = Infinity; // one renewal at a time; if it fails, the entry expires as usual
-      void this.keepPair(key, now, this.renewals.load({ articleId, unitCode })).catch(() => undefined);
+      void this.keepPair(key, now, this.renewals.load({ articleId, unitId })).catch(() => undefined);
     }
     return cached.state;
   }

@@ -52,7 +52,7 @@ export class UnitVisitsResolver {
     @Arg('includeDescendants', () => Boolean, { nullable: true, defaultValue: false, description: 'Add the visits of every unit below this one.' })
     includeDescendants: boolean | null,
   ): VisitStats {
-    return Object.assign(new VisitStats(), { unitCode: unit.code, includeDescendants: includeDescendants ?? false });
+    return Object.assign(new VisitStats(), { unitCode: unit.id, includeDescendants: includeDescendants ?? false });
   }
 }
 

@@ -193,7 +193,7 @@ export class SharedVisitRules {
       ruleKey: this.ruleKey(visitorKey, unitCode),
       addressKey: this.addressKey(addressKey, unitCode),
       page: this.page(articleId),
-      onlineKeys: [this.onlineKey('own', unitCode), ...lineage.map((unit) => this.onlineKey('subtree', unit))],
+      onlineKeys: [this.onlineKey('own', lineage[0]), ...lineage.map((unit) => this.onlineKey('subtree', unit))],
       visitorKey,
       now,
     });

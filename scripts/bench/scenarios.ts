@@ -1,6 +1,13 @@
-import { communeHomeScenario, provinceDashboardScenario, searchScenario } from './reads';
+import { communeHomeScenario, communeHomeTodayScenario, provinceDashboardScenario, provinceDashboardTodayScenario, searchScenario } from './reads';
 import { recordVisitScenario } from './recordVisit';
 import { Scenario } from './scenario';
 
-/** Every scenario `npm run bench` knows (CONTRACT.md's four), in the order they run by default. */
-export const scenarios: Scenario[] = [communeHomeScenario, provinceDashboardScenario, searchScenario, recordVisitScenario];
+/** Every scenario `npm run bench` knows (CONTRACT.md's), in the order they run by default. */
+export const scenarios: Scenario[] = [
+  communeHomeScenario,
+  provinceDashboardScenario,
+  searchScenario,
+  communeHomeTodayScenario,
+  provinceDashboardTodayScenario,
+  recordVisitScenario,
+];

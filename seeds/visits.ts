@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dayFromNumber, parseDay } from '../src/common/vietnamDay';
+import { UnitTree } from '../src/modules/units/unitTree';
 import { mulberry32 } from './mulberry32';
 
 /**
@@ -61,9 +62,8 @@ export async function seedVisits(db: DataSource, opts: VisitSeedOptions): Promis
   if (units.length === 0) throw new Error('seedVisits: the units table is empty; seed the units first');
   const index = new Map(units.map((u, i) => [u.id, i]));
   // Each unit's lineage: a unit's visits count in the subtree of each.
-  const ancestorsOf: number[][] = units.map(() => []);
-  const closure: { id: string; ancestor: string }[] = await db.query('SELECT descendant_id AS id, ancestor_id AS ancestor FROM unit_closure');
-  for (const { id, ancestor } of closure) if (index.has(id) && index.has(ancestor)) ancestorsOf[index.get(id)!].push(index.get(ancestor)!);
+  const lineages = await new UnitTree(db).allLineages();
+  const ancestorsOf: number[][] = units.map((u) => (lineages.get(u.id) ?? []).map((id) => index.get(id)!));
 
   // Uint32 cells: a province's subtree is ~100,000 visits a day at most.
   const own = new Uint32Array(units.length * days);

@@ -68,6 +68,11 @@ function lineagesFrom(rows: { id: string; ancestor: string }[]): Map<string, str
 export class UnitTree {
   constructor(private readonly db: TreeDatabase) {}
 
+  /** Every unit's lineage: the unit's id, then the ids of every unit above it, nearest first. */
+  async allLineages(): Promise<Map<string, string[]>> {
+    return lineagesFrom(await this.db.query('SELECT descendant_id AS id, ancestor_id AS ancestor FROM unit_closure ORDER BY descendant_id, depth'));
+  }
+
   /**
    * Whether `descendant` is `root`, lies below it, or lies below a unit whose archive it keeps (see
    * HISTORY): the archive a unit inherited is in its keeping as its own subtree is.

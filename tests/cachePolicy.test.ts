@@ -285,13 +285,20 @@ const operation = (name: string) => readFileSync(join(__dirname, 'operations', `
  * them and the two policies must be equal.
  */
 const GATEWAY_CASES: { name: string; query: string; variables?: Record<string, unknown> }[] = [
-  { name: 'commune-home scenario', query: operation('CommuneHome'), variables: { code: '14620' } },
-  { name: 'province-dashboard scenario', query: operation('ProvinceDashboard'), variables: { code: '37' } },
-  { name: 'search scenario', query: operation('Search'), variables: { search: 'cai cach hanh chinh', province: '37' } },
+  // As scripts/bench/reads.ts sends them: the first three on the map of 2025-06-30 (CONTRACT.md), then today's.
+  { name: 'commune-home scenario', query: operation('CommuneHome'), variables: { code: '14620', on: '2025-06-30' } },
+  { name: 'province-dashboard scenario', query: operation('ProvinceDashboard'), variables: { code: '37', on: '2025-06-30' } },
+  { name: 'search scenario', query: operation('Search'), variables: { search: 'cai cach hanh chinh', province: '37', on: '2025-06-30' } },
+  { name: 'commune-home-today scenario', query: operation('CommuneHome'), variables: { code: '14620' } },
+  { name: 'province-dashboard-today scenario', query: operation('ProvinceDashboardToday'), variables: { code: '37' } },
   { name: 'the example query', query: EXAMPLE_QUERY },
   { name: 'the example query for another commune', query: EXAMPLE_QUERY, variables: { code: '14623' } },
-  { name: 'units only', query: '{ provinces { code name } province(code: "37") { fullName districts { code communes { code name } } } }' },
-  { name: 'a unit and its parents', query: '{ commune(code: "14620") { path parent { code parent { code } } district { province { name } } } }' },
+  { name: 'units only', query: '{ provinces { code name } province(code: "37", on: "2025-06-30") { fullName districts { code communes { code name } } } }' },
+  { name: 'a unit and its parents', query: '{ commune(code: "14620", on: "2025-06-30") { path parent { code parent { code } } district { province { name } } } }' },
+  {
+    name: 'units of both maps and their successions',
+    query: '{ provinces { code communes { code } } unitById(id: "14620") { validTo successors { whole date resolution unit { id code validFrom } } } commune(code: "14620") { id predecessors { whole unit { id name } } } }',
+  },
   { name: 'a feed with edges and page info', query: '{ commune(code: "14620") { articles(first: 5, scope: LINEAGE) { totalCount edges { cursor node { title } } pageInfo { hasNextPage endCursor } } } }' },
   { name: 'the top-level feed', query: '{ articles(first: 3, unit: "37") { nodes { id title kind topics publishedAt } } }' },
   { name: 'articles with everything below them', query: '{ articles(first: 5, unit: "37") { nodes { title source { name url } origin { code fullName } publications { isOrigin publishedAt unit { code name } } related(first: 2) { title } } } }' },
@@ -300,7 +307,7 @@ const GATEWAY_CASES: { name: string; query: string; variables?: Record<string, u
   { name: 'one source', query: '{ source(id: "1") { name } }' },
   { name: 'visit counters', query: '{ commune(code: "14620") { fullName visits { total today online } } }' },
   { name: 'visit counters of a subtree', query: '{ province(code: "37") { visits(includeDescendants: true) { total } } }' },
-  { name: 'an interface with fragments', query: '{ unit(code: "14620") { code name level ... on Commune { district { name } province { name } } } }' },
+  { name: 'an interface with fragments', query: '{ unit(code: "14620", on: "2025-06-30") { code name level ... on Commune { district { name } province { name } } } }' },
   { name: 'an interface with a counter in a fragment', query: '{ unit(code: "376") { name ... on District { communes { code } visits { today } } } }' },
   { name: 'searchUnits', query: '{ searchUnits(query: "Kim Son", first: 3) { code ... on District { province { name } } } }' },
   { name: '__typename', query: '{ __typename commune(code: "14620") { __typename fullName articles(first: 1) { __typename } } }' },

@@ -64,7 +64,8 @@ describe('Apollo Federation 2 subgraph', () => {
         .definitions.filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION)
         .map((type) => [type.name.value, type.directives?.filter((d) => d.name.value === 'key').map((d) => print(d))]),
     );
-    for (const type of ['Province', 'District', 'Commune']) expect(keys[type]).toEqual(['@key(fields: "code")']);
+    // Units: by id (any unit, in force or ended) and by code (the unit in force today, else the last with it).
+    for (const type of ['Province', 'District', 'Commune']) expect(keys[type]).toEqual(['@key(fields: "id")', '@key(fields: "code")']);
     for (const type of ['Article', 'Source']) expect(keys[type]).toEqual(['@key(fields: "id")']);
   });
 
@@ -95,13 +96,14 @@ describe('Apollo Federation 2 subgraph', () => {
       expect(res.body.kind).toBe('single');
       const { data, errors } = (res.body as { singleResult: { data?: any; errors?: unknown } }).singleResult;
       expect(errors).toBeUndefined();
+      // A code names today's unit: Xã Phát Diệm of the map from 2025-07-01, directly under the new province.
       expect(data).toEqual({
-        commune: { fullName: 'Thị trấn Phát Diệm', publicServices: PUBLIC_SERVICES['14620'] },
+        commune: { fullName: 'Xã Phát Diệm', publicServices: PUBLIC_SERVICES['14620'] },
         // featuredCommune comes from the other subgraph; fullName and path from ours through _entities.
         featuredCommune: {
           code: '14620',
-          fullName: 'Thị trấn Phát Diệm',
-          path: 'Thị trấn Phát Diệm, Huyện Kim Sơn, Tỉnh Ninh Bình',
+          fullName: 'Xã Phát Diệm',
+          path: 'Xã Phát Diệm, Tỉnh Ninh Bình',
           publicServices: PUBLIC_SERVICES['14620'],
         },
       });
@@ -122,8 +124,9 @@ const ENTITIES = `query($representations: [_Any!]!) { _entities(representations:
 
 describe('_entities', () => {
   it('loads many representations with one statement per type and null for what is not there', async () => {
+    // By code a representation names the unit in force today (tests below have ids and ended units).
     const communes: { code: string; fullName: string }[] = await server.db.dataSource.query(
-      "SELECT code, full_name AS fullName FROM units WHERE level = 'COMMUNE' ORDER BY code LIMIT 30",
+      "SELECT code, full_name AS fullName FROM units WHERE level = 'COMMUNE' AND valid_to IS NULL ORDER BY code LIMIT 30",
     );
     const articles: { id: number; title: string }[] = await server.db.dataSource.query('SELECT id, title FROM articles WHERE published_at < NOW() ORDER BY id LIMIT 5');
     const sources: { id: number; name: string }[] = await server.db.dataSource.query('SELECT id, name FROM sources ORDER BY id LIMIT 2');
@@ -153,6 +156,50 @@ describe('_entities', () => {
     ]);
     // Units (communes, the district and the province together), articles, sources.
     expect(res.statements).toBe(3);
+  });
+
+  it('resolves a unit by id, in force or ended, and by code as the unit in force today (else the last with it)', async () => {
+    const UNITS = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+      __typename
+      ... on Province { id code fullName validFrom validTo }
+      ... on District { id code fullName validFrom validTo }
+      ... on Commune { id code fullName validFrom validTo }
+    } }`;
+    const xaPhatDiem = { __typename: 'Commune', id: '14620@2025-07-01', code: '14620', fullName: 'Xã Phát Diệm', validFrom: '2025-07-01', validTo: null };
+    const thiTranPhatDiem = { __typename: 'Commune', id: '14620', code: '14620', fullName: 'Thị trấn Phát Diệm', validFrom: null, validTo: '2025-06-30' };
+    const res = await server.gql(UNITS, {
+      representations: [
+        { __typename: 'Commune', id: '14620@2025-07-01' },
+        { __typename: 'Commune', id: '14620' },
+        { __typename: 'Commune', code: '14620' },
+        // A code whose only unit has ended (it went into Xã Phát Diệm) names that last unit.
+        { __typename: 'Commune', code: '14659' },
+        { __typename: 'District', id: '376' },
+        { __typename: 'Province', id: '37@2025-07-01' },
+        { __typename: 'Province', id: '37' },
+        // An id names one unit of one level, and nothing when there is none or it is malformed.
+        { __typename: 'District', id: '14620@2025-07-01' },
+        { __typename: 'Commune', id: '14659@2025-07-01' },
+        { __typename: 'Commune', id: '14620@x' },
+        { __typename: 'Commune', id: '14620@2025-07-01 ' },
+      ],
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data._entities).toEqual([
+      xaPhatDiem,
+      thiTranPhatDiem,
+      xaPhatDiem,
+      { __typename: 'Commune', id: '14659', code: '14659', fullName: 'Xã Kim Chính', validFrom: null, validTo: '2025-06-30' },
+      { __typename: 'District', id: '376', code: '376', fullName: 'Huyện Kim Sơn', validFrom: null, validTo: '2025-06-30' },
+      { __typename: 'Province', id: '37@2025-07-01', code: '37', fullName: 'Tỉnh Ninh Bình', validFrom: '2025-07-01', validTo: null },
+      { __typename: 'Province', id: '37', code: '37', fullName: 'Tỉnh Ninh Bình', validFrom: null, validTo: '2025-06-30' },
+      null,
+      null,
+      null,
+      null,
+    ]);
+    // Units by id (one batch) and units by code (one batch).
+    expect(res.statements).toBe(2);
   });
 
   it('hides scheduled articles from callers without a key, as article(id:) does', async () => {

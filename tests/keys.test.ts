@@ -13,6 +13,8 @@ const seconds = (n: number): Date => new Date(T0.getTime() + n * 1000);
 
 let db: TestDatabase;
 let service: ApiKeyService;
+/** A key made on 2024-11-27, for Huyện Kim Sơn, which was in force then and ended on 2025-06-30. */
+let keyOfEndedUnit: number;
 beforeAll(async () => {
   db = await createTestDatabase();
   service = new ApiKeyService(db.dataSource);
@@ -41,11 +43,13 @@ describe('ApiKeyService.create, list and revoke', () => {
   });
 
   it('returns the stored record: editor with its unit, label trimmed, times in whole seconds', async () => {
+    // Made on 2024-11-27, the code names the unit in force that day: Huyện Kim Sơn of the map that ended on 2025-06-30.
     const { record } = await service.create({ role: 'editor', unitCode: '376', label: '  Cổng Huyện Kim Sơn \n' }, new Date('2024-11-27T08:00:00.750Z'));
+    keyOfEndedUnit = record.id;
     expect(record).toEqual({
       id: expect.any(Number),
       role: 'editor',
-      unitCode: '376',
+      unitId: '376',
       label: 'Cổng Huyện Kim Sơn',
       createdAt: new Date('2024-11-27T08:00:00.000Z'),
       lastUsedAt: null,
@@ -66,6 +70,20 @@ describe('ApiKeyService.create, list and revoke', () => {
     }
     expect(row.public_id).toBe(key.slice(3, 19));
     expect(row.secret_hash).toEqual(createHash('sha256').update(secret).digest());
+  });
+
+  it('makes an editor key for the unit in force today with the code, and refuses one for a unit that ended, naming its successors', async () => {
+    // Today '14620' is Xã Phát Diệm (Thị trấn Phát Diệm, Xã Kim Chính and Xã Thượng Kiệm merged on 2025-07-01).
+    expect((await service.create({ role: 'editor', unitCode: '14620', label: 'Cổng Xã Phát Diệm' })).record.unitId).toBe('14620@2025-07-01');
+    expect((await service.create({ role: 'editor', unitCode: '37', label: 'Cổng Tỉnh Ninh Bình' })).record.unitId).toBe('37@2025-07-01');
+    const before = (await service.list()).length;
+    for (const [code, successor] of [['14659', /Xã Kim Chính.*2025-06-30.*14620 Xã Phát Diệm/], ['376', /Huyện Kim Sơn.*2025-06-30.*14620 Xã Phát Diệm, 14623 Xã Bình Minh/]] as const) {
+      const error = await service.create({ role: 'editor', unitCode: code, label: `ended ${code}` }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KeyInputError);
+      expect((error as Error).message).toMatch(/^unit\b/);
+      expect((error as Error).message).toMatch(successor);
+    }
+    expect((await service.list()).length).toBe(before);
   });
 
   it('lists keys by id', async () => {
@@ -204,12 +222,13 @@ describe('npm run keys', () => {
   let id: number;
 
   it('create prints the new key alone on stdout, and it works', async () => {
-    const res = await keys(['create', '--role', 'editor', '--unit', '376', '--label', 'Cổng Kim Sơn (CLI)']);
-    expect(res).toMatchObject({ code: 0, stderr: expect.stringMatching(/^created key \d+ \(editor of 376 Huyện Kim Sơn/) });
+    const res = await keys(['create', '--role', 'editor', '--unit', '37', '--label', 'Cổng Ninh Bình (CLI)']);
+    expect(res).toMatchObject({ code: 0, stderr: expect.stringMatching(/^created key \d+ \(editor of 37 Tỉnh Ninh Bình, "Cổng Ninh Bình \(CLI\)"\)/) });
     expect(res.stdout).toMatch(/^lt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n$/);
     key = res.stdout.trim();
     const auth = await service.authenticate(`Bearer ${key}`);
-    expect(auth.key).toMatchObject({ role: 'editor', unitCode: '376', label: 'Cổng Kim Sơn (CLI)' });
+    // The new Tỉnh Ninh Bình, in force today, not the one that ended.
+    expect(auth.key).toMatchObject({ role: 'editor', unitId: '37@2025-07-01', label: 'Cổng Ninh Bình (CLI)' });
     id = auth.key!.id;
   });
 
@@ -219,7 +238,10 @@ describe('npm run keys', () => {
     const lines = res.stdout.trimEnd().split('\n');
     expect(lines[0].split(/\s{2,}/)).toEqual(['id', 'role', 'unit', 'label', 'created', 'last used', 'revoked']);
     const row = lines.find((l) => l.startsWith(`${id} `));
-    expect(row?.split(/\s{2,}/)).toEqual([String(id), 'editor', '376 Huyện Kim Sơn', 'Cổng Kim Sơn (CLI)', expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), expect.stringMatching(/Z$/), '-']);
+    expect(row?.split(/\s{2,}/)).toEqual([String(id), 'editor', '37 Tỉnh Ninh Bình', 'Cổng Ninh Bình (CLI)', expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), expect.stringMatching(/Z$/), '-']);
+    // A key of a unit that has ended says so.
+    const ended = lines.find((l) => l.startsWith(`${keyOfEndedUnit} `));
+    expect(ended?.split(/\s{2,}/).slice(0, 4)).toEqual([String(keyOfEndedUnit), 'editor', '376 Huyện Kim Sơn (ended 2025-06-30)', 'Cổng Huyện Kim Sơn']);
     expect(res.stdout).not.toContain(key.slice(20));
   });
 
@@ -237,7 +259,16 @@ describe('npm run keys', () => {
   it('an admin key needs no unit', async () => {
     const res = await keys(['create', '--role', 'admin', '--label', 'operations']);
     expect(res.code).toBe(0);
-    expect((await service.authenticate(`Bearer ${res.stdout.trim()}`)).key).toMatchObject({ role: 'admin', unitCode: null });
+    expect((await service.authenticate(`Bearer ${res.stdout.trim()}`)).key).toMatchObject({ role: 'admin', unitId: null });
+  });
+
+  it('create for a unit that has ended exits 2 naming its successor, and makes no key', async () => {
+    const before = (await service.list()).length;
+    const res = await keys(['create', '--role', 'editor', '--unit', '14659', '--label', 'Cổng Kim Chính']);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toMatch(/^keys: unit 14659 \(Xã Kim Chính\) ended on 2025-06-30; [^\n]*14620 Xã Phát Diệm\n$/);
+    expect((await service.list()).length).toBe(before);
   });
 
   it.each([

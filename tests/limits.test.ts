@@ -2,7 +2,8 @@ import { FragmentDefinitionNode, getIntrospectionQuery, getOperationAST, Kind, p
 import { estimateCost } from '../src/plugins/queryCost';
 import { costKey } from '../src/plugins/queryLimits';
 import { createServer } from '../src/server';
-import { CommuneHomeDocument, ProvinceDashboardDocument, SearchDocument } from './generated/operations';
+import { readVnAdminMaps } from '../seeds/vnAdmin';
+import { CommuneHomeDocument, ProvinceDashboardDocument, ProvinceDashboardTodayDocument, SearchDocument } from './generated/operations';
 import { RECORD_VISIT } from './helpers/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
 
@@ -27,9 +28,13 @@ const refusal = (res: { status: number; errors?: any[]; statements: number }) =>
 
 describe('query limits (default configuration)', () => {
   it('let every CONTRACT.md query and the introspection query through', async () => {
+    // The first three on the map of 2025-06-30 (CONTRACT.md), then on today's.
     for (const [doc, vars] of [
+      [CommuneHomeDocument, { code: '14620', on: '2025-06-30' }],
+      [ProvinceDashboardDocument, { code: '01', on: '2025-06-30' }],
+      [SearchDocument, { search: 'cai cach', province: '37', on: '2025-06-30' }],
       [CommuneHomeDocument, { code: '14620' }],
-      [ProvinceDashboardDocument, { code: '01' }],
+      [ProvinceDashboardTodayDocument, { code: '01' }],
       [SearchDocument, { search: 'cai cach', province: '37' }],
     ] as const) {
       expect((await server.gql(print(doc), vars)).errors).toBeUndefined();
@@ -37,10 +42,17 @@ describe('query limits (default configuration)', () => {
     expect((await server.gql(getIntrospectionQuery())).errors).toBeUndefined();
   });
 
-  it('let the whole unit tree through', async () => {
-    const res = await server.gql('{ provinces { code districts { code communes { code } } } }');
-    expect(res.errors).toBeUndefined();
-    expect(res.data.provinces.flatMap((p: any) => p.districts.flatMap((d: any) => d.communes))).toHaveLength(10599);
+  it('let the whole unit tree through, of either map', async () => {
+    const { units } = readVnAdminMaps();
+    const communes = (map: 'old' | 'new') => units.filter((u) => u.level === 'COMMUNE' && (map === 'old' ? u.validTo !== null : u.validTo === null)).length;
+    // Until 2025-06-30: provinces, their districts, the districts' communes.
+    const old = await server.gql('{ provinces(on: "2025-06-30") { code districts { code communes { code } } } }');
+    expect(old.errors).toBeUndefined();
+    expect(old.data.provinces.flatMap((p: any) => p.districts.flatMap((d: any) => d.communes))).toHaveLength(communes('old'));
+    // Today: provinces and their communes.
+    const today = await server.gql('{ provinces { code communes { code } } }');
+    expect(today.errors).toBeUndefined();
+    expect(today.data.provinces.flatMap((p: any) => p.communes)).toHaveLength(communes('new'));
   });
 
   it('refuse a query deeper than 12 fields before any SQL runs', async () => {

@@ -85,18 +85,20 @@ describe('a home page with its counter', () => {
 });
 
 describe('counters anywhere in a response', () => {
-  // Aliases, lists, own and subtree counts, online, and views, in one query.
+  // Aliases, lists, own and subtree counts, online, and views, in one query. Today's Ninh Bình has
+  // its communes right under it; the old one (read on its last day) its districts.
   const DASHBOARD = `{
     province(code: "37") {
       code
       all: visits(includeDescendants: true) { sum: total today online }
-      districts {
+      communes {
         code
         own: visits { total }
         subtree: visits(includeDescendants: true) { total today }
         articles(first: 2) { nodes { id views } }
       }
     }
+    old: province(code: "37", on: "2025-06-30") { districts { code subtree: visits(includeDescendants: true) { total } } }
     commune(code: "14620") { mine: articles(first: 3) { nodes { id seen: views } } }
   }`;
 
@@ -111,9 +113,12 @@ describe('counters anywhere in a response', () => {
     const run = await withKey(DASHBOARD);
     expect(run.age).toBeNull();
     expect(kept.data).toEqual(run.data);
-    const kimSon = kept.data.province.districts.find((d: { code: string }) => d.code === '376');
-    expect(kimSon.subtree.total).toBeGreaterThanOrEqual(2);
+    const communes = kept.data.province.communes.filter((c: { code: string }) => c.code === '14620' || c.code === '14623');
+    expect(communes.map((c: { code: string; own: { total: number } }) => [c.code, c.own.total >= 1])).toEqual([['14620', true], ['14623', true]]);
+    expect(kept.data.province.all.sum).toBeGreaterThanOrEqual(2);
     expect(kept.data.province.all.online).toBeGreaterThanOrEqual(2);
+    // The visits counted on today's units, not on the old ones.
+    expect(kept.data.old.districts.find((d: { code: string }) => d.code === '376').subtree.total).toBe(0);
     const views = kept.data.commune.mine.nodes.find((n: { id: string }) => n.id === shownOnPhatDiem).seen;
     expect(views).toBeGreaterThanOrEqual(1);
   });

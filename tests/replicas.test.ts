@@ -113,7 +113,7 @@ afterAll(async () => {
 describe('read replicas', () => {
   it('replicates the migrated and seeded database', async () => {
     const count = async (conn: mysql.Connection, table: string) => Number(((await conn.query(`SELECT COUNT(*) AS n FROM ${table}`)) as any)[0][0].n);
-    for (const table of ['migrations', 'units', 'unit_closure', 'api_keys']) {
+    for (const table of ['migrations', 'units', 'unit_closure', 'unit_successions', 'api_keys']) {
       expect(await count(replicaAdmin, table)).toBe(await count(primaryAdmin, table));
     }
     expect(await count(replicaAdmin, 'units')).toBeGreaterThan(11_000);
@@ -134,7 +134,8 @@ describe('read replicas', () => {
     const before = await selects();
     const res = await gql('{ commune(code: "14620") { fullName articles(first: 3) { totalCount } } }', {}, editorKey);
     expect(res.errors).toBeUndefined();
-    expect(res.data.commune.fullName).toBe('Thị trấn Phát Diệm');
+    // 14620 today: Xã Phát Diệm (from 2025-07-01), the unit the editor key was made for.
+    expect(res.data.commune.fullName).toBe('Xã Phát Diệm');
     const after = await selects();
     // The key is looked up (and its first use written) on the primary; all the rest on the replica.
     expect(after.primary - before.primary).toBe(1);
@@ -154,7 +155,7 @@ describe('read replicas', () => {
       );
       expect(created.errors).toBeUndefined();
       // Its answer is the article as written: the replica does not have it, so it came from the primary.
-      expect(created.data.createArticle).toMatchObject({ title: 'Phát Diệm khai trương thư viện số', origin: { fullName: 'Thị trấn Phát Diệm' }, publications: [{ unit: { code: '14620' } }] });
+      expect(created.data.createArticle).toMatchObject({ title: 'Phát Diệm khai trương thư viện số', origin: { fullName: 'Xã Phát Diệm' }, publications: [{ unit: { code: '14620' } }] });
       const id = created.data.createArticle.id;
       expect((await selects()).replica).toBe(before.replica);
       expect(((await replicaAdmin.query('SELECT COUNT(*) AS n FROM articles WHERE id = ?', [id])) as any)[0][0].n).toBe(0);

@@ -4,19 +4,26 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { seedDemoContent } from '../seeds/demo';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
+import { historyOf } from './helpers/feedModel';
 import { startTestServer, TestServer } from './helpers/testServer';
 
 /**
  * `npm run syndicate` end to end: the compiled job (`npm test` builds first) as a separate process
  * against a real gateway on a throwaway database with the demo content. The tests share that
  * database and run in order; every expectation is computed from the database at the time.
+ *
+ * The job names units by code, and they mean the units in force today (the map from 2025-07-01):
+ * --from 14620 reads Xã Phát Diệm's feed, which gathers the archive it keeps (Thị trấn Phát Diệm,
+ * Xã Kim Chính, Xã Thượng Kiệm); targets are units in force. The database names units by id:
+ * '14620' is Thị trấn Phát Diệm, '14620@2025-07-01' Xã Phát Diệm.
  */
 
 const JOB = join(__dirname, '..', 'dist', 'src', 'jobs', 'syndicate.js');
 
 let server: TestServer;
 let adminKey: string;
-let editorKey: string; // editor of Huyện Kim Sơn (376)
+let editorKey: string; // editor of the new Tỉnh Ninh Bình (37)
+let communeEditorKey: string; // editor of Xã Phát Diệm (14620)
 let revokedKey: string;
 
 beforeAll(async () => {
@@ -24,7 +31,8 @@ beforeAll(async () => {
   await server.db.dataSource.transaction((m) => seedDemoContent(m));
   const keys = new ApiKeyService(server.db.dataSource);
   adminKey = (await keys.create({ role: 'admin', label: 'syndicate job test' })).key;
-  editorKey = (await keys.create({ role: 'editor', unitCode: '376', label: 'Kim Sơn batch' })).key;
+  editorKey = (await keys.create({ role: 'editor', unitCode: '37', label: 'Ninh Bình batch' })).key;
+  communeEditorKey = (await keys.create({ role: 'editor', unitCode: '14620', label: 'Phát Diệm batch' })).key;
   const revoked = await keys.create({ role: 'admin', label: 'revoked' });
   await keys.revoke(revoked.record.id);
   revokedKey = revoked.key;
@@ -67,13 +75,30 @@ function summary(run: Run) {
 
 const query = <T>(sql: string, params: unknown[] = []): Promise<T[]> => server.db.dataSource.query(sql, params);
 
-/** Article ids shown on a unit: its UNIT feed (the demo has no scheduled articles). */
+/** The id of the unit in force today with this code ('14620' → '14620@2025-07-01'). */
+async function idOf(code: string): Promise<string> {
+  const rows = await query<{ id: string }>('SELECT id FROM units WHERE code = ? AND valid_to IS NULL', [code]);
+  expect(rows).toHaveLength(1);
+  return rows[0].id;
+}
+
+/** Article ids shown on a unit (by id): its UNIT feed without history (the demo has no scheduled articles). */
 async function feedOf(unit: string): Promise<number[]> {
   return (await query<{ id: number }>('SELECT article_id AS id FROM publications WHERE unit_id = ? ORDER BY article_id', [unit])).map((r) => Number(r.id));
 }
 
+/**
+ * What the job collects from `--from code`: the UNIT feed of the unit in force with the code, which
+ * gathers the feeds of the units whose archive it keeps (feedModel.ts's historyOf), each article once.
+ */
+async function sourceFeed(code: string): Promise<number[]> {
+  const members = historyOf(await idOf(code));
+  return (await query<{ id: number }>('SELECT DISTINCT article_id AS id FROM publications WHERE unit_id IN (?) ORDER BY article_id', [members])).map((r) => Number(r.id));
+}
+
+/** The ids of the unit (by id) and of every unit below it. */
 async function subtreeOf(unit: string): Promise<string[]> {
-  return (await query<{ code: string }>('SELECT descendant_id AS code FROM unit_closure WHERE ancestor_id = ?', [unit])).map((r) => r.code);
+  return (await query<{ id: string }>('SELECT descendant_id AS id FROM unit_closure WHERE ancestor_id = ?', [unit])).map((r) => r.id);
 }
 
 /** Every publication as "article@unit". */
@@ -157,16 +182,18 @@ describe('refusals stop the job with exit 1 (nothing done) and a clear message, 
   });
 });
 
-describe('from Phát Diệm (14620) to Bình Minh (14623) and Xuân Chính (14632)', () => {
-  const targets = ['14623', '14632'];
+describe('from Phát Diệm (14620) to Bình Minh (14623) and Chất Bình (14653)', () => {
+  const targets = ['14623', '14653'];
   let expectedNew: string[];
   let feed: number[];
 
   beforeAll(async () => {
-    feed = await feedOf('14620');
+    feed = await sourceFeed('14620');
     expect(feed.length).toBeGreaterThanOrEqual(15);
+    // Xã Phát Diệm's own articles and those of the archive it keeps.
+    expect(feed).toEqual(expect.arrayContaining([...(await feedOf('14620@2025-07-01')), ...(await feedOf('14620'))]));
     const existing = await pairs();
-    expectedNew = cross(feed, targets).filter((p) => !existing.has(p));
+    expectedNew = cross(feed, await Promise.all(targets.map(idOf))).filter((p) => !existing.has(p));
     expect(expectedNew.length).toBeGreaterThan(0);
   });
 
@@ -174,7 +201,7 @@ describe('from Phát Diệm (14620) to Bình Minh (14623) and Xuân Chính (1463
     const before = await pairs();
     const run = await runJob(['--from', '14620', '--to', ...targets, '--dry-run']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^DRY RUN \(nothing was written\): syndicate 14620 \(Thị trấn Phát Diệm\) → 14623, 14632$/m);
+    expect(run.stdout).toMatch(/^DRY RUN \(nothing was written\): syndicate 14620 \(Xã Phát Diệm\) → 14623, 14653$/m);
     expect(summary(run)).toEqual({
       articles: feed.length,
       calls: 1,
@@ -183,14 +210,14 @@ describe('from Phát Diệm (14620) to Bình Minh (14623) and Xuân Chính (1463
       unchanged: feed.length * 2 - expectedNew.length,
       rejected: 0,
     });
-    expect(run.stderr).toContain(`collected ${feed.length}/${feed.length} articles from 14620 (Thị trấn Phát Diệm)`);
+    expect(run.stderr).toContain(`collected ${feed.length}/${feed.length} articles from 14620 (Xã Phát Diệm)`);
     expect(await pairs()).toEqual(before);
   });
 
   it('the real run creates exactly the pairs it reports', async () => {
     const before = await pairs();
     // Targets repeated and comma-separated, and the URL with /graphql: all the same job.
-    const run = await runJob(['--from', '14620', '--to', '14623,14632', '--to', '14623'], { LIENTHONG_URL: `${server.url}/graphql` });
+    const run = await runJob(['--from', '14620', '--to', '14623,14653', '--to', '14623'], { LIENTHONG_URL: `${server.url}/graphql` });
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(/DRY RUN/);
     expect(summary(run)).toMatchObject({ articles: feed.length, requested: feed.length * 2, changed: expectedNew.length, rejected: 0 });
@@ -209,33 +236,40 @@ describe('from Phát Diệm (14620) to Bình Minh (14623) and Xuân Chính (1463
 });
 
 describe('--since and --topic restrict what is collected', () => {
-  /** Articles of 14620's feed published at or after midnight 1 June 2024 in Vietnam (17:00 UTC the day before). */
-  const sinceSql = `SELECT p.article_id AS id FROM publications p JOIN articles a ON a.id = p.article_id
-    WHERE p.unit_id = '14620' AND a.published_at >= '2024-05-31 17:00:00'`;
-  const topicSql = `SELECT p.article_id AS id FROM publications p
-    JOIN article_topics t ON t.article_id = p.article_id JOIN topics tp ON tp.id = t.topic_id
-    WHERE p.unit_id = '14620' AND tp.name = 'Cải cách hành chính'`;
-  const ids = async (sql: string) => (await query<{ id: number }>(sql)).map((r) => Number(r.id)).sort((a, b) => a - b);
+  /** The units whose publications 14620's feed gathers: Xã Phát Diệm and the archive it keeps. */
+  const source = () => historyOf('14620@2025-07-01');
+  const ids = async (sql: string, params: unknown[]) => (await query<{ id: number }>(sql, params)).map((r) => Number(r.id)).sort((a, b) => a - b);
+  /** Articles of 14620's feed published at or after `utc`: by default midnight 1 June 2024 in Vietnam (17:00 UTC the day before). */
+  const since = (utc = '2024-05-31 17:00:00') =>
+    ids('SELECT DISTINCT p.article_id AS id FROM publications p JOIN articles a ON a.id = p.article_id WHERE p.unit_id IN (?) AND a.published_at >= ?', [source(), utc]);
+  const withTopic = () =>
+    ids(
+      `SELECT DISTINCT p.article_id AS id FROM publications p
+        JOIN article_topics t ON t.article_id = p.article_id JOIN topics tp ON tp.id = t.topic_id
+        WHERE p.unit_id IN (?) AND tp.name = 'Cải cách hành chính'`,
+      [source()],
+    );
 
-  it('--since 2024-06-01 to Ân Hòa (14638) adds exactly the articles published since, in Vietnam time, and echoes the day as given', async () => {
-    const expected = await ids(sinceSql);
-    const all = await feedOf('14620');
+  it('--since 2024-06-01 to Kim Sơn (14638) adds exactly the articles published since, in Vietnam time, and echoes the day as given', async () => {
+    const target = await idOf('14638');
+    const expected = await since();
+    const all = await sourceFeed('14620');
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(all.length);
-    expect(await feedOf('14638')).toEqual([]);
+    expect(await feedOf(target)).toEqual([]);
     const run = await runJob(['--from', '14620', '--to', '14638', '--since', '2024-06-01']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^filter:\s+published at or after 2024-06-01 \(Asia\/Ho_Chi_Minh\)$/m);
     expect(run.stdout + run.stderr).not.toMatch(UTC_INSTANT);
     expect(summary(run)).toMatchObject({ articles: expected.length, changed: expected.length });
-    expect(await feedOf('14638')).toEqual(expected);
+    expect(await feedOf(target)).toEqual(expected);
   });
 
   it.each([['2024-06-01T00:00'], ['2024-06-01 00:00:00'], ['2024-05-31T17:00:00Z'], ['2024-05-31T12:00:00-05:00']])(
     '--since %j is the same instant, echoed in Vietnam time',
-    async (since) => {
-      const expected = await ids(sinceSql);
-      const run = await runJob(['--from', '14620', '--to', '14638', '--since', since, '--dry-run']);
+    async (instant) => {
+      const expected = await since();
+      const run = await runJob(['--from', '14620', '--to', '14638', '--since', instant, '--dry-run']);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/^filter:\s+published at or after 2024-06-01T00:00:00\+07:00 \(Asia\/Ho_Chi_Minh\)$/m);
       expect(run.stdout + run.stderr).not.toMatch(UTC_INSTANT);
@@ -245,11 +279,14 @@ describe('--since and --topic restrict what is collected', () => {
 
   it('a time without an offset is Vietnam time: --since 2024-06-01T08:30 leaves out what was published at 08:00 that day', async () => {
     // The boundary sits between two demo articles' times, so reading it as UTC (7 hours later) would count differently.
-    const [{ at }] = await query<{ at: string }>(`SELECT DATE_FORMAT(MIN(a.published_at), '%Y-%m-%d %H:%i:%s') AS at FROM publications p JOIN articles a ON a.id = p.article_id
-      WHERE p.unit_id = '14620' AND a.published_at >= '2024-05-31 17:00:00'`);
+    const [{ at }] = await query<{ at: string }>(
+      `SELECT DATE_FORMAT(MIN(a.published_at), '%Y-%m-%d %H:%i:%s') AS at FROM publications p JOIN articles a ON a.id = p.article_id
+        WHERE p.unit_id IN (?) AND a.published_at >= '2024-05-31 17:00:00'`,
+      [source()],
+    );
     const firstUtc = new Date(`${at.replace(' ', 'T')}Z`);
     const vietnam = new Date(firstUtc.getTime() + 7 * 3600_000).toISOString().slice(0, 16); // its wall clock in Vietnam
-    const expected = (await ids(sinceSql)).length;
+    const expected = (await since()).length;
     const atFirst = await runJob(['--from', '14620', '--to', '14638', '--since', vietnam, '--dry-run']);
     expect(atFirst.code).toBe(0);
     expect(atFirst.stdout).toContain(`published at or after ${vietnam}:00+07:00 (Asia/Ho_Chi_Minh)`);
@@ -260,63 +297,48 @@ describe('--since and --topic restrict what is collected', () => {
   });
 
   it('nothing published since: no article to copy, exit 0', async () => {
-    const run = await runJob(['--from', '14620', '--to', '14638', '--since', '2024-12-01']);
+    // The newest article of Xã Phát Diệm's feed is of 2026-03-10.
+    expect(await since('2026-05-31 17:00:00')).toEqual([]);
+    const run = await runJob(['--from', '14620', '--to', '14638', '--since', '2026-06-01']);
     expect(run.code).toBe(0);
     expect(summary(run)).toMatchObject({ articles: 0, requested: 0, changed: 0 });
     expect(outcomeLine(run)).toBe('syndicate: exit 0: done, 0 pairs are in place');
   });
 
   it("--topic 'Cải cách hành chính' to Quang Thiện (14647) adds exactly the articles with that topic", async () => {
-    const expected = await ids(topicSql);
+    const target = await idOf('14647');
+    const expected = await withTopic();
     expect(expected.length).toBeGreaterThan(0);
-    expect(expected.length).toBeLessThan((await feedOf('14620')).length);
-    expect(await feedOf('14647')).toEqual([]);
+    expect(expected.length).toBeLessThan((await sourceFeed('14620')).length);
+    expect(await feedOf(target)).toEqual([]);
     const run = await runJob(['--from', '14620', '--to', '14647', '--topic', 'Cải cách hành chính']);
     expect(run.code).toBe(0);
     expect(summary(run)).toMatchObject({ articles: expected.length, changed: expected.length });
-    expect(await feedOf('14647')).toEqual(expected);
+    expect(await feedOf(target)).toEqual(expected);
   });
 
   it('both together (and an instant for --since) collect the intersection', async () => {
-    const since = new Set(await ids(sinceSql));
-    const expected = (await ids(topicSql)).filter((id) => since.has(id));
-    const run = await runJob(['--from', '14620', '--to', '14650', '--since', '2024-06-01T00:00:00+07:00', '--topic', 'cai-cach-hanh-chinh', '--dry-run']);
+    const published = new Set(await since());
+    const expected = (await withTopic()).filter((id) => published.has(id));
+    const run = await runJob(['--from', '14620', '--to', '14674', '--since', '2024-06-01T00:00:00+07:00', '--topic', 'cai-cach-hanh-chinh', '--dry-run']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^filter:\s+published at or after 2024-06-01T00:00:00\+07:00 \(Asia\/Ho_Chi_Minh\); topics cai-cach-hanh-chinh$/m);
     expect(summary(run)).toMatchObject({ articles: expected.length, requested: expected.length });
   });
 });
 
-describe('an editor key of Kim Sơn (376) with --descendants', () => {
-  it('syndicates to the whole district', async () => {
-    const feed = await feedOf('14620');
-    const subtree = await subtreeOf('376');
-    expect(subtree).toEqual(expect.arrayContaining(['376', '14620', '14698']));
-    const before = await pairs();
-    const expectedNew = cross(feed, subtree).filter((p) => !before.has(p));
-    const run = await runJob(['--from', '14620', '--to', '376', '--descendants'], { LIENTHONG_API_KEY: editorKey });
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/→ 376 and every unit below$/m);
-    expect(summary(run)).toEqual({
-      articles: feed.length,
-      calls: 1,
-      requested: feed.length * subtree.length,
-      changed: expectedNew.length,
-      unchanged: feed.length * subtree.length - expectedNew.length,
-      rejected: 0,
-    });
-    expect(difference(await pairs(), before)).toEqual(expectedNew.sort());
-  });
-
-  it('to the whole province: applies what lies in 376, reports the rest as rejected, and exits 3 (partly done)', async () => {
+describe('editor keys of Xã Phát Diệm (14620) and of the new Ninh Bình (37) with --descendants', () => {
+  it('to the whole province with the commune’s key: applies what lies in 14620, reports the rest as rejected, and exits 3 (partly done)', async () => {
     // The key did what it may and the summary says what it skipped; cron must still hear of the rest.
-    const feed = await feedOf('376');
-    const inside = await subtreeOf('376');
-    const province = await subtreeOf('37');
+    const feed = await sourceFeed('14620');
+    const inside = await subtreeOf(await idOf('14620'));
+    const province = await subtreeOf(await idOf('37'));
+    expect(inside).toEqual(['14620@2025-07-01']);
+    expect(province).toEqual(expect.arrayContaining(inside));
     const before = await pairs();
     const expectedNew = cross(feed, inside).filter((p) => !before.has(p));
     expect(expectedNew.length).toBeGreaterThan(0);
-    const run = await runJob(['--from', '376', '--to', '37', '--descendants'], { LIENTHONG_API_KEY: editorKey });
+    const run = await runJob(['--from', '14620', '--to', '37', '--descendants'], { LIENTHONG_API_KEY: communeEditorKey });
     expect(run.code).toBe(3);
     const outside = province.length - inside.length;
     expect(outcomeLine(run)).toBe(`syndicate: exit 3: partly done, ${feed.length * inside.length} pairs are in place, ${feed.length * outside} rejected`);
@@ -329,16 +351,39 @@ describe('an editor key of Kim Sơn (376) with --descendants', () => {
       rejected: feed.length * outside,
     });
     expect(run.stdout).toContain('rejection reasons:');
-    expect(run.stdout).toContain(`1 × ${outside} of the ${province.length} units of 37's subtree are outside unit 376, which this key may write to (target 37)`);
+    expect(run.stdout).toContain(`1 × ${outside} of the ${province.length} units of 37's subtree are outside unit 14620@2025-07-01, which this key may write to (target 37)`);
+    expect(difference(await pairs(), before)).toEqual(expectedNew.sort());
+  });
+
+  it('syndicates to the whole province with the province’s key', async () => {
+    const feed = await sourceFeed('14620');
+    const subtree = await subtreeOf(await idOf('37'));
+    // The new province's communes, none of the old map's units.
+    expect(subtree).toEqual(expect.arrayContaining(['37@2025-07-01', '14620@2025-07-01', '14698@2025-07-01']));
+    expect(subtree.every((id) => id.endsWith('@2025-07-01'))).toBe(true);
+    const before = await pairs();
+    const expectedNew = cross(feed, subtree).filter((p) => !before.has(p));
+    expect(expectedNew.length).toBeGreaterThan(0);
+    const run = await runJob(['--from', '14620', '--to', '37', '--descendants'], { LIENTHONG_API_KEY: editorKey });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/→ 37 and every unit below$/m);
+    expect(summary(run)).toEqual({
+      articles: feed.length,
+      calls: 1,
+      requested: feed.length * subtree.length,
+      changed: expectedNew.length,
+      unchanged: feed.length * subtree.length - expectedNew.length,
+      rejected: 0,
+    });
     expect(difference(await pairs(), before)).toEqual(expectedNew.sort());
   });
 
   it('a target the key may not write at all is rejected too, and unknown targets are reported: exit 3', async () => {
     const before = await pairs();
-    const run = await runJob(['--from', '14620', '--to', '14623', '14626', '37'], { LIENTHONG_API_KEY: editorKey });
+    const run = await runJob(['--from', '14620', '--to', '14623', '14626', '01'], { LIENTHONG_API_KEY: editorKey });
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/1 × there is no such unit \(target 14626\)/);
-    expect(run.stdout).toMatch(/1 × unit 37 is outside unit 376, which this key may write to \(target 37\)/);
+    expect(run.stdout).toMatch(/1 × unit 01 is outside unit 37@2025-07-01, which this key may write to \(target 01\)/);
     expect(await pairs()).toEqual(before);
   });
 });
@@ -346,9 +391,11 @@ describe('an editor key of Kim Sơn (376) with --descendants', () => {
 describe('every pair rejected: exit 1 (nothing done), with the summary saying why', () => {
   it.each([
     ['a mistyped target', ['--from', '14620', '--to', '14626'], () => adminKey, /1 × there is no such unit \(target 14626\)/],
-    ['a key without the right', ['--from', '14620', '--to', '37'], () => editorKey, /1 × unit 37 is outside unit 376, which this key may write to \(target 37\)/],
+    ['a key without the right', ['--from', '14620', '--to', '37'], () => communeEditorKey, /1 × unit 37 is outside unit 14620@2025-07-01, which this key may write to \(target 37\)/],
+    // Xã Xuân Chính went, with Xã Hồi Ninh, into Xã Chất Bình on 2025-07-01.
+    ['a target that has ended', ['--from', '14620', '--to', '14632'], () => adminKey, /1 × unit 14632 ended on 2025-06-30; its successors: 14653 \(target 14632\)/],
   ])('%s', async (_, args, key, reason) => {
-    const feed = await feedOf('14620');
+    const feed = await sourceFeed('14620');
     const before = await pairs();
     for (const dryRun of [['--dry-run'], []]) {
       const run = await runJob([...args, ...dryRun], { LIENTHONG_API_KEY: key() });
@@ -401,8 +448,8 @@ describe('transient failures are retried with backoff', () => {
   it('two 503s, then the job goes through', async () => {
     const proxy = await startProxy((n) => (n <= 2 ? unavailable : null));
     try {
-      const direct = await runJob(['--from', '14620', '--to', '14629', '--dry-run']);
-      const run = await runJob(['--from', '14620', '--to', '14629', '--dry-run'], { LIENTHONG_URL: proxy.url });
+      const direct = await runJob(['--from', '14620', '--to', '14677', '--dry-run']);
+      const run = await runJob(['--from', '14620', '--to', '14677', '--dry-run'], { LIENTHONG_URL: proxy.url });
       expect(run.code).toBe(0);
       expect(run.stderr.match(/SourceFeed attempt \d\/5 failed \(HTTP 503[^)]*\); retrying in \d+ ms/g)).toHaveLength(2);
       expect(run.stdout).toMatch(/in 1 call \(2 requests retried\)/);
@@ -418,7 +465,7 @@ describe('transient failures are retried with backoff', () => {
     let mutations = 0;
     const proxy = await startProxy((_, body) => (body.operationName === 'Syndicate' && ++mutations === 1 ? internal : null));
     try {
-      const run = await runJob(['--from', '14620', '--to', '14629'], { LIENTHONG_URL: proxy.url });
+      const run = await runJob(['--from', '14620', '--to', '14677'], { LIENTHONG_URL: proxy.url });
       expect(run.code).toBe(0);
       expect(run.stderr).toMatch(/Syndicate attempt 1\/5 failed \(INTERNAL_SERVER_ERROR: Internal server error\); retrying/);
       expect(summary(run).rejected).toBe(0);
@@ -430,7 +477,7 @@ describe('transient failures are retried with backoff', () => {
   it('gives up after 5 attempts with exit 1', async () => {
     const proxy = await startProxy(() => ({ ...unavailable, status: 502 }));
     try {
-      const run = await runJob(['--from', '14620', '--to', '14629'], { LIENTHONG_URL: proxy.url });
+      const run = await runJob(['--from', '14620', '--to', '14677'], { LIENTHONG_URL: proxy.url });
       expect(run.code).toBe(1);
       expect(proxy.requests).toHaveLength(5);
       expect(run.stderr).toMatch(/failed: SourceFeed failed 5 times, giving up; last: HTTP 502/);
@@ -443,7 +490,7 @@ describe('transient failures are retried with backoff', () => {
   it('an unreachable gateway is retried, then exit 1', async () => {
     const proxy = await startProxy(() => null);
     await proxy.close(); // its port is now (almost certainly) closed
-    const run = await runJob(['--from', '14620', '--to', '14629'], { LIENTHONG_URL: proxy.url });
+    const run = await runJob(['--from', '14620', '--to', '14677'], { LIENTHONG_URL: proxy.url });
     expect(run.code).toBe(1);
     expect(run.stderr.match(/retrying in/g)).toHaveLength(4);
     expect(run.stderr).toMatch(/giving up; last: cannot reach http:\/\/127\.0\.0\.1:\d+\/graphql \(ECONNREFUSED\)/);
@@ -452,14 +499,13 @@ describe('transient failures are retried with backoff', () => {
   it('a failure after some calls went through: exit 3 (partly done), and a rerun finishes the job', async () => {
     // Refusing calls over 5 articles (as over the pair cap) makes the job send at most 5 per call;
     // then the second of those is refused for good, as by a key revoked mid-run.
-    const feed = await feedOf('14620');
+    const feed = await sourceFeed('14620');
     expect(feed.length).toBeGreaterThan(10);
-    const [target] = (
-      await query<{ code: string }>(
-        `SELECT c.descendant_id AS code FROM unit_closure c WHERE c.ancestor_id = '37' AND LENGTH(c.descendant_id) = 5
-           AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.unit_id = c.descendant_id) ORDER BY c.descendant_id LIMIT 1`,
-      )
-    ).map((r) => r.code);
+    // A commune in force that shows nothing yet (those of the new Ninh Bình all do by now).
+    const [{ code: target, id: targetId }] = await query<{ code: string; id: string }>(
+      `SELECT u.code, u.id FROM units u WHERE u.level = 'COMMUNE' AND u.valid_to IS NULL
+         AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.unit_id = u.id) ORDER BY u.code LIMIT 1`,
+    );
     expect(target).toBeDefined();
     const revoked = { status: 200, body: { data: null, errors: [{ message: 'the API key sent is revoked', extensions: { code: 'UNAUTHENTICATED' } }] } };
     let fitting = 0;
@@ -476,14 +522,14 @@ describe('transient failures are retried with backoff', () => {
       expect(run.stderr).toMatch(/failed: UNAUTHENTICATED: the API key sent is revoked/);
       expect(run.stderr).toContain(`${applied} of ${feed.length} articles were syndicated before the failure (changed ${applied})`);
       expect(outcomeLine(run)).toBe(`syndicate: exit 3: partly done, ${applied} pairs are in place, stopped before the end`);
-      expect(await feedOf(target)).toHaveLength(applied);
+      expect(await feedOf(targetId)).toHaveLength(applied);
     } finally {
       await proxy.close();
     }
     const rerun = await runJob(['--from', '14620', '--to', target]);
     expect(rerun.code).toBe(0);
     expect(summary(rerun)).toMatchObject({ changed: feed.length - applied, unchanged: applied });
-    expect(await feedOf(target)).toEqual(feed);
+    expect(await feedOf(targetId)).toEqual(feed);
   });
 
   it('a refusal over the 100,000-pair cap halves the chunk until it fits', async () => {
@@ -497,9 +543,9 @@ describe('transient failures are retried with backoff', () => {
       return n > 5 ? overCap(n) : null;
     });
     try {
-      const feed = await feedOf('14620');
-      const subtree = await subtreeOf('376');
-      const run = await runJob(['--from', '14620', '--to', '376', '--descendants', '--dry-run'], { LIENTHONG_URL: proxy.url });
+      const feed = await sourceFeed('14620');
+      const subtree = await subtreeOf(await idOf('37'));
+      const run = await runJob(['--from', '14620', '--to', '37', '--descendants', '--dry-run'], { LIENTHONG_URL: proxy.url });
       expect(run.code).toBe(0);
       // 100 articles per call at first (all of them), halved on each refusal, then kept.
       const expectedSizes: number[] = [];

@@ -12,8 +12,13 @@ import { TEST_REDIS_URL as REDIS_URL } from './helpers/requiredServices';
  * whole gateway, in memory and with Redis, with a hand-set clock that jumps 6 minutes before every
  * test (every window and every online visitor of the test before has ended).
  */
-/** 10:00 in Vietnam. */
-const START = Date.parse('2025-03-10T03:00:00Z');
+/**
+ * 10:00 in Vietnam on 10 April 2026: the map of 2025-07-01 is in force by this clock (which
+ * recordVisit goes by) as by the real one (which reads without `on` go by).
+ */
+const START = Date.parse('2026-04-10T03:00:00Z');
+/** The new Tỉnh Ninh Bình, the province of every commune visited here. */
+const NINH_BINH = '37@2025-07-01';
 const PER_ADDRESS = 5;
 const MAX_ONLINE = 30;
 
@@ -53,13 +58,15 @@ describe.each([
   let server: TestServer;
   let redis: RedisClient | null = null;
   let namespace: string;
-  /** Communes of Ninh Bình (37) other than Phát Diệm that no test has used yet: each test takes its own. */
+  /** Codes of communes of today's Ninh Bình (37) other than Phát Diệm that no test has used yet: each test takes its own. */
   let unused: string[];
+  /** The id of the unit in force today with each code of `unused`. */
+  const idOf = new Map<string, string>();
   const take = (n = 1) => {
     expect(unused.length).toBeGreaterThanOrEqual(n);
     return unused.splice(0, n);
   };
-  /** An article shown on Phát Diệm (14620) only. */
+  /** An article of the old Thị trấn Phát Diệm (14620), shown on Xã Phát Diệm (which keeps its archive) only. */
   let onPhatDiem: number;
 
   beforeAll(async () => {
@@ -74,11 +81,12 @@ describe.each([
       redis = createClient({ url: redisUrl }) as RedisClient;
       await redis.connect();
     }
-    unused = (
-      await server.db.dataSource.query(
-        "SELECT c.code FROM units c JOIN units d ON d.code = c.parent_id WHERE d.parent_id = '37' AND c.level = 'COMMUNE' AND c.code <> '14620' ORDER BY c.code",
-      )
-    ).map((r: { code: string }) => r.code);
+    const communes: { id: string; code: string }[] = await server.db.dataSource.query(
+      "SELECT id, code FROM units WHERE parent_id = ? AND level = 'COMMUNE' AND code <> '14620' ORDER BY code",
+      [NINH_BINH],
+    );
+    unused = communes.map((r) => r.code);
+    for (const r of communes) idOf.set(r.code, r.id);
     [onPhatDiem] = await insertArticles(server.db.dataSource, [{ title: 'Tin Phát Diệm', origin: '14620', publishedAt: new Date('2024-06-01T03:00:00Z') }]);
   }, 120_000);
 
@@ -120,6 +128,7 @@ describe.each([
   describe('a refused request counts nothing', () => {
     it.each([
       ['an unknown unit', () => visitField('v9', '99998', fresh('bad')), 'unitCode'],
+      ['a unit that has ended (Huyện Kim Sơn, until 2025-06-30)', () => visitField('v9', '376', fresh('bad')), 'unitCode'],
       ['an article not shown on the unit', () => visitField('v9', 'SECOND', fresh('bad'), onPhatDiem), 'articleId'],
       ['an unknown article', () => visitField('v9', 'SECOND', fresh('bad'), 4_000_000_000), 'articleId'],
       ['an empty visitorId', () => visitField('v9', 'SECOND', ''), 'visitorId'],
@@ -212,8 +221,9 @@ describe.each([
       // Every visit counted; online holds the latest visitors only.
       expect((await statsOf(server, [unit]))[0]).toMatchObject({ total: 50, online: MAX_ONLINE });
       if (redis) {
-        const [{ district }] = await server.db.dataSource.query('SELECT parent_id AS district FROM units WHERE code = ?', [unit]);
-        for (const key of [`own:${unit}`, `subtree:${unit}`, `subtree:${district}`, 'subtree:37']) {
+        // The sets of the unit's lineage, by unit id: the commune, then its province (today's map has no districts).
+        const id = idOf.get(unit)!;
+        for (const key of [`own:${id}`, `subtree:${id}`, `subtree:${NINH_BINH}`]) {
           expect([key, await redis.zCard(`${namespace}:visits:online:${key}`)]).toEqual([key, MAX_ONLINE]);
         }
       }

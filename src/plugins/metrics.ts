@@ -15,7 +15,7 @@ import { ProcessServices } from '../services';
  * and the configured METRICS_OPERATIONS get a label of their own (tests/server.test.ts checks the
  * list against those files).
  */
-export const KNOWN_OPERATIONS: readonly string[] = ['CommuneHome', 'ProvinceDashboard', 'Search', 'Visit', 'SourceFeed', 'Syndicate'];
+export const KNOWN_OPERATIONS: readonly string[] = ['CommuneHome', 'ProvinceDashboard', 'ProvinceDashboardToday', 'Search', 'Visit', 'SourceFeed', 'Syndicate'];
 
 /** What an operation name must look like to be a label (and a METRICS_OPERATIONS entry). */
 export const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

@@ -36,7 +36,9 @@ export function articleLoaders({ articles, feeds, caches, onBatch }: Services, v
       return pages;
     }, {
       cacheKeyFn: feedKey,
-      maxBatchSize: 100,
+      // Every commune of a province in one statement: the largest of the map from 2025-07-01 has
+      // 168 (Thành phố Hồ Chí Minh); each feed is one UNION ALL branch per unit of its history.
+      maxBatchSize: 200,
     }),
     feedCount: batchLoader<FeedQuery, number, string>(onBatch, 'feed_count', (queries) => cachedFeeds(anonymous ? caches.feedCounts : null, queries, feedCountKey, (q) => feeds.counts(q)), {
       cacheKeyFn: feedCountKey,

@@ -339,7 +339,7 @@ class ArticleGenerator {
 
   /**
    * Where the reference syndicates an article: mostly the origin's own ancestors and neighbours.
-   * The guards only matter for a map without districts; with the 2024 map they draw nothing extra.
+   * The guards only matter for a map without districts; with the map in force until 2025-06-30 they draw nothing extra.
    */
   private syndicationTarget(level: UnitLevel, code: string): string {
     const x = this.main.next();

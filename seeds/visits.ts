@@ -12,8 +12,8 @@ import { mulberry32 } from './mulberry32';
  * days it covers. They go straight into the archive (visit_days and visit_totals, see the Visits
  * migration), as days the gateway has already archived.
  *
- * Written in (unit, day) order, 5,000 rows per INSERT on two connections: a year of the 2024 map
- * (~4.1 million rows) takes about 15 seconds on the 2-core benchmark machine.
+ * Written in (unit, day) order, 5,000 rows per INSERT on two connections: a year of the map in force until
+ * 2025-06-30 (~3.9 million rows) takes about 15 seconds on the 2-core benchmark machine.
  */
 export interface VisitSeedOptions {
   /** Days to fill, ending with `end`. */

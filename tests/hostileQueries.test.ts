@@ -6,7 +6,8 @@ import { seedBulkArticles } from '../seeds/bulk';
 import { seedVisits } from '../seeds/visits';
 import { SyndicationService } from '../src/modules/syndication/syndication.service';
 import { createServer } from '../src/server';
-import { CommuneHomeDocument, ProvinceDashboardDocument, SearchDocument } from './generated/operations';
+import { OLD_MAP_UNTIL } from '../seeds/vnAdmin';
+import { CommuneHomeDocument, ProvinceDashboardDocument, ProvinceDashboardTodayDocument, SearchDocument } from './generated/operations';
 import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
 
 /*
@@ -43,19 +44,23 @@ beforeAll(async () => {
   // A few thousand articles are enough: the bounds come from the data, whatever its size.
   await seedBulkArticles(db.dataSource, { articles: Number(process.env.HOSTILE_ARTICLES ?? 3000) });
   await seedVisits(db.dataSource, { days: 7 });
-  // The district showing the most articles, each of them then shown on every one of its communes too.
+  // The district showing the most articles (the bulk articles are on the map until 2025-06-30, where
+  // a unit's id is its code), each of them then shown on every one of its communes too: syndicated on
+  // 2025-06-30, while the district was in force (districts ended with it).
   [{ code: district }] = await db.dataSource.query(
-    "SELECT p.unit_id AS code FROM publications p JOIN units u ON u.code = p.unit_id WHERE u.level = 'DISTRICT' GROUP BY p.unit_id ORDER BY COUNT(*) DESC, p.unit_id LIMIT 1",
+    "SELECT u.code FROM publications p JOIN units u ON u.id = p.unit_id WHERE u.level = 'DISTRICT' GROUP BY u.id, u.code ORDER BY COUNT(*) DESC, u.id LIMIT 1",
   );
   const shown: { article_id: number }[] = await db.dataSource.query('SELECT article_id FROM publications WHERE unit_id = ?', [district]);
-  await new SyndicationService(db.dataSource).syndicate({
+  const syndicated = await new SyndicationService(db.dataSource).syndicate({
     articleIds: shown.map((r) => String(r.article_id)),
     targetCodes: [district],
     includeDescendants: true,
     dryRun: false,
     writableRoot: null,
-    now: new Date(),
+    now: new Date(`${OLD_MAP_UNTIL}T12:00:00+07:00`),
   });
+  expect(syndicated.rejected).toEqual([]);
+  expect(syndicated.changed).toBeGreaterThan(shown.length);
   gateway = createDataSource({ databaseUrl: db.url, poolSize: 1 });
   await gateway.initialize();
   // The bounds are read at start (after the seeding) and not again during the test: the background
@@ -143,8 +148,10 @@ async function rowsRead(): Promise<number> {
 describe('what is admitted reads no more rows than its estimate', () => {
   it.each([
     ['CommuneHome', () => [print(CommuneHomeDocument), { code: '14620' }]],
-    ['ProvinceDashboard (Hà Nội, 30 districts)', () => [print(ProvinceDashboardDocument), { code: '01' }]],
-    ['Search', () => [print(SearchDocument), { search: 'cai cach hanh chinh', province: '37' }]],
+    ['ProvinceDashboard (Hà Nội, 30 districts)', () => [print(ProvinceDashboardDocument), { code: '01', on: OLD_MAP_UNTIL }]],
+    ['ProvinceDashboardToday (Hà Nội, 126 communes)', () => [print(ProvinceDashboardTodayDocument), { code: '01' }]],
+    ['Search', () => [print(SearchDocument), { search: 'cai cach hanh chinh', province: '37', on: OLD_MAP_UNTIL }]],
+    ['Search today (with history)', () => [print(SearchDocument), { search: 'cai cach hanh chinh', province: '37' }]],
     ['a search by relevance with its count', () => ['{ articles(unit: "01", filter: { search: "cai cach" }, orderBy: RELEVANCE, first: 20) { totalCount nodes { title } } }', {}]],
     ['a search over all articles', () => ['{ articles(filter: { search: "chinh phu so" }, first: 10) { nodes { title } } }', {}]],
     ['a rare word', () => ['{ articles(unit: "37", filter: { search: "xyzzy" }, first: 10) { nodes { title } } }', {}]],
@@ -156,7 +163,8 @@ describe('what is admitted reads no more rows than its estimate', () => {
     ['the sources and a source’s feed', () => ['{ sources { name } source(id: "1") { articles(first: 10) { totalCount nodes { views } } } }', {}]],
     ['searchUnits', () => ['{ searchUnits(query: "kim son") { code name } }', {}]],
     ['entities', () => ['{ _entities(representations: [{ __typename: "Article", id: "5" }, { __typename: "Commune", code: "14620" }]) { ... on Article { title related { title } } ... on Commune { name } } }', {}]],
-    ['the whole unit tree', () => ['{ provinces { code districts { code communes { code } } } }', {}]],
+    ['the whole unit tree until 2025-06-30', () => [`{ provinces(on: "${OLD_MAP_UNTIL}") { code districts { code communes { code } } } }`, {}]],
+    ['the whole unit tree today', () => ['{ provinces { code communes { code } } }', {}]],
     ['the introspection query', () => [getIntrospectionQuery(), {}]],
   ] as [string, () => [string, Record<string, unknown>]][])('%s', async (_name, request) => {
     const [query, variables] = request();

@@ -41,7 +41,7 @@ export interface DataBounds {
 }
 
 /**
- * Until the first read answers (MySQL unreachable at start): the 2024 map and a million articles, so
+ * Until the first read answers (MySQL unreachable at start): both maps and a million articles, so
  * that nothing is under-estimated meanwhile; heavy reads are refused until then.
  */
 export const FALLBACK_BOUNDS: DataBounds = {

@@ -351,7 +351,7 @@ describe('editor keys of Xã Phát Diệm (14620) and of the new Ninh Bình (37)
       rejected: feed.length * outside,
     });
     expect(run.stdout).toContain('rejection reasons:');
-    expect(run.stdout).toContain(`1 × ${outside} of the ${province.length} units of 37's subtree are outside unit 14620@2025-07-01, which this key may write to (target 37)`);
+    expect(run.stdout).toContain(`1 × ${outside} of the ${province.length} units of 37's subtree are outside unit 14620 (Xã Phát Diệm), which this key may write to (target 37)`);
     expect(difference(await pairs(), before)).toEqual(expectedNew.sort());
   });
 
@@ -383,7 +383,7 @@ describe('editor keys of Xã Phát Diệm (14620) and of the new Ninh Bình (37)
     const run = await runJob(['--from', '14620', '--to', '14623', '14626', '01'], { LIENTHONG_API_KEY: editorKey });
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/1 × there is no such unit \(target 14626\)/);
-    expect(run.stdout).toMatch(/1 × unit 01 is outside unit 37@2025-07-01, which this key may write to \(target 01\)/);
+    expect(run.stdout).toMatch(/1 × unit 01 is outside unit 37 \(Tỉnh Ninh Bình\), which this key may write to \(target 01\)/);
     expect(await pairs()).toEqual(before);
   });
 });
@@ -391,7 +391,7 @@ describe('editor keys of Xã Phát Diệm (14620) and of the new Ninh Bình (37)
 describe('every pair rejected: exit 1 (nothing done), with the summary saying why', () => {
   it.each([
     ['a mistyped target', ['--from', '14620', '--to', '14626'], () => adminKey, /1 × there is no such unit \(target 14626\)/],
-    ['a key without the right', ['--from', '14620', '--to', '37'], () => communeEditorKey, /1 × unit 37 is outside unit 14620@2025-07-01, which this key may write to \(target 37\)/],
+    ['a key without the right', ['--from', '14620', '--to', '37'], () => communeEditorKey, /1 × unit 37 is outside unit 14620 \(Xã Phát Diệm\), which this key may write to \(target 37\)/],
     // Xã Xuân Chính went, with Xã Hồi Ninh, into Xã Chất Bình on 2025-07-01.
     ['a target that has ended', ['--from', '14620', '--to', '14632'], () => adminKey, /1 × unit 14632 ended on 2025-06-30; its successors: 14653 \(target 14632\)/],
   ])('%s', async (_, args, key, reason) => {

@@ -111,7 +111,7 @@ describe('syndicate', () => {
         { articleId: 'abc', targetCode: null, reason: 'there is no such article' },
         { articleId: null, targetCode: '99999', reason: 'there is no such unit' },
         { articleId: null, targetCode: '1; DROP TABLE units', reason: 'there is no such unit' },
-        { articleId: null, targetCode: '01', reason: expect.stringMatching(/outside unit 37@2025-07-01/) },
+        { articleId: null, targetCode: '01', reason: expect.stringMatching(/outside unit 37 \(Tỉnh Ninh Bình\)/) },
       ]),
     );
     expect(await shownOn(a)).toEqual([PHAT_DIEM, BINH_MINH, other].sort());
@@ -125,7 +125,7 @@ describe('syndicate', () => {
     const inside = 1 + childrenOf(PHAT_DIEM).length; // the commune alone
     expect(res.result).toMatchObject({ requested: 2 * province, changed: 1, unchanged: 1, rejectedPairs: 2 * (province - inside) }); // own: PHAT_DIEM is its origin
     expect(res.result.rejected).toEqual([
-      { articleId: null, targetCode: '37', reason: `${province - inside} of the ${province} units of 37's subtree are outside unit ${PHAT_DIEM}, which this key may write to` },
+      { articleId: null, targetCode: '37', reason: `${province - inside} of the ${province} units of 37's subtree are outside unit 14620 (Xã Phát Diệm), which this key may write to` },
     ]);
     expect(await shownOn(old)).toEqual(['14620', PHAT_DIEM]);
     expect(await shownOn(own)).toEqual([PHAT_DIEM]);
@@ -245,7 +245,7 @@ describe('withdraw', () => {
       changed: 1,
       unchanged: 0,
       rejectedPairs: 1,
-      rejected: [{ articleId: null, targetCode: '14689', reason: `unit 14689 is outside unit ${PHAT_DIEM}, which this key may write to` }],
+      rejected: [{ articleId: null, targetCode: '14689', reason: `unit 14689 is outside unit 14620 (Xã Phát Diệm), which this key may write to` }],
     });
     expect(await shownOn(a)).toEqual(['14620', '14623', '14689']);
 

@@ -22,6 +22,8 @@ export async function assertMayWriteAt(ctx: Context, key: ApiKey, unitId: string
   const root = writableRoot(key);
   if (root === null) return;
   if (!(await ctx.services.unitTree.isWithin(root, unitId))) {
-    throw forbidden(`this key may write only within unit ${root}, the units below it and the archive it keeps; ${unitId} is outside`);
+    const [keyUnit, target] = await ctx.loaders.unit.loadMany([root, unitId]);
+    const name = (unit: typeof keyUnit, id: string) => (unit && !(unit instanceof Error) ? `${unit.code} (${unit.fullName})` : id);
+    throw forbidden(`this key may write only within unit ${name(keyUnit, root)}, the units below it and the archive it keeps; ${name(target, unitId)} is outside`);
   }
 }

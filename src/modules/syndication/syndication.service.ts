@@ -110,15 +110,23 @@ export class SyndicationService {
     let allowed = allUnits;
     if (request.writableRoot !== null && allUnits.size > 0) {
       allowed = await tree.within(request.writableRoot, [...allUnits]);
+      let root: string | null = null;
       for (const [target, units] of expansion) {
         const outside = units.filter((u) => !allowed.has(u)).length;
         if (outside === 0) continue;
+        root ??= await this.describeUnit(m, request.writableRoot);
         const what = units.length === 1 ? `unit ${target} is` : `${outside} of the ${units.length} units of ${target}'s subtree are`;
-        rejected.push({ articleId: null, targetCode: target, reason: `${what} outside unit ${request.writableRoot}, which this key may write to` });
+        rejected.push({ articleId: null, targetCode: target, reason: `${what} outside unit ${root}, which this key may write to` });
       }
     }
     const applicable = origins.size * allowed.size;
     return { articleIds: [...origins.keys()], origins, units: [...allowed], codeOf, requested, rejected, rejectedPairs: requested - applicable };
+  }
+
+  /** "14620 (Xã Phát Diệm)": a unit as callers name it, for messages. */
+  private async describeUnit(m: EntityManager, id: string): Promise<string> {
+    const [unit]: { code: string; full_name: string }[] = await m.query('SELECT code, full_name FROM units WHERE id = ?', [id]);
+    return unit ? `${unit.code} (${unit.full_name})` : id;
   }
 
   /**

@@ -143,7 +143,7 @@ describe('abuse rule in Redis', () => {
     const options = { perAddressLimit: 5 };
     const memory = rules(namespace, options);
     const { shared } = rules(namespace, options);
-    const asked = units.flatMap((unitCode) => [false, true].map((includeDescendants) => ({ unitCode, includeDescendants })));
+    const asked = units.flatMap((unitCode) => [false, true].map((includeDescendants) => ({ unitId: unitCode, includeDescendants })));
     let now = HOUR;
     const decided = { memory: [] as boolean[], redis: [] as boolean[] };
     for (let step = 0; step < 60; step++) {
@@ -158,7 +158,7 @@ describe('abuse rule in Redis', () => {
       }));
       decided.memory.push(...burst.map((v) => inMemory(memory.abuse, memory.online, v)));
       decided.redis.push(...(await Promise.all(burst.map((v) => admit(shared, v)))));
-      expect(await shared.onlineCounts(asked, now)).toEqual(asked.map((u) => memory.online.count(u.unitCode, u.includeDescendants, now)));
+      expect(await shared.onlineCounts(asked, now)).toEqual(asked.map((u) => memory.online.count(u.unitId, u.includeDescendants, now)));
     }
     expect(decided.redis).toEqual(decided.memory);
     // The address limit must have refused often, and let many through.
@@ -210,8 +210,8 @@ describe('online in Redis', () => {
       }));
       for (const v of burst) inMemory(memory.abuse, memory.online, v);
       await Promise.all(burst.map((v) => admit(shared, v)));
-      const asked = units.flatMap((unitCode) => [false, true].map((includeDescendants) => ({ unitCode, includeDescendants })));
-      expect(await shared.onlineCounts(asked, now)).toEqual(asked.map((u) => memory.online.count(u.unitCode, u.includeDescendants, now)));
+      const asked = units.flatMap((unitCode) => [false, true].map((includeDescendants) => ({ unitId: unitCode, includeDescendants })));
+      expect(await shared.onlineCounts(asked, now)).toEqual(asked.map((u) => memory.online.count(u.unitId, u.includeDescendants, now)));
     }
   });
 
@@ -221,13 +221,13 @@ describe('online in Redis', () => {
     const { shared } = rules(namespace, options);
     // A province's own portal: the in-memory maps then hold that one unit, as the Redis sets do.
     const visits: Visit[] = Array.from({ length: 130 }, (_, i) => ({ visitor: `flood-${i}`, lineage: ['37'], article: null, now: HOUR + i * 10 }));
-    const asked = [{ unitCode: '37', includeDescendants: false }, { unitCode: '37', includeDescendants: true }];
+    const asked = [{ unitId: '37', includeDescendants: false }, { unitId: '37', includeDescendants: true }];
     for (let i = 0; i < visits.length; i += 20) {
       const burst = visits.slice(i, i + 20);
       for (const v of burst) inMemory(memory.abuse, memory.online, v);
       await Promise.all(burst.map((v) => admit(shared, v)));
       const now = burst[burst.length - 1].now;
-      const expected = asked.map((u) => memory.online.count(u.unitCode, u.includeDescendants, now));
+      const expected = asked.map((u) => memory.online.count(u.unitId, u.includeDescendants, now));
       expect(expected).toEqual(Array(2).fill(Math.min(i + burst.length, 50)));
       expect(await shared.onlineCounts(asked, now)).toEqual(expected);
     }
@@ -256,7 +256,7 @@ describe('online in Redis', () => {
     await admit(shared, { visitor: 'late2', lineage: ['37'], article: null, now: later + 1000 });
     await admit(shared, { visitor: 'late3', lineage: ['37'], article: null, now: later + 20_000 });
     expect(await client.zScore(key, 'left long ago')).not.toBeNull();
-    expect(await shared.onlineCounts([{ unitCode: '37', includeDescendants: true }], later + 5 * 60_000 + 10_000)).toEqual([1]);
+    expect(await shared.onlineCounts([{ unitId: '37', includeDescendants: true }], later + 5 * 60_000 + 10_000)).toEqual([1]);
     // From TRIM_EVERY_MS on, the next visit trims again.
     await admit(shared, { visitor: 'late4', lineage: ['37'], article: null, now: later + TRIM_EVERY_MS });
     expect(await client.zScore(key, 'left long ago')).toBeNull();

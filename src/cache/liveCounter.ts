@@ -6,7 +6,7 @@ export interface Placed {
 }
 export interface UnitCounter {
   kind: 'total' | 'today' | 'online';
-  unitCode: string;
+  unitId: string;
   includeDescendants: boolean;
 }
 export interface ViewsCounter {

@@ -53,16 +53,16 @@ async function refresh({ data, counters }: Kept, ctx: Context): Promise<Record<s
   const tallies = units.filter((c) => c.kind !== 'online');
   const online = units.filter((c) => c.kind === 'online');
   const articles = counters.filter((c): c is ViewsCounter & Placed => c.kind === 'views');
-  const codes = [...new Set(tallies.map((c) => c.unitCode))];
+  const codes = [...new Set(tallies.map((c) => c.unitId))];
   const [counts, onlineCounts, views] = await Promise.all([
     codes.length ? visits.counts(codes, db) : [],
-    online.length ? visits.onlineCounts(online.map(({ unitCode, includeDescendants }) => ({ unitCode, includeDescendants }))) : [],
+    online.length ? visits.onlineCounts(online.map(({ unitId, includeDescendants }) => ({ unitId, includeDescendants }))) : [],
     articles.length ? visits.views(articles.map((c) => c.articleId), db) : [],
   ]);
   const values = new Map<LiveCounter, number>();
   const byCode = new Map(codes.map((code, i) => [code, counts[i]]));
   for (const c of tallies) {
-    const tally = byCode.get(c.unitCode)![c.kind as 'total' | 'today'];
+    const tally = byCode.get(c.unitId)![c.kind as 'total' | 'today'];
     values.set(c, c.includeDescendants ? tally.subtree : tally.own);
   }
   online.forEach((c, i) => values.set(c, onlineCounts[i]));

@@ -1,6 +1,7 @@
 import { FastifyBaseLogger } from 'fastify';
 import { DataSource } from 'typeorm';
 import { ContentVersion } from '../cache/contentVersion';
+import { unitHistory } from '../modules/units/unitTree';
 
 /**
  * The largest sizes the data has today, for the lists and feeds whose length the schema leaves
@@ -22,8 +23,12 @@ export interface DataBounds {
   communesPerProvince: number;
   /** Most successions of one unit, either way (successors, predecessors). */
   successionsPerUnit: number;
-  /** Most units a feed with history gathers: a unit and every unit that became (part of) it. */
+  /** Most units a feed with history gathers: a unit and those whose archive it keeps (unitTree.ts). */
   historyUnits: number;
+  /** The largest UNIT feed with history: the most rows the UNIT feeds of one unit's history hold together. */
+  unitFeedWithHistory: number;
+  /** The same for SUBTREE feeds. */
+  subtreeFeedWithHistory: number;
   /** Most articles shown on one unit: the largest UNIT feed. */
   unitFeed: number;
   /** The largest SUBTREE feed (a province's, in practice). */
@@ -54,6 +59,8 @@ export const FALLBACK_BOUNDS: DataBounds = {
   communesPerProvince: 1_000,
   successionsPerUnit: 100,
   historyUnits: 100,
+  unitFeedWithHistory: 1_000_000,
+  subtreeFeedWithHistory: 1_000_000,
   unitFeed: 1_000_000,
   subtreeFeed: 1_000_000,
   lineageFeed: 1_000_000,
@@ -72,10 +79,11 @@ export const FALLBACK_BOUNDS: DataBounds = {
 const BOUNDS_SQL = `SELECT
   (SELECT COUNT(*) FROM articles) AS articles,
   (SELECT COUNT(*) FROM sources) AS sources,
-  (SELECT COUNT(*) FROM units WHERE level = 'PROVINCE') AS provinces,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'PROVINCE' GROUP BY valid_from, valid_to) x) AS provinces,
   (SELECT COUNT(*) FROM units) AS units,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'DISTRICT' GROUP BY parent_id) x) AS districts_per_province,
-  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'COMMUNE' GROUP BY parent_id) x) AS communes_per_district,
+  (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units c JOIN units d ON d.id = c.parent_id
+    WHERE c.level = 'COMMUNE' AND d.level = 'DISTRICT' GROUP BY c.parent_id) x) AS communes_per_district,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM units WHERE level = 'COMMUNE' GROUP BY province_id) x) AS communes_per_province,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM unit_successions GROUP BY from_id UNION ALL SELECT COUNT(*) FROM unit_successions GROUP BY to_id) x) AS successions_per_unit,
   (SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM subtree_feed GROUP BY unit_id) x) AS subtree_feed,
@@ -88,10 +96,24 @@ const UNIT_FEEDS_SQL = `SELECT u.level, MAX(f.n) AS n
   FROM (SELECT unit_id, COUNT(*) AS n FROM publications GROUP BY unit_id) f JOIN units u ON u.id = f.unit_id
   GROUP BY u.level`;
 
-/** Reads the bounds (two statements on the process's pool, never a request's). */
+/** The rows of `table`'s feeds that one unit's history gathers, at most. */
+const historyFeed = (table: string) => `(SELECT COALESCE(MAX(n), 0) FROM (SELECT h.unit_id, SUM(f.n) AS n FROM history h
+    JOIN (SELECT unit_id, COUNT(*) AS n FROM ${table} GROUP BY unit_id) f ON f.unit_id = h.member_id GROUP BY h.unit_id) x)`;
+
+/**
+ * Feeds with history, measured on every unit's history (unitTree.ts): a commune with fifteen
+ * predecessors and a province with three are priced by what they gather, not the largest history
+ * times the largest feed. Reads the same indexes as the statements above, once more.
+ */
+const HISTORY_BOUNDS_SQL = `${unitHistory('TRUE')}
+  SELECT (SELECT COALESCE(MAX(n), 1) FROM (SELECT COUNT(*) AS n FROM history GROUP BY unit_id) x) AS history_units,
+    ${historyFeed('publications')} AS unit_feed, ${historyFeed('subtree_feed')} AS subtree_feed`;
+
+/** Reads the bounds (three statements on the process's pool, never a request's). */
 export async function readDataBounds(db: DataSource): Promise<DataBounds> {
   const [row]: Record<string, string | number>[] = await db.query(BOUNDS_SQL);
   const feeds: { level: string; n: string | number }[] = await db.query(UNIT_FEEDS_SQL);
+  const [history]: Record<string, string | number>[] = await db.query(HISTORY_BOUNDS_SQL);
   const n = (name: string) => Number(row[name]);
   const unitFeeds = feeds.map((f) => Number(f.n));
   return {
@@ -103,8 +125,9 @@ export async function readDataBounds(db: DataSource): Promise<DataBounds> {
     communesPerDistrict: n('communes_per_district'),
     communesPerProvince: n('communes_per_province'),
     successionsPerUnit: n('successions_per_unit'),
-    // The maps have one step of successions; a longer chain would gather more, bounded by the units.
-    historyUnits: Math.min(n('units'), 1 + n('successions_per_unit') * 2),
+    historyUnits: Number(history.history_units),
+    unitFeedWithHistory: Number(history.unit_feed),
+    subtreeFeedWithHistory: Number(history.subtree_feed),
     unitFeed: Math.max(0, ...unitFeeds),
     subtreeFeed: n('subtree_feed'),
     lineageFeed: unitFeeds.reduce((sum, x) => sum + x, 0),

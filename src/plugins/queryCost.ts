@@ -103,10 +103,12 @@ function historyUnits(args: Args, bounds: DataBounds): number {
   return args.history === false ? 1 : bounds.historyUnits;
 }
 
-/** The largest feed of a unit in a scope, with its history. */
+/** The largest feed of a unit in a scope, with its history unless `history: false`. */
 function unitFeedSize(args: Args, bounds: DataBounds): number {
-  const one = args.scope === 'SUBTREE' ? bounds.subtreeFeed : args.scope === 'LINEAGE' ? bounds.lineageFeed : bounds.unitFeed;
-  return one * historyUnits(args, bounds);
+  const history = args.history !== false;
+  if (args.scope === 'SUBTREE') return history ? bounds.subtreeFeedWithHistory : bounds.subtreeFeed;
+  if (args.scope === 'LINEAGE') return bounds.lineageFeed * historyUnits(args, bounds);
+  return history ? bounds.unitFeedWithHistory : bounds.unitFeed;
 }
 
 /**

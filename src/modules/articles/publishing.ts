@@ -15,7 +15,7 @@ import { addToSubtreeFeed, rebuildSubtreeFeed, rebuildSubtreeFeedRange } from '.
  */
 
 /** publications (article_id, unit_id, is_origin, published_at, sort_at) */
-export type PublicationRow = [articleId: number, unitCode: string, isOrigin: 0 | 1, shownSince: Date | string, sortAt: Date | string];
+export type PublicationRow = [articleId: number, unitId: string, isOrigin: 0 | 1, shownSince: Date | string, sortAt: Date | string];
 /** article_topics (article_id, topic_id, sort_at) */
 export type TopicFilingRow = [articleId: number, topicId: number, sortAt: Date | string];
 
@@ -25,8 +25,8 @@ export function originPublication(articleId: number, originId: string, published
 }
 
 /** An article shown on one more unit from `shownSince`, in that unit's feed at its publication time. */
-export function syndicatedPublication(articleId: number, unitCode: string, shownSince: Date | string, publishedAt: Date | string): PublicationRow {
-  return [articleId, unitCode, 0, shownSince, publishedAt];
+export function syndicatedPublication(articleId: number, unitId: string, shownSince: Date | string, publishedAt: Date | string): PublicationRow {
+  return [articleId, unitId, 0, shownSince, publishedAt];
 }
 
 /** An article filed under a topic, in that topic's feed at its publication time. */
@@ -119,22 +119,22 @@ async function fileUnderTopics(m: EntityManager, articleId: number, topics: { na
  * Shows existing articles on more units from `now` (syndicatedPublication for every pair not
  * there yet, set-based) and adds them to those units' SUBTREE feeds. Returns the pairs added.
  */
-export async function syndicate(m: EntityManager, articleIds: readonly number[], unitCodes: readonly string[], now: Date): Promise<number> {
+export async function syndicate(m: EntityManager, articleIds: readonly number[], unitIds: readonly string[], now: Date): Promise<number> {
   // IGNORE only settles a race with a concurrent call adding the same pair.
   const inserted = await m.query(
     `INSERT IGNORE INTO publications (article_id, unit_id, is_origin, published_at, sort_at)
      SELECT a.id, u.id, 0, ?, a.published_at
      FROM articles a JOIN units u ON u.id IN (?)
      WHERE a.id IN (?) AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.article_id = a.id AND p.unit_id = u.id)`,
-    [now, unitCodes, articleIds],
+    [now, unitIds, articleIds],
   );
-  await addToSubtreeFeed(m, articleIds, unitCodes);
+  await addToSubtreeFeed(m, articleIds, unitIds);
   return inserted.affectedRows;
 }
 
 /** Stops showing articles on units other than their origin. Returns the pairs removed. */
-export async function withdraw(m: EntityManager, articleIds: readonly number[], unitCodes: readonly string[]): Promise<number> {
-  const deleted = await m.query('DELETE FROM publications WHERE article_id IN (?) AND unit_id IN (?) AND is_origin = 0', [articleIds, unitCodes]);
+export async function withdraw(m: EntityManager, articleIds: readonly number[], unitIds: readonly string[]): Promise<number> {
+  const deleted = await m.query('DELETE FROM publications WHERE article_id IN (?) AND unit_id IN (?) AND is_origin = 0', [articleIds, unitIds]);
   // Removing a publication may or may not empty an ancestor's subtree: recompute those articles.
   if (deleted.affectedRows > 0) await rebuildSubtreeFeed(m, articleIds);
   return deleted.affectedRows;

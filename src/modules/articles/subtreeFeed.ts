@@ -49,12 +49,12 @@ export async function rebuildAllSubtreeFeeds(db: EntityManager): Promise<void> {
  * units and of every unit above them. Adding publications never removes a row, so nothing is
  * recomputed; IGNORE skips the rows already there.
  */
-export async function addToSubtreeFeed(db: EntityManager, articleIds: readonly number[], unitCodes: readonly string[]): Promise<void> {
+export async function addToSubtreeFeed(db: EntityManager, articleIds: readonly number[], unitIds: readonly string[]): Promise<void> {
   await db.query(
     `INSERT IGNORE INTO subtree_feed (unit_id, sort_at, article_id)
      SELECT DISTINCT ${pairs.ancestor}, a.published_at, a.id
      FROM articles a JOIN ${pairs.from} ON ${pairs.unit} IN (?)
      WHERE a.id IN (?)`,
-    [unitCodes, articleIds],
+    [unitIds, articleIds],
   );
 }

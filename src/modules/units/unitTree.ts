@@ -28,14 +28,19 @@ export const UNITS_AT_OR_ABOVE = 'SELECT c.ancestor_id FROM unit_closure c WHERE
  * all of Huyện Kim Sơn's. The anchor reads units.id so that the column has its type (a literal would
  * fix it at its own length).
  */
-export const UNIT_HISTORY = `WITH RECURSIVE history (unit_id, member_id) AS (
-    SELECT u.id, u.id FROM units u WHERE u.id IN (?)
+export const UNIT_HISTORY = unitHistory('u.id IN (?)');
+
+/** UNIT_HISTORY for the units `anchor` picks (a condition on units u): 'TRUE' for every unit. */
+export function unitHistory(anchor: string): string {
+  return `WITH RECURSIVE history (unit_id, member_id) AS (
+    SELECT u.id, u.id FROM units u WHERE ${anchor}
     UNION
     SELECT h.unit_id, s.from_id FROM history h
       JOIN unit_successions s ON s.to_id = h.member_id
       JOIN units older ON older.id = s.from_id
       JOIN units newer ON newer.id = s.to_id
     WHERE s.whole = 1 OR older.level = newer.level)`;
+}
 
 /**
  * Recomputes unit_closure from every unit's parent: all of it, in the caller's transaction (the

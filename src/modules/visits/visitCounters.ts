@@ -251,15 +251,15 @@ export class VisitCounters {
   /** Every day of each range, in order, zeros included. One statement. Ranges are checked by the caller. */
   async daily(ranges: readonly DailyRange[], db: DataSource): Promise<{ date: string; visits: Tally }[][]> {
     const { value, pending } = await this.buffer.read(() => new VisitRollups(db).daily(ranges, this.buffer.processId));
-    return ranges.map(({ unitCode, from, to }) => {
-      const stored = value.get(unitCode);
+    return ranges.map(({ unitId, from, to }) => {
+      const stored = value.get(unitId);
       const days: { date: string; visits: Tally }[] = [];
       for (let n = parseDay(from)!, last = parseDay(to)!; n <= last; n++) {
         const date = dayFromNumber(n);
         const s = stored?.get(date);
         const visits = { own: s?.own ?? 0, subtree: s?.subtree ?? 0 };
         for (const batch of pending) {
-          const d = batch.unitDays.get(unitCode)?.get(date);
+          const d = batch.unitDays.get(unitId)?.get(date);
           if (d) {
             visits.own += d.own;
             visits.subtree += d.subtree;
@@ -289,13 +289,13 @@ export class VisitCounters {
   }
 
   /** Distinct visitors of each unit (or its subtree) in the last 5 minutes: Redis when shared, else memory. */
-  async onlineCounts(units: readonly { unitCode: string; includeDescendants: boolean }[]): Promise<number[]> {
+  async onlineCounts(units: readonly { unitId: string; includeDescendants: boolean }[]): Promise<number[]> {
     const now = this.clock.now();
     if (this.shared) {
       const counts = await this.shared.onlineCounts(units, now).catch((error: Error) => this.sharedFailed(error));
       if (counts) return counts;
     }
-    return units.map(({ unitCode, includeDescendants }) => this.online.count(unitCode, includeDescendants, now));
+    return units.map(({ unitId, includeDescendants }) => this.online.count(unitId, includeDescendants, now));
   }
 
   /** Redis is unreachable: this process's own rules decide meanwhile. Said once a minute at most. */

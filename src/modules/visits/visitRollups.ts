@@ -28,7 +28,7 @@ export interface Snapshot<T> {
 }
 
 export interface DailyRange {
-  unitCode: string;
+  unitId: string;
   from: string;
   to: string;
 }
@@ -230,8 +230,8 @@ export class VisitRollups {
     for (const r of ranges) {
       const key = `${r.from}/${r.to}`;
       const group = byRange.get(key);
-      if (group) group.units.push(r.unitCode);
-      else byRange.set(key, { from: r.from, to: r.to, units: [r.unitCode] });
+      if (group) group.units.push(r.unitId);
+      else byRange.set(key, { from: r.from, to: r.to, units: [r.unitId] });
     }
     const groups = [...byRange.values()];
     // A day is in one of the two tables, or (after an outage) partly in each: they are added.

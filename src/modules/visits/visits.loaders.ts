@@ -4,8 +4,8 @@ import { Tally } from './visitBatch';
 import { UnitVisitCounts } from './visitCounters';
 import { DailyRange } from './visitRollups';
 
-const dailyKey = (r: DailyRange) => `${r.unitCode}/${r.from}/${r.to}`;
-const onlineKey = (u: { unitCode: string; includeDescendants: boolean }) => `${u.unitCode}/${u.includeDescendants}`;
+const dailyKey = (r: DailyRange) => `${r.unitId}/${r.from}/${r.to}`;
+const onlineKey = (u: { unitId: string; includeDescendants: boolean }) => `${u.unitId}/${u.includeDescendants}`;
 
 /** The visit counters are read afresh by every request (buffered visits included): no shared cache. */
 export function visitLoaders({ visits, db, onBatch }: Services) {
@@ -15,7 +15,7 @@ export function visitLoaders({ visits, db, onBatch }: Services) {
       cacheKeyFn: dailyKey,
       maxBatchSize: 200,
     }),
-    visitOnline: batchLoader<{ unitCode: string; includeDescendants: boolean }, number, string>(onBatch, 'visit_online', (units) => visits.onlineCounts(units), {
+    visitOnline: batchLoader<{ unitId: string; includeDescendants: boolean }, number, string>(onBatch, 'visit_online', (units) => visits.onlineCounts(units), {
       cacheKeyFn: onlineKey,
       maxBatchSize: 1000,
     }),

@@ -52,7 +52,7 @@ export class UnitVisitsResolver {
     @Arg('includeDescendants', () => Boolean, { nullable: true, defaultValue: false, description: 'Add the visits of every unit below this one.' })
     includeDescendants: boolean | null,
   ): VisitStats {
-    return Object.assign(new VisitStats(), { unitCode: unit.id, includeDescendants: includeDescendants ?? false });
+    return Object.assign(new VisitStats(), { unitId: unit.id, includeDescendants: includeDescendants ?? false });
   }
 }
 
@@ -60,22 +60,22 @@ export class UnitVisitsResolver {
 export class VisitStatsResolver {
   @FieldResolver(() => Int, { description: "All visits ever recorded ('Lượt truy cập')." })
   async total(@Root() stats: VisitStats, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
-    noteLiveCounter(ctx, info, { kind: 'total', unitCode: stats.unitCode, includeDescendants: stats.includeDescendants });
-    const counts = await ctx.loaders.visitCounts.load(stats.unitCode);
+    noteLiveCounter(ctx, info, { kind: 'total', unitId: stats.unitId, includeDescendants: stats.includeDescendants });
+    const counts = await ctx.loaders.visitCounts.load(stats.unitId);
     return stats.includeDescendants ? counts.total.subtree : counts.total.own;
   }
 
   @FieldResolver(() => Int, { description: "Visits since midnight in Asia/Ho_Chi_Minh ('Hôm nay')." })
   async today(@Root() stats: VisitStats, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
-    noteLiveCounter(ctx, info, { kind: 'today', unitCode: stats.unitCode, includeDescendants: stats.includeDescendants });
-    const counts = await ctx.loaders.visitCounts.load(stats.unitCode);
+    noteLiveCounter(ctx, info, { kind: 'today', unitId: stats.unitId, includeDescendants: stats.includeDescendants });
+    const counts = await ctx.loaders.visitCounts.load(stats.unitId);
     return stats.includeDescendants ? counts.today.subtree : counts.today.own;
   }
 
   @FieldResolver(() => Int, { description: "Distinct visitors seen in the last 5 minutes ('Trực tuyến')." })
   online(@Root() stats: VisitStats, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
-    noteLiveCounter(ctx, info, { kind: 'online', unitCode: stats.unitCode, includeDescendants: stats.includeDescendants });
-    return ctx.loaders.visitOnline.load({ unitCode: stats.unitCode, includeDescendants: stats.includeDescendants });
+    noteLiveCounter(ctx, info, { kind: 'online', unitId: stats.unitId, includeDescendants: stats.includeDescendants });
+    return ctx.loaders.visitOnline.load({ unitId: stats.unitId, includeDescendants: stats.includeDescendants });
   }
 
   @FieldResolver(() => [DailyVisits], { description: `Visits on every day from \`from\` to \`to\` (both included, at most ${MAX_DAILY_DAYS} days), in order, days without visits as 0.` })
@@ -88,7 +88,7 @@ export class VisitStatsResolver {
     const days = parseDay(to)! - parseDay(from)! + 1;
     if (days < 1) throw badUserInput(`to (${to}) is before from (${from})`, 'to');
     if (days > MAX_DAILY_DAYS) throw badUserInput(`daily covers at most ${MAX_DAILY_DAYS} days; ${from} to ${to} is ${days}`, 'to');
-    const list = await ctx.loaders.visitDaily.load({ unitCode: stats.unitCode, from, to });
+    const list = await ctx.loaders.visitDaily.load({ unitId: stats.unitId, from, to });
     return list.map(({ date, visits }) => Object.assign(new DailyVisits(), { date, visits: stats.includeDescendants ? visits.subtree : visits.own }));
   }
 }

@@ -16,7 +16,7 @@ export class DailyVisits {
 @Directive(NEVER_CACHED)
 @ObjectType('VisitStats', { description: "The visit counter of a portal ('Thống kê truy cập')." })
 export class VisitStats {
-  unitCode: string;
+  unitId: string;
   /** Count the whole subtree (the unit and every unit below it), not only the unit's own portal. */
   includeDescendants: boolean;
 

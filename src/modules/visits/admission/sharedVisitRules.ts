@@ -247,9 +247,9 @@ export class SharedVisitRules {
   }
 
   /** Distinct visitors seen in the window, per unit (own portal or subtree): one round trip. */
-  async onlineCounts(units: readonly { unitCode: string; includeDescendants: boolean }[], now: number): Promise<number[]> {
+  async onlineCounts(units: readonly { unitId: string; includeDescendants: boolean }[], now: number): Promise<number[]> {
     const pipeline = this.redis.multi();
-    for (const { unitCode, includeDescendants } of units) pipeline.zCount(this.onlineKey(includeDescendants ? 'subtree' : 'own', unitCode), now - this.online.windowMs + 1, '+inf');
+    for (const { unitId, includeDescendants } of units) pipeline.zCount(this.onlineKey(includeDescendants ? 'subtree' : 'own', unitId), now - this.online.windowMs + 1, '+inf');
     return (await pipeline.execAsPipeline()).map(Number);
   }
 
@@ -265,7 +265,7 @@ export class SharedVisitRules {
     return `${this.prefix}:addr:${unitCode}:${addressKey}`;
   }
 
-  private onlineKey(kind: 'own' | 'subtree', unitCode: string): string {
-    return `${this.prefix}:online:${kind}:${unitCode}`;
+  private onlineKey(kind: 'own' | 'subtree', unitId: string): string {
+    return `${this.prefix}:online:${kind}:${unitId}`;
   }
 }

@@ -72,9 +72,9 @@ export class VisitorsOnline {
   }
 
   /** Distinct visitors of the unit's portal (or of its whole subtree) in the last windowMs. */
-  count(unitCode: string, includeDescendants: boolean, now: number): number {
+  count(unitId: string, includeDescendants: boolean, now: number): number {
     this.expire(now);
-    return (includeDescendants ? this.subtree : this.own).count(unitCode);
+    return (includeDescendants ? this.subtree : this.own).count(unitId);
   }
 
   /** Entries dropped at the bound so far, and entries held now (for the log and tests). */

@@ -21,6 +21,12 @@ export function childrenOf(id: string): string[] {
   return maps.units.filter((u) => u.parentId === id).sort((x, y) => x.code.localeCompare(y.code)).map((u) => u.id);
 }
 
+const keptPredecessors = new Map<string, string[]>();
+for (const s of maps.successions) {
+  if (s.whole || unitById.get(s.fromId)!.level === unitById.get(s.toId)!.level) keptPredecessors.set(s.toId, [...(keptPredecessors.get(s.toId) ?? []), s.fromId]);
+}
+const histories = new Map<string, string[]>();
+
 /**
  * The units whose feeds a unit's feed gathers with history: itself and, transitively, the
  * predecessors of its own level or that went into it whole (CONTRACT.md: Xã Phát Diệm keeps Thị
@@ -35,11 +41,6 @@ export function historyOf(id: string): string[] {
   }
   return found;
 }
-const keptPredecessors = new Map<string, string[]>();
-for (const s of maps.successions) {
-  if (s.whole || unitById.get(s.fromId)!.level === unitById.get(s.toId)!.level) keptPredecessors.set(s.toId, [...(keptPredecessors.get(s.toId) ?? []), s.fromId]);
-}
-const histories = new Map<string, string[]>();
 
 export interface ModelArticle {
   id: number;

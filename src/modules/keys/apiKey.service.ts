@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { isUnitCode } from '../../common/ids';
 import { vietnamDay } from '../../common/vietnamDay';
-import { Unit } from '../units/unit.entity';
+import { UnitTree } from '../units/unitTree';
 import { unitWithCode } from '../units/unit.service';
 
 export type Role = 'admin' | 'editor';
@@ -172,18 +172,12 @@ export class ApiKeyService {
 
   /** The id of the unit in force on `day` with this code; refused, naming its successors, when it has ended. */
   private async unitInForce(code: string, day: string): Promise<string> {
-    const units: Pick<Unit, 'id' | 'fullName' | 'validFrom' | 'validTo'>[] = await this.db.query(
-      'SELECT id, full_name AS fullName, valid_from AS validFrom, valid_to AS validTo FROM units WHERE code = ?',
-      [code],
-    );
-    const unit = unitWithCode(units, null, day);
+    const tree = new UnitTree(this.db);
+    const unit = unitWithCode(await tree.withCodes([code]), null, day);
     if (!unit) throw new KeyInputError(`unit ${JSON.stringify(code)} is not the code of an existing unit`);
     if (unit.validTo !== null && unit.validTo < day) {
-      const successors: { code: string; full_name: string }[] = await this.db.query(
-        'SELECT u.code, u.full_name FROM unit_successions s JOIN units u ON u.id = s.to_id WHERE s.from_id = ? ORDER BY u.code',
-        [unit.id],
-      );
-      throw new KeyInputError(`unit ${code} (${unit.fullName}) ended on ${unit.validTo}; make the key for its successor: ${successors.map((s) => `${s.code} ${s.full_name}`).join(', ')}`);
+      const successors = await tree.successors(unit.id);
+      throw new KeyInputError(`unit ${code} (${unit.fullName}) ended on ${unit.validTo}; make the key for its successor: ${successors.map((s) => `${s.code} ${s.fullName}`).join(', ')}`);
     }
     return unit.id;
   }

@@ -138,19 +138,13 @@ export class SyndicationService {
     const found = new Map<string, string>();
     if (codes.length === 0) return found;
     const today = vietnamDay(now.getTime());
-    const rows: { id: string; code: string; validFrom: string | null; validTo: string | null }[] = await m.query(
-      'SELECT id, code, valid_from AS validFrom, valid_to AS validTo FROM units WHERE code IN (?)',
-      [codes],
-    );
+    const tree = new UnitTree(m);
+    const rows = await tree.withCodes(codes);
     for (const code of codes) {
       const unit = unitWithCode(rows.filter((r) => r.code === code), null, today);
       if (!unit) continue;
       if (mode === 'syndicate' && unit.validTo !== null && unit.validTo < today) {
-        const successors: { code: string }[] = await m.query(
-          'SELECT u.code FROM unit_successions s JOIN units u ON u.id = s.to_id WHERE s.from_id = ? ORDER BY u.code',
-          [unit.id],
-        );
-        const to = successors.map((x) => x.code).join(', ');
+        const to = (await tree.successors(unit.id)).map((x) => x.code).join(', ');
         rejected.push({ articleId: null, targetCode: code, reason: `unit ${code} ended on ${unit.validTo}${to ? `; its successors: ${to}` : ''}` });
         continue;
       }

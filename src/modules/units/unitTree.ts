@@ -7,6 +7,15 @@ import { vietnamDay } from '../../common/vietnamDay';
 /** What the tree is read through: a request's database, a transaction's manager, or the process's DataSource. */
 export type TreeDatabase = Pick<EntityManager, 'query'>;
 
+/** A unit as a code names it on a day (DATE columns are read as 'YYYY-MM-DD' text). */
+export interface UnitSpan {
+  id: string;
+  code: string;
+  fullName: string;
+  validFrom: string | null;
+  validTo: string | null;
+}
+
 /**
  * The tree's (unit, ancestor) pairs as a FROM item of another module's statement, under `alias`:
  * one row for every unit and each unit at or above it, the unit itself included (unit_closure, see
@@ -86,6 +95,16 @@ export class UnitTree {
     return (await this.within(root, [descendant])).size > 0;
   }
 
+  /** Every unit that has had one of `codes`, with its span of days (unit.service.ts's unitWithCode picks one). */
+  async withCodes(codes: readonly string[]): Promise<UnitSpan[]> {
+    return this.db.query('SELECT id, code, full_name AS fullName, valid_from AS validFrom, valid_to AS validTo FROM units WHERE code IN (?)', [codes]);
+  }
+
+  /** The units `id` became (all or part of), in code order: what a refusal at an ended unit names. */
+  async successors(id: string): Promise<{ code: string; fullName: string }[]> {
+    return this.db.query('SELECT u.code, u.full_name AS fullName FROM unit_successions s JOIN units u ON u.id = s.to_id WHERE s.from_id = ? ORDER BY u.code', [id]);
+  }
+
   /** Each of `ids` that names a unit, with the units (id and code) it stands for: itself, or with `withDescendants` its whole subtree. */
   async expand(ids: readonly string[], withDescendants: boolean): Promise<Map<string, { id: string; code: string }[]>> {
     const expansion = new Map<string, { id: string; code: string }[]>();
@@ -128,7 +147,7 @@ export class UnitTree {
 
 /**
  * Units change with a new administrative map, not during the day: every unit in force today is
- * loaded with its lineage at once (one statement, ~8,000 closure rows) and reloaded this often, and
+ * loaded with its lineage at once (one statement, ~7,000 closure rows) and reloaded this often, and
  * when the day in Vietnam changes (a map takes effect at midnight).
  */
 const TREE_TTL_MS = 10 * 60_000;

@@ -13,7 +13,8 @@ import {
   TopicFilingRow,
 } from '../src/modules/articles/publishing';
 import type { UnitLevel } from '../src/modules/units/unit.entity';
-import { OLD_MAP_UNTIL } from './vnAdmin';
+import { parseDay, vietnamDayNumber } from '../src/common/vietnamDay';
+import { NEW_MAP_FROM, OLD_MAP_UNTIL } from './vnAdmin';
 import { mulberry32 } from './mulberry32';
 
 /**
@@ -22,12 +23,18 @@ import { mulberry32 } from './mulberry32';
  * The shape follows the benchmark's reference generator (scripts/bench/raw-sql/dataset/gen.mjs), so
  * that the raw-SQL baseline and the gateway are measured on data of the same size and shape: origins
  * 50% commune / 30% district / 20% province, 0-4 syndication targets mostly near the origin, the
- * same title and sentence templates, dates spread over the year before 2025-06-30T23:59:59Z and 100
- * sources. The draws that decide an article's origin, text, date, source and targets are made in the
+ * same title and sentence templates, dates spread over the year before 2025-06-30T23:59:59Z (by
+ * default) and 100 sources. The draws that decide an article's origin, text, date, source and targets are made in the
  * reference's order from the same mulberry32 stream, so on a database with the same units and no
  * demo content article i here is the reference's article i (ids are shifted past MAX(id)). What the
  * reference has no notion of (kind, topics, paragraphs, views) comes from a second stream, so adding
  * it never disturbs the first.
+ *
+ * Both maps: the draws pick units of the map in force until 2025-06-30. An article whose day (in
+ * Vietnam) is on the new map goes to the unit that took the drawn one (its first successor), and
+ * its text names that unit; an old-map article's copies are dated no later than the old map's last
+ * day. With the default end, the last seven hours of the span are already 2025-07-01 in Vietnam,
+ * so ~0.1% of the reference's articles land on new units here.
  *
  * Loading: chunks of CHUNK_ARTICLES articles, each written as one transaction (articles,
  * publications, article_topics, then subtree_feed rebuilt set-based for the chunk's id range) on one
@@ -40,6 +47,8 @@ export interface BulkOptions {
   articles: number;
   /** PRNG seed; the same seed and count on the same starting data give the same rows. Default 42. */
   seed?: number;
+  /** The last day of the year of articles ('YYYY-MM-DD', up to 23:59:59 UTC); default 2025-06-30, the reference's. */
+  end?: string;
   /** Called after each chunk commits, with the articles written so far and the total asked for. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -54,8 +63,12 @@ export interface BulkResult {
 const CHUNK_ARTICLES = 1000;
 /** Connections writing chunks concurrently, hence the most statements in flight. */
 const WRITERS = 2;
-/** Articles are dated over the 365 days that end here (the reference's --end-date 2025-06-30). */
-const END_TS = Date.UTC(2025, 5, 30, 23, 59, 59) / 1000;
+/** Articles are dated over the 365 days that end with this day (the reference's --end-date). */
+export const DEFAULT_ARTICLES_END = OLD_MAP_UNTIL;
+/** The first day of the new map, as a Vietnamese day number. */
+const NEW_MAP_DAY = parseDay(NEW_MAP_FROM)!;
+/** The last second (UTC) of the old map's last day in Vietnam. */
+const OLD_MAP_LAST_TS = NEW_MAP_DAY * 86400 - 7 * 3600 - 1;
 const SPAN_SECONDS = 365 * 86400;
 /** A syndicated copy appears on its unit 0-48 h after the origin published the article. */
 const SYNDICATION_DELAY_SECONDS = 48 * 3600;
@@ -179,6 +192,8 @@ interface UnitTree {
   communesOfDistrict: Map<string, string[]>;
   /** Province code → short name ('Ninh Bình'), to find a province's own sources. */
   provinceName: Map<string, string>;
+  /** Each unit's first successor on the new map, for articles dated on it. */
+  successor: Map<string, string>;
 }
 
 function pushTo(map: Map<string, string[]>, key: string, value: string): void {
@@ -190,7 +205,8 @@ function pushTo(map: Map<string, string[]>, key: string, value: string): void {
 async function loadUnitTree(ds: DataSource): Promise<UnitTree> {
   const rows: Array<{ code: string; level: UnitLevel; name: string; fullName: string; parentCode: string | null; provinceCode: string }> =
     await ds.query(
-      // Every article is dated before END_TS, so on the map in force then (its ids are its codes).
+      // The draws pick units of the map in force until 2025-06-30 (their ids are their codes); an
+      // article dated on the new map goes to the drawn unit's successor.
       `SELECT id AS code, level, name, full_name AS fullName, parent_id AS parentCode, province_id AS provinceCode FROM units
        WHERE (valid_from IS NULL OR valid_from <= '${OLD_MAP_UNTIL}') AND (valid_to IS NULL OR valid_to >= '${OLD_MAP_UNTIL}') ORDER BY id`,
     );
@@ -198,6 +214,7 @@ async function loadUnitTree(ds: DataSource): Promise<UnitTree> {
     provinces: [], districts: [], communes: [],
     level: new Map(), fullName: new Map(), provinceOf: new Map(), districtOf: new Map(),
     districtsOfProvince: new Map(), communesOfProvince: new Map(), communesOfDistrict: new Map(), provinceName: new Map(),
+    successor: new Map(),
   };
   for (const u of rows) {
     tree.level.set(u.code, u.level);
@@ -220,6 +237,17 @@ async function loadUnitTree(ds: DataSource): Promise<UnitTree> {
       }
     }
   }
+  const successions: Array<{ fromId: string; toId: string; fullName: string }> = await ds.query(
+    'SELECT s.from_id AS fromId, s.to_id AS toId, u.full_name AS fullName FROM unit_successions s JOIN units u ON u.id = s.to_id WHERE u.valid_from = ? ORDER BY s.from_id, s.to_id',
+    [NEW_MAP_FROM],
+  );
+  for (const s of successions) {
+    if (tree.successor.has(s.fromId) || !tree.level.has(s.fromId)) continue;
+    tree.successor.set(s.fromId, s.toId);
+    tree.fullName.set(s.toId, s.fullName);
+  }
+  const withoutSuccessor = [...tree.level.keys()].filter((id) => !tree.successor.has(id));
+  if (withoutSuccessor.length > 0) throw new Error(`seedBulkArticles: units without a successor on the new map: ${withoutSuccessor.slice(0, 5).join(', ')}`);
   if (tree.provinces.length === 0 || tree.communes.length === 0) {
     throw new Error('seedBulkArticles: the units table has no provinces or no communes; seed the units first');
   }
@@ -273,6 +301,10 @@ function sqlDateTime(ts: number): string {
   return new Date(ts * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
+/** Stand-ins for the origin's name in a title and in a sentence, replaced once the origin is placed. */
+const NAME_IN_TITLE = '\u0000';
+const NAME_IN_SENTENCE = '\u0001';
+
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
@@ -299,6 +331,8 @@ class ArticleGenerator {
 
   constructor(
     seed: number,
+    /** The span's last second (UTC). */
+    private readonly endTs: number,
     private readonly tree: UnitTree,
     private readonly sources: readonly SourceRecord[],
     private readonly topicIds: ReadonlyMap<string, number>,
@@ -327,14 +361,15 @@ class ArticleGenerator {
     return level === 'PROVINCE' ? this.tree.provinces : level === 'DISTRICT' ? this.tree.districts : this.tree.communes;
   }
 
-  private sentence(unitName: string): string {
+  /** A sentence about the unit NAME_IN_SENTENCE stands for (its name is known once the date is drawn). */
+  private sentence(): string {
     const subject = this.main.pick(SUBJECTS);
     const verb = this.main.pick(VERBS);
     const phrase1 = this.phrase();
     const filler = this.main.pick(FILLERS);
     const phrase2 = this.phrase();
     const goal = this.main.pick(GOALS);
-    return `${subject} ${lowerFirst(unitName)} ${lowerFirst(verb)} ${phrase1} ${filler}, ${phrase2} nhằm ${goal}.`;
+    return `${subject} ${NAME_IN_SENTENCE} ${lowerFirst(verb)} ${phrase1} ${filler}, ${phrase2} nhằm ${goal}.`;
   }
 
   /**
@@ -380,33 +415,44 @@ class ArticleGenerator {
 
     // --- the reference's draws, in its order ---
     const level = this.originLevel();
-    const origin = main.pick(this.unitsOfLevel(level));
-    const unitName = tree.fullName.get(origin)!;
+    const drawnOrigin = main.pick(this.unitsOfLevel(level));
     const leadPhrase = this.phrase();
     let title = `${main.pick(VERBS)} ${leadPhrase}`;
     if (main.next() < 0.5) {
       const second = this.phrase();
       if (second !== leadPhrase) title += ` và ${second}`;
     }
-    title += ` tại ${unitName}`;
-    const summary = `${this.sentence(unitName)} ${this.sentence(unitName)}`;
+    title += ` tại ${NAME_IN_TITLE}`;
+    let summary = `${this.sentence()} ${this.sentence()}`;
     const sentenceCount = 4 + main.int(6);
-    const sentences: string[] = [];
-    for (let i = 0; i < sentenceCount; i++) sentences.push(this.sentence(unitName));
-    const publishedTs = END_TS - main.int(SPAN_SECONDS);
-    const local = this.localSources.get(tree.provinceOf.get(origin)!);
+    let sentences: string[] = [];
+    for (let i = 0; i < sentenceCount; i++) sentences.push(this.sentence());
+    const publishedTs = this.endTs - main.int(SPAN_SECONDS);
+    const local = this.localSources.get(tree.provinceOf.get(drawnOrigin)!);
     const source = local !== undefined && main.next() < 0.7 ? main.pick(local) : main.pick(this.sources);
     const publishedAt = sqlDateTime(publishedTs);
+    const onNewMap = vietnamDayNumber(publishedTs * 1000) >= NEW_MAP_DAY;
+    const placed = (unit: string): string => (onNewMap ? tree.successor.get(unit)! : unit);
+    const origin = placed(drawnOrigin);
     chunk.publications.push(originPublication(id, origin, publishedAt));
+    // Draws go by the drawn units, as in the reference; two of them may have one successor.
+    const drawn = new Set<string>([drawnOrigin]);
     const shownOn = new Set<string>([origin]);
     const targets = this.targetCount();
     for (let j = 0; j < targets; j++) {
-      const unit = this.syndicationTarget(level, origin);
-      if (shownOn.has(unit)) continue; // the primary key is (article_id, unit_id)
+      const target = this.syndicationTarget(level, drawnOrigin);
+      if (drawn.has(target)) continue; // the primary key is (article_id, unit_id)
+      drawn.add(target);
+      const copyTs = Math.min(this.endTs, publishedTs + main.int(SYNDICATION_DELAY_SECONDS), onNewMap ? Infinity : OLD_MAP_LAST_TS);
+      const unit = placed(target);
+      if (shownOn.has(unit)) continue;
       shownOn.add(unit);
-      const copyTs = Math.min(END_TS, publishedTs + main.int(SYNDICATION_DELAY_SECONDS));
       chunk.publications.push(syndicatedPublication(id, unit, sqlDateTime(copyTs), publishedAt));
     }
+    const unitName = tree.fullName.get(origin)!;
+    title = title.replace(NAME_IN_TITLE, unitName);
+    summary = summary.replaceAll(NAME_IN_SENTENCE, lowerFirst(unitName));
+    sentences = sentences.map((sentence) => sentence.replace(NAME_IN_SENTENCE, lowerFirst(unitName)));
 
     // --- what the reference does not have ---
     const kind = this.kind();
@@ -508,13 +554,16 @@ export async function seedBulkArticles(dataSource: DataSource, opts: BulkOptions
   const total = opts.articles;
   if (!Number.isSafeInteger(total) || total < 0) throw new RangeError(`articles must be a whole number ≥ 0, got ${total}`);
   const seed = opts.seed ?? 42;
+  const endDay = parseDay(opts.end ?? DEFAULT_ARTICLES_END);
+  if (endDay === null) throw new RangeError(`end must be a day as YYYY-MM-DD, got ${opts.end}`);
+  const endTs = endDay * 86400 + 86399;
 
   const tree = await loadUnitTree(dataSource);
   const sources = await ensureSources(dataSource, tree);
   const topicIds = await ensureTopics(dataSource);
   const [{ maxId }]: Array<{ maxId: number | string | null }> = await dataSource.query('SELECT MAX(id) AS maxId FROM articles');
   const firstId = Number(maxId ?? 0) + 1;
-  const generator = new ArticleGenerator(seed, tree, sources, topicIds, await loadTakenSlugs(dataSource, firstId - 1));
+  const generator = new ArticleGenerator(seed, endTs, tree, sources, topicIds, await loadTakenSlugs(dataSource, firstId - 1));
 
   const writers: Writer[] = [];
   let publications = 0;

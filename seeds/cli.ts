@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
-import { seedBulkArticles } from './bulk';
+import { DEFAULT_ARTICLES_END, seedBulkArticles } from './bulk';
 import { seedIfEmpty } from './index';
 import { DEFAULT_VISITS_END, seedVisits } from './visits';
 
-const USAGE = `usage: npm run seed -- [--articles N] [--seed S] [--visit-days N [--visits-end YYYY-MM-DD]]   (DATABASE_URL picks the database)
+const USAGE = `usage: npm run seed -- [--articles N [--articles-end YYYY-MM-DD]] [--seed S] [--visit-days N [--visits-end YYYY-MM-DD]]   (DATABASE_URL picks the database)
+  --articles N     N articles dated over the 365 days ending --articles-end (default ${DEFAULT_ARTICLES_END}); those dated
+                   from 2025-07-01 on are on the new map
   --visit-days N   also N days of visits to every unit, ending --visits-end (default ${DEFAULT_VISITS_END})`;
 
 /**
@@ -17,6 +19,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       articles: { type: 'string', default: '0' },
+      'articles-end': { type: 'string', default: DEFAULT_ARTICLES_END },
       seed: { type: 'string', default: '42' },
       'visit-days': { type: 'string', default: '0' },
       'visits-end': { type: 'string', default: DEFAULT_VISITS_END },
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
       const result = await seedBulkArticles(db, {
         articles,
         seed,
+        end: values['articles-end'],
         onProgress(done, total) {
           if (done === total || done - lastPrinted >= Math.max(1000, Math.floor(total / 20))) {
             lastPrinted = done;

@@ -6,12 +6,9 @@ import type { SourceLoaders } from '../sources/source.loaders';
 import { Article } from './article.entity';
 import { RelatedRequest } from './article.service';
 import { FeedPage } from './feed.service';
-import { FeedQuery } from './feedQuery';
+import { feedCountKey, feedPageKey, FeedQuery } from './feedQuery';
 import { Publication } from './publication.entity';
 
-const feedKey = (q: FeedQuery) => JSON.stringify({ ...q, visibleUntil: undefined });
-// The count ignores the page: all pages of one feed share it.
-const feedCountKey = (q: FeedQuery) => JSON.stringify({ ...q, first: 0, after: null, visibleUntil: undefined });
 const relatedKey = (r: RelatedRequest) => `${r.article.id}:${r.first}`;
 
 /**
@@ -30,12 +27,12 @@ export function articleLoaders({ articles, feeds, caches, onBatch }: Services, v
     publications: batchLoader<number, Publication[]>(onBatch, 'publications', async (ids) => byKey(ids, await articles.publications(ids), [])),
     related: batchLoader<RelatedRequest, Article[], string>(onBatch, 'related', (requests) => articles.related(requests, visibleUntil), { cacheKeyFn: relatedKey }),
     feedPage: batchLoader<FeedQuery, FeedPage, string>(onBatch, 'feed_page', async (queries) => {
-      const pages = await cachedFeeds(anonymous ? caches.feedPages : null, queries, feedKey, (q) => feeds.pages(q));
+      const pages = await cachedFeeds(anonymous ? caches.feedPages : null, queries, feedPageKey, (q) => feeds.pages(q));
       // Feed statements read the articles' sources too: Article.source then costs nothing.
       for (const page of pages) for (const [id, found] of page.sources ?? []) source.prime(id, found);
       return pages;
     }, {
-      cacheKeyFn: feedKey,
+      cacheKeyFn: feedPageKey,
       // Every commune of a province in one statement: the largest of the map from 2025-07-01 has
       // 168 (Thành phố Hồ Chí Minh); each feed is one UNION ALL branch per unit of its history.
       maxBatchSize: 200,

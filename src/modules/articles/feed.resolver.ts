@@ -59,10 +59,10 @@ const HISTORY = {
   description: "Also what the feeds of this unit's predecessors (and theirs) gather, in the same scope.",
 } as const;
 
-/** The units a unit's feed gathers: the unit, and with history every unit that became (part of) it. */
-async function feedUnits(ctx: Context, unit: Unit, history: boolean | null): Promise<FeedBase> {
+/** A unit's feed of one scope, gathering the unit and, with history, every unit that became (part of) it. */
+async function unitFeed(ctx: Context, unit: Unit, history: boolean | null, scope: FeedScope): Promise<FeedBase> {
   const units = history === false ? [unit.id] : await ctx.loaders.unitHistory.load(unit.id);
-  return { kind: 'unit', units: units.length > 0 ? units : [unit.id], scope: FeedScope.UNIT };
+  return { kind: 'unit', units: units.length > 0 ? units : [unit.id], scope };
 }
 
 @Resolver(() => AdministrativeUnit)
@@ -75,8 +75,7 @@ export class UnitFeedResolver {
     @Arg('history', () => Boolean, HISTORY) history: boolean | null,
     @Ctx() ctx: Context,
   ): Promise<FeedConnection> {
-    const base = { ...(await feedUnits(ctx, unit, history)), scope: scope ?? FeedScope.UNIT };
-    return connection(ctx, toFeedQuery(base, args, ctx.visibleUntil));
+    return connection(ctx, toFeedQuery(await unitFeed(ctx, unit, history, scope ?? FeedScope.UNIT), args, ctx.visibleUntil));
   }
 }
 
@@ -108,7 +107,6 @@ export class FeedQueryResolver {
     const unit = await unitByCode(ctx, code, on);
     // toFeedQuery checks the arguments: a bad one is refused whether or not the unit exists.
     if (!unit) return emptyConnection(toFeedQuery({ kind: 'unit', units: [code], scope: FeedScope.SUBTREE }, args, ctx.visibleUntil));
-    const base = { ...(await feedUnits(ctx, unit, history)), scope: scope ?? FeedScope.SUBTREE };
-    return connection(ctx, toFeedQuery(base, args, ctx.visibleUntil));
+    return connection(ctx, toFeedQuery(await unitFeed(ctx, unit, history, scope ?? FeedScope.SUBTREE), args, ctx.visibleUntil));
   }
 }

@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import mysql, { RowDataPacket } from 'mysql2/promise';
@@ -7,7 +10,7 @@ import { scenarios } from './bench/scenarios';
 import { BenchEnv, Scenario, ScenarioRun } from './bench/scenario';
 
 const USAGE = `usage: npm run bench -- [--scenario NAME[,NAME…]] [--url URL]… [--duration S] [--warmup S] [--connections N]
-                        [--rounds N] [--raw URL [--raw-scenarios DIR]]
+                        [--rounds N] [--raw URL [--raw-scenarios DIR]] [--static]
 
 Runs benchmark scenarios against a running gateway (start it first, e.g. npm start) and prints
 req/s, latency percentiles, errors and SQL statements per request. Give --url once per gateway
@@ -19,6 +22,11 @@ counter (SQL statements per request, server-wide: keep other clients quiet while
 http://127.0.0.1:4100), alternating with the gateway round by round, and prints the medians and
 the gateway/raw ratios. --raw-scenarios is the baseline's scenarios folder (default
 scripts/bench/raw-sql/scenarios). --rounds repeats every scenario (default 1; medians are printed).
+
+--static also runs the read scenarios against the ceiling: a Fastify server (scripts/bench/
+staticServer.ts, started here) that replies to each request with the gateway's own answer to it,
+captured first. It shows what a kept answer could cost at best; the gateway/ceiling ratio is what
+its own pipeline leaves of that.
 
 scenarios:
 ${scenarios.map((s) => `  ${s.name.padEnd(20)} ${s.description}`).join('\n')}`;
@@ -131,6 +139,44 @@ function printTable(rows: Row[]): void {
   for (const r of rows) console.log(line(columns.map((c) => r[c] ?? '')));
 }
 
+function graphqlAt(url: string): BenchEnv['graphql'] {
+  return async (query, variables) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    return (await res.json()) as any;
+  };
+}
+
+interface Ceiling {
+  url: string;
+  stop(): void;
+}
+
+/**
+ * Captures the gateway's answer to each scenario's request and starts the static server that
+ * replays them (scripts/bench/staticServer.ts) in a process of its own, as the gateway has.
+ */
+async function startCeiling(env: BenchEnv, chosen: Scenario[]): Promise<Ceiling> {
+  const answers: Record<string, { body: string; contentType: string }> = {};
+  for (const scenario of chosen) {
+    const { body } = (await scenario.prepare(env)).nextRequest();
+    const res = await fetch(env.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    answers[body] = { body: await res.text(), contentType: res.headers.get('content-type') ?? 'application/json' };
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'lienthong-bench-')), 'answers.json');
+  writeFileSync(file, JSON.stringify(answers));
+  const child = spawn(process.execPath, [join(__dirname, 'bench', 'staticServer.js'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the static server stopped (exit ${code})`)));
+    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+/** A read scenario against the ceiling: the same requests, the static server's answers. */
+function ceilingScenario(scenario: Scenario): Scenario {
+  return { ...scenario, name: `${scenario.name} (ceiling)`, description: `${scenario.name} replayed by the static server` };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -142,6 +188,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '1' },
       raw: { type: 'string' },
       'raw-scenarios': { type: 'string', default: RAW_BASELINE_SCENARIOS },
+      static: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -164,6 +211,7 @@ async function main(): Promise<void> {
       return (await res.json()) as any;
     },
   };
+  let ceiling: Ceiling | null = null;
   try {
     for (const url of values.url!) {
       const health = await fetch(new URL('/healthz', url)).catch(() => null);
@@ -171,6 +219,8 @@ async function main(): Promise<void> {
     }
     const rawUrl = values.raw ? new URL('/query', values.raw).toString() : null;
     const rawEnv: BenchEnv | null = rawUrl ? { ...env, url: rawUrl, urls: [rawUrl] } : null;
+    ceiling = values.static ? await startCeiling(env, chosen.filter((s) => s.repeats)) : null;
+    const staticEnv: BenchEnv | null = ceiling && { ...env, url: ceiling.url, urls: [ceiling.url], graphql: graphqlAt(ceiling.url) };
     const rows: Row[] = [];
     const comparisons: Row[] = [];
     let ok = true;
@@ -185,25 +235,29 @@ async function main(): Promise<void> {
     };
     for (const scenario of chosen) {
       const raw = rawEnv && RAW_SCENARIOS.includes(scenario.name) ? rawScenario(scenario.name, values['raw-scenarios']!) : null;
+      const atCeiling = staticEnv && scenario.repeats ? ceilingScenario(scenario) : null;
       const ours: Row[] = [];
       const theirs: Row[] = [];
-      // Alternating rounds, so that the machine's noise falls on both alike.
+      const ceilings: Row[] = [];
+      // Alternating rounds, so that the machine's noise falls on all alike.
       for (let round = 0; round < rounds; round++) {
         ours.push(await run(scenario, env));
         if (raw) theirs.push(await run(raw, rawEnv!));
+        if (atCeiling) ceilings.push(await run(atCeiling, staticEnv!));
       }
-      if (raw) {
-        const ourRate = median(ours.map((r) => Number(r['req/s'])));
-        const rawRate = median(theirs.map((r) => Number(r['req/s'])));
+      if (raw || atCeiling) {
+        const rate = (rows: Row[]) => median(rows.map((r) => Number(r['req/s'])));
+        const ms = (rows: Row[], column: string) => String(median(rows.map((r) => Number(r[column]))));
         comparisons.push({
           scenario: scenario.name,
-          'req/s': ourRate.toFixed(0),
-          'raw req/s': rawRate.toFixed(0),
-          'ours/raw': (ourRate / rawRate).toFixed(2),
-          'p50 ms': String(median(ours.map((r) => Number(r['p50 ms'])))),
-          'raw p50 ms': String(median(theirs.map((r) => Number(r['p50 ms'])))),
-          'p99 ms': String(median(ours.map((r) => Number(r['p99 ms'])))),
-          'raw p99 ms': String(median(theirs.map((r) => Number(r['p99 ms'])))),
+          'req/s': rate(ours).toFixed(0),
+          ...(raw && { 'raw req/s': rate(theirs).toFixed(0), 'ours/raw': (rate(ours) / rate(theirs)).toFixed(2) }),
+          ...(atCeiling && { 'ceiling req/s': rate(ceilings).toFixed(0), 'ours/ceiling': (rate(ours) / rate(ceilings)).toFixed(2) }),
+          'p50 ms': ms(ours, 'p50 ms'),
+          ...(raw && { 'raw p50 ms': ms(theirs, 'p50 ms') }),
+          'p99 ms': ms(ours, 'p99 ms'),
+          ...(raw && { 'raw p99 ms': ms(theirs, 'p99 ms') }),
+          ...(atCeiling && { 'ceiling p99 ms': ms(ceilings, 'p99 ms') }),
           errors: String(ours.reduce((n, r) => n + Number(r.errors), 0)),
           'SQL/req': ours[0]['SQL/req'],
           'SQL/req (header)': ours[0]['SQL/req (header)'],
@@ -213,13 +267,14 @@ async function main(): Promise<void> {
     console.log('');
     printTable(rows);
     if (comparisons.length) {
-      console.log(`\nmedians of ${rounds} round(s), gateway vs raw-SQL baseline:`);
+      console.log(`\nmedians of ${rounds} round(s), gateway vs ${[rawEnv && 'the raw-SQL baseline', ceiling && 'the ceiling (its own answers, replayed)'].filter(Boolean).join(' and ')}:`);
       printTable(comparisons);
     }
     if (notes.length) console.log(`\n${notes.join('\n')}`);
     console.log(`\n${ok ? 'all checks passed' : 'SOME CHECKS FAILED'} (${opts.duration} s at ${opts.connections} connections after ${opts.warmup} s warm-up; SQL/req from MySQL's Questions, server-wide; header: x-sql-statements of the answers)`);
     if (!ok) process.exitCode = 1;
   } finally {
+    ceiling?.stop();
     await db?.end();
   }
 }

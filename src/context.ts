@@ -37,7 +37,7 @@ export interface Context {
   visibleUntil: Date;
   loaders: Loaders;
   sql: StatementTally;
-  /** Where the response's visit counters are, while a response that shows them is to be kept (cache/liveCounters.ts). */
+  /** Where the response's visit counters are, while a response that shows them is to be kept (cache/keptAnswers.ts). */
   liveCounters?: LiveCounter[];
   /** The operation's estimated cost, once the query-limits plugin has it; heavy ones queue (plugins/heavyRequests.ts). */
   queryCost?: number;

@@ -17,6 +17,7 @@ function repeating(name: string, operationName: string, description: string, var
     name,
     description,
     needsDatabase: false,
+    repeats: true,
     async prepare(env): Promise<ScenarioRun> {
       const query = operation(operationName);
       // Fail before the load, not with thousands of error responses.

@@ -14,6 +14,8 @@ export interface Scenario {
   description: string;
   /** True if it reads MySQL directly (to pick realistic inputs or check its effect); needs DATABASE_URL. */
   needsDatabase: boolean;
+  /** True if every request is the same query, whose answer the gateway may keep (bench --static measures its ceiling). */
+  repeats?: boolean;
   prepare(env: BenchEnv): Promise<ScenarioRun>;
 }
 

@@ -155,7 +155,7 @@ function entitiesHint(schema: GraphQLSchema, { field, node }: EntitiesSelection,
 interface StaticPolicy {
   /** What every selected field but `_entities` allows. */
   hint: CacheHint;
-  /** The same without the live counters' fields (cache/liveCounters.ts), and whether there were any. */
+  /** The same without the live counters' fields (cache/keptAnswers.ts), and whether there were any. */
   withoutCounters: CacheHint;
   counters: boolean;
   entities: EntitiesSelection[];
@@ -280,7 +280,7 @@ function cacheControlHeader(overall: CacheHint, response: GraphQLResponse): stri
   return UNCACHEABLE_HEADER;
 }
 
-/** Whether a field is one of the counters a kept response can read afresh (cache/liveCounters.ts). */
+/** Whether a field is one of the counters a kept response can read afresh (cache/keptAnswers.ts). */
 export type LiveCounterField = (parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>) => boolean;
 
 /** An operation's policy for one request. */

@@ -1,4 +1,4 @@
-/** One visit counter in a response kept by liveCounters.ts: the keys leading to it, and what it counts. */
+/** One visit counter in a response kept by keptAnswers.ts: the keys leading to it, and what it counts. */
 export type LiveCounter = (UnitCounter | ViewsCounter) & Placed;
 export interface Placed {
   /** Response keys (aliases included) and list indexes from the root to the counter. */

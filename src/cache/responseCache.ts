@@ -1,28 +1,24 @@
 import { ApolloServerPlugin } from '@apollo/server';
-import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cache';
 import { ErrorsAreMissesCache, InMemoryLRUCache, KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { Context } from '../context';
-import { ContentVersion } from './contentVersion';
 import { RedisLogger, SharedRedis } from '../db/redis';
 
 /**
- * Where Apollo keeps whole responses and automatic persisted queries: this process's memory, or the
- * Redis all gateway processes share. A Redis outage turns into cache misses (and persisted-query
- * misses, which clients answer by sending the full query), never into failed requests.
+ * Where Apollo keeps automatic persisted queries: this process's memory, or the Redis all gateway
+ * processes share. A Redis outage turns into persisted-query misses, which clients answer by
+ * sending the full query, never into failed requests.
  */
-export function createKeyValueCache(version: ContentVersion, redis: SharedRedis | null, logger: RedisLogger): KeyValueCache {
+export function createKeyValueCache(redis: SharedRedis | null, logger: RedisLogger): KeyValueCache {
   if (redis) {
     const keyv = new Keyv<string>({ store: new KeyvRedis(redis.client), namespace: redis.namespace });
     keyv.on('error', () => {}); // the client reports outages once; every failed call would repeat it
     return new ErrorsAreMissesCache(new KeyvAdapter(keyv), { debug() {}, info() {}, warn: (m) => logger.warn({}, String(m)), error: (m) => logger.warn({}, String(m)) });
   }
-  // ~50 MB of responses and persisted queries; old versions' entries would only wait to be evicted.
-  const memory = new InMemoryLRUCache<string>({ maxSize: 50 * 1024 * 1024 });
-  version.onChange(() => memory.clear());
-  return memory;
+  // ~50 MB of persisted queries.
+  return new InMemoryLRUCache<string>({ maxSize: 50 * 1024 * 1024 });
 }
 
 /**
@@ -45,29 +41,18 @@ export function persistedQueryCache(cache: KeyValueCache, maxBytes: number): Key
 export const hasKey = (rc: { request: { http?: { headers: Map<string, string> } } }) => Boolean(rc.request.http?.headers.get('authorization'));
 
 /**
- * Whole responses to anonymous queries, kept as long as their @cacheControl hints allow (the
- * smallest maxAge of the fields asked for; a visit counter makes a response uncacheable) and filed
- * under the content version, so an edit is seen by the very next request. Key holders see scheduled
- * articles, so their requests neither read nor fill it, and their responses are marked private.
+ * Key holders see scheduled articles: their answers are marked private, so that no shared cache on
+ * the way keeps them (the gateway itself keeps none of theirs: keptAnswers.ts).
  */
-export function responseCachePlugin(version: ContentVersion): ApolloServerPlugin<Context>[] {
-  return [
-    ApolloServerPluginResponseCache<Context>({
-      sessionId: async () => null,
-      extraCacheKeyData: async () => version.current(),
-      // Responses with visit counters are never stored here; liveCounters.ts keeps them.
-      shouldReadFromCache: async (rc) => !hasKey(rc) && !rc.contextValue.liveCounters,
-      shouldWriteToCache: async (rc) => !hasKey(rc),
-    }),
-    {
-      async requestDidStart(rc) {
-        if (!hasKey(rc)) return;
-        return {
-          async willSendResponse({ response }) {
-            response.http.headers.set('cache-control', 'private, no-store');
-          },
-        };
-      },
+export function keyHoldersPrivatePlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart(rc) {
+      if (!hasKey(rc)) return;
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('cache-control', 'private, no-store');
+        },
+      };
     },
-  ];
+  };
 }

@@ -4,7 +4,6 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { DataSource } from 'typeorm';
 import { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import { version } from '../../package.json';
-import { hasKey } from '../cache/responseCache';
 import { Context } from '../context';
 import { ProcessServices } from '../services';
 
@@ -207,26 +206,30 @@ export class Metrics {
   }
 
   /**
+   * One GraphQL request answered, executed or kept (`cacheHit` undefined when it could not be kept).
    * Operation names come from callers: only names the gateway knows are labels, so no caller can add
    * series (or push real operations out) by inventing names. The request log keeps the name as sent.
    */
+  observe(operationName: string | null | undefined, outcome: string, seconds: number, statements: number, cacheHit: boolean | undefined): void {
+    if (cacheHit !== undefined) this.responses.inc({ result: cacheHit ? 'hit' : 'miss' });
+    const operation = !operationName ? '(anonymous)' : this.labelled.has(operationName) ? operationName : '(other)';
+    this.requests.inc({ operation, outcome });
+    this.duration.observe({ operation }, seconds);
+    this.statements.observe(statements);
+  }
+
   plugin(): ApolloServerPlugin<Context> {
-    const label = (name: string | null | undefined) => (!name ? '(anonymous)' : this.labelled.has(name) ? name : '(other)');
     return {
       requestDidStart: async ({ contextValue }) => {
         const started = process.hrtime.bigint();
         return {
           willSendResponse: async (rc) => {
-            const { operationName, errors, response, operation: document, metrics } = rc;
-            // responseCacheHit is left undefined when the response cache is off.
-            const cacheable = document?.operation === 'query' && !hasKey(rc);
-            if (cacheable && metrics.responseCacheHit !== undefined) this.responses.inc({ result: metrics.responseCacheHit ? 'hit' : 'miss' });
-            const operation = label(operationName);
+            const { operationName, errors, response, metrics } = rc;
             const body = response.body.kind === 'single' ? response.body.singleResult : null;
             const first = (errors ?? body?.errors ?? [])[0];
-            this.requests.inc({ operation, outcome: first ? String(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'ok' });
-            this.duration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
-            this.statements.observe(contextValue.sql.statements);
+            const outcome = first ? String(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'ok';
+            // responseCacheHit is set only for answers that could be kept (cache/keptAnswers.ts).
+            this.observe(operationName, outcome, Number(process.hrtime.bigint() - started) / 1e9, contextValue.sql.statements, metrics.responseCacheHit);
           },
         };
       },

@@ -20,7 +20,7 @@ export function withIsoTime(logger: FastifyServerOptions['logger']): FastifyServ
 }
 
 /** What a GraphQL request adds to its HTTP request's line. */
-interface GraphQLPart {
+export interface GraphQLPart {
   operation: string | null;
   type: string | null;
   errors: string[];
@@ -53,14 +53,14 @@ export class RequestLog {
   constructor(private readonly log: FastifyBaseLogger) {}
 
   plugin(): ApolloServerPlugin<Context> {
-    const parts = this.graphql;
+    const log = this;
     return {
       async requestDidStart() {
         return {
           async willSendResponse({ contextValue, response, operationName, operation, errors }) {
             const body = response.body.kind === 'single' ? response.body.singleResult : null;
-            parts.set(contextValue.sql, {
-              operation: operationName?.slice(0, LOGGED_NAME_LENGTH) ?? null,
+            log.note(contextValue.sql, {
+              operation: operationName ?? null,
               type: operation?.operation ?? null,
               errors: (errors ?? body?.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
               keyId: contextValue.auth.key?.id ?? null,
@@ -69,6 +69,11 @@ export class RequestLog {
         };
       },
     };
+  }
+
+  /** What the GraphQL request under `sql` was, for its line: from the plugin, or for a kept answer (cache/keptAnswers.ts). */
+  note(sql: StatementTally, part: GraphQLPart): void {
+    this.graphql.set(sql, { ...part, operation: part.operation?.slice(0, LOGGED_NAME_LENGTH) ?? null });
   }
 
   /** `sql`: the request's statement tally, when it reached GraphQL. */

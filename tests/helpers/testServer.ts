@@ -1,5 +1,4 @@
 import { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { FastifyInstance } from 'fastify';
 import { print } from 'graphql';
 import { emptyCaches } from '../../src/cache/caches';
@@ -54,7 +53,7 @@ export async function serveTestDatabase(db: TestDatabase, { clock, visits, confi
     gqlWithKey: (key, query, variables) => post(query, variables, { authorization: `Bearer ${key}` }),
     emptyCaches: () => {
       emptyCaches(app.caches);
-      if (app.responses instanceof InMemoryLRUCache) app.responses.clear();
+      app.keptAnswers?.clear();
       app.visits.forgetSnapshots();
     },
     async close() {

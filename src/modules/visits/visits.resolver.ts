@@ -1,7 +1,7 @@
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, FieldResolver, ID, Info, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { NEVER_CACHED } from '../../cache/cacheHints';
-import { noteLiveCounter } from '../../cache/liveCounters';
+import { noteLiveCounter } from '../../cache/keptAnswers';
 import { badUserInput } from '../../common/errors';
 import { Context } from '../../context';
 import { Article } from '../articles/article.entity';

@@ -1,0 +1,284 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { ApolloServerPlugin } from '@apollo/server';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { getNamedType, GraphQLResolveInfo } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { vietnamDay } from '../common/vietnamDay';
+import { Context } from '../context';
+import { requestDatabase } from '../db/requestDatabase';
+import { StatementTally } from '../db/statementCounter';
+import { ProcessServices } from '../services';
+import { CachePolicies, LiveCounterField } from './cachePolicy';
+import { ContentVersion } from './contentVersion';
+import { CounterReading, LiveCounter } from './liveCounter';
+
+/**
+ * Kept answers: the body an anonymous query was answered with, sent again as it was to the next
+ * request that asks the same, before Apollo's request pipeline (parsing, validation, plugins,
+ * execution) runs at all. On a portal's home page that pipeline, not MySQL, is most of an answer's
+ * cost (docs/benchmarks.md).
+ *
+ * Every rule of caching is here, for both ways an answer is made:
+ * - What is kept: an anonymous query (no Authorization header: key holders see scheduled articles)
+ *   whose fields' @cacheControl hints allow it (cachePolicy.ts, visit counters left out), answered
+ *   without errors, for as long as the hints allow (the smallest maxAge).
+ * - Under what: the content version (an edit in any process empties every process's kept answers),
+ *   the day in Vietnam (a code names today's unit), the Accept header (it picks the content type),
+ *   the operation name, the variables and the query text (sent, or known by its APQ hash).
+ * - Visit counters ('Lượt truy cập', 'Hôm nay', Article.views) are never kept: the body is kept
+ *   split around them, and each answer reads them afresh (buffered visits included, stored ones
+ *   reused for at most a second), so it says what running the query would say.
+ * - What is sent: the bytes Apollo sent, checked when kept (the body rebuilt from its parts must be
+ *   them), with their Content-Type and Cache-Control, and `age`.
+ *
+ * Each process keeps its own (in memory, bounded), so a kept answer costs no round trip.
+ */
+
+/** Reads of counters of one response: what the resolvers noted, in the order they appear in the body. */
+interface Kept {
+  /** The body as sent, split around its counters: one more part than counters. */
+  parts: string[];
+  counters: CounterReading[];
+  contentType: string;
+  cacheControl: string | undefined;
+  keptAt: number;
+  operationName: string | null;
+}
+
+/** An answer executed for a key: kept once Fastify is about to send it and its bytes check out. */
+interface Prepared {
+  parts: string[];
+  counters: CounterReading[];
+  /** The counters' values in the executed answer: the parts joined with them must be the body sent. */
+  values: number[];
+  ttlMs: number;
+  operationName: string | null;
+}
+
+interface Pending {
+  key: string;
+  text: string;
+  prepared?: Prepared;
+}
+
+/** What a request asks, as the key of its answer. */
+export interface Lookup {
+  key: string;
+  text: string;
+  kept: Kept | undefined;
+}
+
+/** ~50 MB of answers per process; one answer is at most a page of 100 articles with their bodies. */
+const MAX_BYTES = 50 * 1024 * 1024;
+const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
+/** Query texts by APQ hash, for requests that send the hash alone: those of kept answers. */
+const MAX_TEXTS = 10_000;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Called by the counters' resolvers: notes where the counter is, when the answer is to be kept. */
+export function noteLiveCounter(ctx: Context, info: GraphQLResolveInfo, counter: CounterReading): void {
+  if (!ctx.liveCounters) return;
+  const path: (string | number)[] = [];
+  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) path.push(p.key);
+  ctx.liveCounters.push({ ...counter, path: path.reverse() } as LiveCounter);
+}
+
+/** The counters, and the field that leads to them (VisitStats is never cached as a whole). */
+export const isLiveCounterField: LiveCounterField = (parent, field) =>
+  getNamedType(field.type).name === 'VisitStats' ||
+  (parent.name === 'VisitStats' && (field.name === 'total' || field.name === 'today' || field.name === 'online')) ||
+  (parent.name === 'Article' && field.name === 'views');
+
+/** Reads every counter at once, batched as the loaders would. */
+async function readCounters(counters: CounterReading[], services: ProcessServices, tally: StatementTally): Promise<number[]> {
+  const { visits } = services;
+  const db = requestDatabase(services.dataSource, tally);
+  const tallies: number[] = [];
+  const online: number[] = [];
+  const views: number[] = [];
+  counters.forEach((c, i) => (c.kind === 'views' ? views : c.kind === 'online' ? online : tallies).push(i));
+  const unitOf = (i: number) => counters[i] as Exclude<CounterReading, { kind: 'views' }>;
+  const unitIds = [...new Set(tallies.map((i) => unitOf(i).unitId))];
+  const [counts, onlineCounts, viewCounts] = await Promise.all([
+    unitIds.length ? visits.counts(unitIds, db) : [],
+    online.length ? visits.onlineCounts(online.map((i) => ({ unitId: unitOf(i).unitId, includeDescendants: unitOf(i).includeDescendants }))) : [],
+    views.length ? visits.views(views.map((i) => (counters[i] as { articleId: number }).articleId), db) : [],
+  ]);
+  const values: number[] = new Array<number>(counters.length);
+  const countOf = new Map(unitIds.map((id, i) => [id, counts[i]]));
+  for (const i of tallies) {
+    const c = unitOf(i);
+    const tally = countOf.get(c.unitId)![c.kind as 'total' | 'today'];
+    values[i] = c.includeDescendants ? tally.subtree : tally.own;
+  }
+  online.forEach((i, n) => (values[i] = onlineCounts[n]));
+  views.forEach((i, n) => (values[i] = viewCounts[n] ?? (counters[i] as { views: number }).views));
+  return values;
+}
+
+function joined(parts: string[], values: number[]): string {
+  let body = parts[0];
+  for (let i = 0; i < values.length; i++) body += values[i] + parts[i + 1];
+  return body;
+}
+
+export class KeptAnswers {
+  private readonly answers = new LRUCache<string, Kept>({
+    maxSize: MAX_BYTES,
+    maxEntrySize: MAX_ANSWER_BYTES,
+    sizeCalculation: (kept, key) => key.length + kept.parts.reduce((n, part) => n + part.length, 0),
+  });
+  private readonly texts = new LRUCache<string, string>({ max: MAX_TEXTS });
+  private readonly pending = new WeakMap<StatementTally, Pending>();
+  /** Stands in a counter's place while its answer is split (a NUL and a nonce: no text can hold it by chance). */
+  private readonly token = `\u0000${randomBytes(8).toString('hex')}:`;
+
+  constructor(
+    private readonly version: ContentVersion,
+    private readonly policies: CachePolicies,
+  ) {
+    version.onChange(() => this.answers.clear());
+  }
+
+  /**
+   * The key of an anonymous request's answer, and the answer when one is kept; null for a request
+   * that cannot be kept (a key holder's, a federation router's asking for traces, a batch, or one
+   * whose text is not known here).
+   */
+  lookup(request: FastifyRequest): Lookup | null {
+    const headers = request.headers;
+    if (headers.authorization !== undefined || headers['apollo-federation-include-trace'] !== undefined) return null;
+    const params = request.method === 'GET' ? getParams(request.query) : request.body;
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) return null;
+    const { query, operationName, variables, extensions } = params as Record<string, unknown>;
+    const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+    const known = typeof hash === 'string' ? this.texts.get(hash) : undefined;
+    // With both, Apollo checks that they agree: a pair not seen here goes to Apollo.
+    const text = typeof query === 'string' ? (hash === undefined || known === query ? query : undefined) : known;
+    if (text === undefined || (operationName != null && typeof operationName !== 'string')) return null;
+    const key = [this.version.current(), vietnamDay(Date.now()), headers.accept ?? '', operationName ?? '', JSON.stringify(variables ?? {}), text].join('\n');
+    return { key, text, kept: this.answers.get(key) };
+  }
+
+  /** The answer `lookup` found, its counters read afresh. Throws when they cannot be read (MySQL down): execute instead. */
+  async answer(kept: Kept, services: ProcessServices, tally: StatementTally, reply: FastifyReply): Promise<string> {
+    const body = kept.counters.length ? joined(kept.parts, await readCounters(kept.counters, services, tally)) : kept.parts[0];
+    void reply.header('content-type', kept.contentType).header('age', String(Math.round((Date.now() - kept.keptAt) / 1000)));
+    if (kept.cacheControl !== undefined) void reply.header('cache-control', kept.cacheControl);
+    return body;
+  }
+
+  /** The request under `tally` will be executed: keep its answer under `lookup`'s key if it may be. */
+  expect(tally: StatementTally, { key, text }: Lookup): void {
+    this.pending.set(tally, { key, text });
+  }
+
+  /** Notes the counters of answers that may be kept, and prepares them for keeping. */
+  plugin(): ApolloServerPlugin<Context> {
+    const { pending, policies, token } = this;
+    return {
+      async requestDidStart({ contextValue }) {
+        const expected = pending.get(contextValue.sql);
+        if (!expected) return;
+        let ttlMs = 0;
+        return {
+          async didResolveOperation({ document, operation, request, metrics }) {
+            if (operation?.operation !== 'query') return;
+            metrics.responseCacheHit = false;
+            const policy = policies.of(document, operation, request.variables ?? {});
+            const allowed = policy && (policy.withoutCounters ?? policy.hint);
+            if (!allowed?.maxAge || allowed.scope === 'PRIVATE') return;
+            ttlMs = allowed.maxAge * 1000;
+            contextValue.liveCounters = [];
+          },
+          async willSendResponse({ response, contextValue: ctx, operationName }) {
+            const counters = ctx.liveCounters;
+            if (!ttlMs || !counters || response.body.kind !== 'single') return;
+            const { data, errors, extensions } = response.body.singleResult;
+            if (errors || extensions || !data) return;
+            expected.prepared = { ...split(data, counters, token), ttlMs, operationName: operationName ?? null };
+          },
+        };
+      },
+    };
+  }
+
+  /** Fastify's onSend for /graphql: keeps a prepared answer if the bytes sent are the ones it would send. */
+  onSend(tally: StatementTally, reply: FastifyReply, payload: unknown): void {
+    const prepared = this.pending.get(tally)?.prepared;
+    if (!prepared || reply.statusCode !== 200 || typeof payload !== 'string') return;
+    if (joined(prepared.parts, prepared.values) !== payload) return;
+    const { key, text } = this.pending.get(tally)!;
+    const cacheControl = reply.getHeader('cache-control');
+    this.answers.set(
+      key,
+      {
+        parts: prepared.parts,
+        counters: prepared.counters,
+        contentType: String(reply.getHeader('content-type')),
+        cacheControl: cacheControl === undefined ? undefined : String(cacheControl),
+        keptAt: Date.now(),
+        operationName: prepared.operationName,
+      },
+      { ttl: prepared.ttlMs },
+    );
+    this.texts.set(sha256(text), text);
+  }
+
+  /** Forgets every answer (tests measure executed requests with it). */
+  clear(): void {
+    this.answers.clear();
+  }
+}
+
+/** GET's parameters as a POST body: variables and extensions are JSON in the query string. */
+function getParams(query: unknown): Record<string, unknown> | null {
+  const q = query as Record<string, unknown>;
+  try {
+    return {
+      query: q.query,
+      operationName: q.operationName,
+      variables: typeof q.variables === 'string' ? JSON.parse(q.variables) : q.variables,
+      extensions: typeof q.extensions === 'string' ? JSON.parse(q.extensions) : q.extensions,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The body Apollo sends for `data` (JSON and a newline), split where the counters are, with the
+ * counters in the order they appear. The counters are swapped for tokens and put back.
+ */
+function split(data: Record<string, unknown>, counters: LiveCounter[], token: string): { parts: string[]; counters: CounterReading[]; values: number[] } {
+  const places = counters.map(({ path }) => {
+    let parent: any = data;
+    for (const key of path.slice(0, -1)) parent = parent[key];
+    return { parent, key: path[path.length - 1] };
+  });
+  const values = places.map(({ parent, key }) => parent[key] as number);
+  places.forEach(({ parent, key }, i) => (parent[key] = `${token}${i}`));
+  const text = JSON.stringify({ data }) + '\n';
+  places.forEach(({ parent, key }, i) => (parent[key] = values[i]));
+  const quoted = JSON.stringify(token).slice(0, -1);
+  const parts: string[] = [];
+  const order: number[] = [];
+  let from = 0;
+  for (let at = text.indexOf(quoted); at !== -1; at = text.indexOf(quoted, from)) {
+    parts.push(text.slice(from, at));
+    const end = text.indexOf('"', at + quoted.length);
+    order.push(Number(text.slice(at + quoted.length, end)));
+    from = end + 1;
+  }
+  parts.push(text.slice(from));
+  return {
+    parts,
+    counters: order.map((i) => {
+      const { path, ...reading } = counters[i];
+      void path;
+      return reading as CounterReading;
+    }),
+    values: order.map((i) => values[i]),
+  };
+}

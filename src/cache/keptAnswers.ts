@@ -34,7 +34,7 @@ import { CounterReading, LiveCounter } from './liveCounter';
  * Each process keeps its own (in memory, bounded), so a kept answer costs no round trip.
  */
 
-/** Reads of counters of one response: what the resolvers noted, in the order they appear in the body. */
+/** An answer as kept: its body around its counters, and what each counter counts, in the order they appear. */
 interface Kept {
   /** The body as sent, split around its counters: one more part than counters. */
   parts: string[];

@@ -71,8 +71,8 @@ export interface Lookup {
 /** ~50 MB of answers per process; one answer is at most a page of 100 articles with their bodies. */
 const MAX_BYTES = 50 * 1024 * 1024;
 const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
-/** Query texts by APQ hash, for requests that send the hash alone: those of kept answers. */
-const MAX_TEXTS = 10_000;
+/** Query texts by APQ hash, for requests that send the hash alone: those of kept answers (~10 MB). */
+const MAX_TEXT_BYTES = 10 * 1024 * 1024;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -129,7 +129,8 @@ export class KeptAnswers {
     maxEntrySize: MAX_ANSWER_BYTES,
     sizeCalculation: (kept, key) => key.length + kept.parts.reduce((n, part) => n + part.length, 0),
   });
-  private readonly texts = new LRUCache<string, string>({ max: MAX_TEXTS });
+  // Bounded by size, not count: one caller's long texts must not grow it past its share.
+  private readonly texts = new LRUCache<string, string>({ maxSize: MAX_TEXT_BYTES, maxEntrySize: MAX_ANSWER_BYTES, sizeCalculation: (text) => text.length });
   private readonly pending = new WeakMap<StatementTally, Pending>();
   /** Stands in a counter's place while its answer is split (a NUL and a nonce: no text can hold it by chance). */
   private readonly token = `\u0000${randomBytes(8).toString('hex')}:`;

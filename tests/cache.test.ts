@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { seedDemoContent } from '../seeds/demo';
+import { LocalContentVersion } from '../src/cache/contentVersion';
+import { DataCache } from '../src/cache/dataCache';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { CREATE_SOURCE, DELETE_ARTICLE, SYNDICATE, UPDATE_ARTICLE, WITHDRAW } from './helpers/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
@@ -204,5 +206,66 @@ describe('RESPONSE_CACHE=off', () => {
     // The first time: the commune by its code, its history, the feed page.
     expect(first.statements).toBe(3);
     expect(second.cacheControl).toBe('max-age=30, public');
+  });
+
+  it('lets requests that need one feed page at the same moment share its read', async () => {
+    const alone = await send(uncached, { query: FEED, variables: { code: '14620' } });
+    expect(alone.statements).toBe(1);
+    const feedPages = uncached.app.caches.feedPages;
+    const sharedBefore = feedPages.stats.shared;
+    // Holds the feed read in MySQL until every request has asked for the page.
+    const lock = uncached.db.dataSource.createQueryRunner();
+    await lock.connect();
+    await lock.query('LOCK TABLES publications WRITE');
+    const burst = Array.from({ length: 6 }, () => send(uncached, { query: FEED, variables: { code: '14620' } }));
+    for (const giveUpAt = Date.now() + 3000; feedPages.stats.shared - sharedBefore < 5 && Date.now() < giveUpAt; ) await new Promise((r) => setTimeout(r, 10));
+    await lock.query('UNLOCK TABLES');
+    await lock.release();
+    const answers = await Promise.all(burst);
+    expect(answers.map((a) => a.body)).toEqual(Array(6).fill(alone.body));
+    // One read for all six (each alone costs one).
+    expect(answers.map((a) => a.statements).sort()).toEqual([0, 0, 0, 0, 0, 1]);
+    expect(feedPages.stats.shared - sharedBefore).toBe(5);
+  });
+});
+
+describe('shared reads (cache/dataCache.ts)', () => {
+  const deferred = <T>() => {
+    let resolve!: (value: T) => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+    return { promise, resolve, reject };
+  };
+
+  it('never gives a request that began after a content change a read from before it', async () => {
+    const version = new LocalContentVersion();
+    const cache = new DataCache<string, string>('test', { max: 10, ttlMs: 60_000, version });
+    const before = deferred<Map<string, string>>();
+    const first = cache.getMany(['page'], () => before.promise);
+    await version.bump();
+    const reads: string[][] = [];
+    const second = cache.getMany(['page'], async (keys) => (reads.push(keys), new Map([['page', 'after the change']])));
+    before.resolve(new Map([['page', 'before the change']]));
+    expect((await first).get('page')).toBe('before the change');
+    expect((await second).get('page')).toBe('after the change');
+    expect(reads).toEqual([['page']]);
+    // Nor is the read from before the change kept.
+    expect((await cache.getMany(['page'], async () => new Map())).get('page')).toBe('after the change');
+  });
+
+  it('reads a key itself when the read it waited for fails, and keeps nothing with keepsValues: false', async () => {
+    const cache = new DataCache<string, string>('test', { max: 10, ttlMs: 60_000, keepsValues: false });
+    const failing = deferred<Map<string, string>>();
+    const first = cache.getMany(['a'], () => failing.promise);
+    let ownReads = 0;
+    const second = cache.getMany(['a', 'b'], async (keys) => (ownReads++, new Map(keys.map((k) => [k, `${k} read`]))));
+    failing.reject(new Error('deadline of the first request'));
+    await expect(first).rejects.toThrow('deadline of the first request');
+    expect([...(await second)]).toEqual([['b', 'b read'], ['a', 'a read']]);
+    // 'b' at once, 'a' after the shared read failed.
+    expect(ownReads).toBe(2);
+    expect(cache.stats).toEqual({ hits: 0, misses: 2, shared: 1 });
+    const again = await cache.getMany(['a'], async (keys) => new Map(keys.map((k) => [k, 'read again'])));
+    expect(again.get('a')).toBe('read again');
   });
 });

@@ -137,11 +137,11 @@ describe('bounded memory', () => {
     const article = (id: number) => ({ id, title: `Bài ${id}`, summary: 'Tóm tắt '.repeat(20) }) as unknown as Article;
     // 2,000 distinct pages of 100 articles (any caller can ask for them: other units, cursors, filters).
     for (let n = 0; n < 2_000; n++) {
-      await caches.feedPages!.getMany([`page ${n}`], async ([key]) => new Map([[key, { articles: Array.from({ length: 100 }, (_, i) => article(n * 100 + i)), hasNextPage: true }]]));
+      await caches.feedPages.getMany([`page ${n}`], async ([key]) => new Map([[key, { articles: Array.from({ length: 100 }, (_, i) => article(n * 100 + i)), hasNextPage: true }]]));
     }
     let held = 0;
     for (let n = 0; n < 2_000; n++) {
-      const found = await caches.feedPages!.getMany([`page ${n}`], async () => new Map());
+      const found = await caches.feedPages.getMany([`page ${n}`], async () => new Map());
       held += found.get(`page ${n}`)?.articles.length ?? 0;
     }
     // All 200,000 were kept before (20,000 pages of 100: ~3 GB of heap); now ~100 MB worth.

@@ -13,8 +13,10 @@ import { DataCache } from './dataCache';
  *
  * Units are reference data: they change only with a new administrative map (a migration or seed),
  * never through the API, so they are always cached, for an hour. Content (feeds, articles,
- * sources) is cached only when the response cache is on, and emptied whenever content changes;
- * its TTL also bounds how late a scheduled article appears to anonymous readers.
+ * sources) is kept only when the response cache is on, and emptied whenever content changes; its
+ * TTL also bounds how late a scheduled article appears to anonymous readers. With the response
+ * cache off, every request reads content afresh, but requests that need one row at the same
+ * moment share its read (dataCache.ts).
  */
 export interface Caches {
   units: DataCache<string, Unit>;
@@ -26,12 +28,12 @@ export interface Caches {
   successions: DataCache<string, SuccessionRow[]>;
   /** A unit's history: itself and every unit that became (part of) it (unitTree.ts). */
   unitHistories: DataCache<string, string[]>;
-  sources: DataCache<number, Source> | null;
+  sources: DataCache<number, Source>;
   /** Anonymous readers' feed pages and counts, keyed by the query without its instant. */
-  feedPages: DataCache<string, FeedPage> | null;
-  feedCounts: DataCache<string, number> | null;
+  feedPages: DataCache<string, FeedPage>;
+  feedCounts: DataCache<string, number>;
   /** Articles as anonymous readers see them (published ones). */
-  articles: DataCache<number, Article> | null;
+  articles: DataCache<number, Article>;
 }
 
 /**
@@ -50,10 +52,10 @@ export function createCaches(version: ContentVersion, { content }: { content: bo
     unitCommunes: new DataCache('unit_communes', { max: 200, ttlMs: seconds(UNIT_MAX_AGE) }),
     successions: new DataCache('successions', { max: 40_000, ttlMs: seconds(UNIT_MAX_AGE) }),
     unitHistories: new DataCache('unit_histories', { max: 20_000, ttlMs: seconds(UNIT_MAX_AGE) }),
-    sources: content ? new DataCache('sources', { max: 10_000, ttlMs: seconds(SOURCE_MAX_AGE), version }) : null,
-    feedPages: content ? new DataCache('feed_pages', { max: 20_000, maxSize: FEED_PAGES_MAX_SIZE, ttlMs: seconds(CONTENT_MAX_AGE), version }) : null,
-    feedCounts: content ? new DataCache('feed_counts', { max: 20_000, ttlMs: seconds(CONTENT_MAX_AGE), version }) : null,
-    articles: content ? new DataCache('articles', { max: 50_000, ttlMs: seconds(CONTENT_MAX_AGE), version }) : null,
+    sources: new DataCache('sources', { max: 10_000, ttlMs: seconds(SOURCE_MAX_AGE), version, keepsValues: content }),
+    feedPages: new DataCache('feed_pages', { max: 20_000, maxSize: FEED_PAGES_MAX_SIZE, ttlMs: seconds(CONTENT_MAX_AGE), version, keepsValues: content }),
+    feedCounts: new DataCache('feed_counts', { max: 20_000, ttlMs: seconds(CONTENT_MAX_AGE), version, keepsValues: content }),
+    articles: new DataCache('articles', { max: 50_000, ttlMs: seconds(CONTENT_MAX_AGE), version, keepsValues: content }),
   };
 }
 
@@ -64,5 +66,5 @@ export function readThrough<K extends {}, V extends {}>(cache: DataCache<K, V> |
 
 /** Empties every shared cache (tests measure cold requests with it). */
 export function emptyCaches(caches: Caches): void {
-  for (const cache of Object.values(caches)) cache?.clear();
+  for (const cache of Object.values(caches)) cache.clear();
 }

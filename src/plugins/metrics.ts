@@ -188,11 +188,11 @@ export class Metrics {
         for (const [name, pool] of pools()) this.set({ pool: name }, pool.config.connectionLimit);
       },
     });
-    const caches = Object.values(services.caches).filter((cache) => cache !== null);
+    const caches = Object.values(services.caches);
     // Counters that live in the caches themselves: reported as they are at each scrape.
     new Counter({
       name: 'lienthong_data_cache_lookups_total',
-      help: 'Rows asked of the shared data caches under the loaders, by cache and result (hit, miss).',
+      help: 'Rows asked of the shared data caches under the loaders, by cache and result (hit; miss: read; shared: answered by a read another request had under way).',
       labelNames: ['cache', 'result'],
       registers: [this.registry],
       collect() {
@@ -200,6 +200,7 @@ export class Metrics {
         for (const cache of caches) {
           this.inc({ cache: cache.name, result: 'hit' }, cache.stats.hits);
           this.inc({ cache: cache.name, result: 'miss' }, cache.stats.misses);
+          this.inc({ cache: cache.name, result: 'shared' }, cache.stats.shared);
         }
       },
     });

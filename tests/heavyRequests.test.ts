@@ -7,8 +7,13 @@ import { startTestServer, TestServer } from './helpers/testServer';
 const CONCURRENCY = 2;
 const QUEUE = 2;
 const DEADLINE_MS = 1500;
-/** A search: heavy at this threshold (its estimate counts the rows it may read). */
-const HEAVY = '{ articles(filter: { search: "cai cach" }, first: 10) { nodes { id } } }';
+/**
+ * A search: heavy at this threshold (its estimate counts the rows it may read). Requests asking for
+ * the same page at the same moment share one read (cache/dataCache.ts), so each concurrent heavy
+ * request here asks for a page of its own size.
+ */
+const heavySearch = (n = 0) => `{ articles(filter: { search: "cai cach" }, first: ${10 + n}) { nodes { id } } }`;
+const HEAVY = heavySearch();
 /** A unit's name: a handful of fields, never heavy. */
 const CHEAP = '{ province(code: "37") { fullName } }';
 const HEAVY_COST = 50;
@@ -84,7 +89,7 @@ it('the chosen queries are heavy and cheap at this threshold', async () => {
 
 it(`runs at most ${CONCURRENCY} heavy requests at once, queues ${QUEUE}, refuses the rest with a retryable 503; a cheap read beside them stays fast`, async () => {
   const { answers, cheap, peak } = await withSearchIndexLockedFor(1000, async () => {
-    const heavy = Array.from({ length: CONCURRENCY + QUEUE + 2 }, () => post(HEAVY));
+    const heavy = Array.from({ length: CONCURRENCY + QUEUE + 2 }, (_, i) => post(heavySearch(i)));
     await sleep(200);
     let peak = 0;
     for (let i = 0; i < 5; i++, await sleep(50)) peak = Math.max(peak, await runningInMySql());
@@ -111,11 +116,11 @@ it(`runs at most ${CONCURRENCY} heavy requests at once, queues ${QUEUE}, refuses
 it('a queued request waits at most until its deadline; slots come back on every path', async () => {
   const controller = new AbortController();
   const answers = await withSearchIndexLockedFor(DEADLINE_MS + 500, async () => {
-    const running = Array.from({ length: CONCURRENCY }, () => post(HEAVY));
+    const running = Array.from({ length: CONCURRENCY }, (_, i) => post(heavySearch(i)));
     await sleep(100);
-    const queued = post(HEAVY);
+    const queued = post(heavySearch(CONCURRENCY));
     // A client that gives up while queued: its request must not keep a slot when it gets one.
-    const abandoned = post(HEAVY, controller.signal).catch(() => null);
+    const abandoned = post(heavySearch(CONCURRENCY + 1), controller.signal).catch(() => null);
     await sleep(100);
     controller.abort();
     return Promise.all([...running, queued, abandoned]);
@@ -131,7 +136,7 @@ it('a queued request waits at most until its deadline; slots come back on every 
   expect(queued.ms).toBeLessThan(DEADLINE_MS + 700);
   await sleep(300);
   // Stopped, refused, abandoned: every slot is free again, so as many heavy requests as there are slots run at once.
-  const after = await Promise.all(Array.from({ length: CONCURRENCY + QUEUE }, () => post(HEAVY)));
+  const after = await Promise.all(Array.from({ length: CONCURRENCY + QUEUE }, (_, i) => post(heavySearch(i))));
   expect(after.map((a) => a.status)).toEqual(Array(CONCURRENCY + QUEUE).fill(200));
 });
 

@@ -61,15 +61,16 @@ export const recordVisitScenario: Scenario = {
   needsDatabase: true,
   async prepare(env): Promise<ScenarioRun<Visit>> {
     const db = env.db!;
-    const [communeRows] = await db.query<RowDataPacket[]>("SELECT code FROM units WHERE level = 'COMMUNE' ORDER BY code");
+    // recordVisit counts on units in force today (a code of the old map names a unit that ended).
+    const [communeRows] = await db.query<RowDataPacket[]>("SELECT code FROM units WHERE level = 'COMMUNE' AND valid_to IS NULL ORDER BY code");
     const [pairRows] = await db.query<RowDataPacket[]>(
-      `SELECT p.unit_id, p.article_id FROM publications p JOIN units u ON u.code = p.unit_id AND u.level = 'COMMUNE'
+      `SELECT u.code AS unit_code, p.article_id FROM publications p JOIN units u ON u.id = p.unit_id AND u.level = 'COMMUNE' AND u.valid_to IS NULL
        JOIN articles a ON a.id = p.article_id AND a.published_at <= UTC_TIMESTAMP()
        ORDER BY p.article_id DESC, p.unit_id LIMIT ?`,
       [PAIRS],
     );
     const communes = communeRows.map((r) => r.code as string);
-    const pairs = pairRows.map((r) => ({ unitCode: r.unit_id as string, articleId: String(r.article_id) }));
+    const pairs = pairRows.map((r) => ({ unitCode: r.unit_code as string, articleId: String(r.article_id) }));
     if (communes.length === 0) throw new Error('record-visit: the database has no communes; run npm run seed first');
     const articleIds = [...new Set(pairRows.map((r) => Number(r.article_id)))];
 

@@ -36,6 +36,11 @@ export interface Config {
    * addresses or CIDRs. false: the peer's address is the client's.
    */
   trustProxy: string[] | false;
+  /**
+   * Web pages on these origins may call the gateway from the browser (CORS_ORIGINS: e.g. a portal
+   * sending recordVisit); '*' allows any. Empty: no CORS headers, as a browser's default.
+   */
+  corsOrigins: string[];
   /** Counted visits per client address and unit per minute (modules/visits/admission/abuseRule.ts); Infinity: no limit. */
   visitsPerAddressPerMinute: number;
   /** How long a request may run; its reads are stopped in MySQL at its deadline (db/deadline.ts). */
@@ -134,6 +139,26 @@ function trustProxy(env: NodeJS.ProcessEnv): string[] | false {
   return proxies;
 }
 
+/** CORS_ORIGINS: origins (scheme, host, port: no path) separated by commas, or *. */
+function corsOrigins(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (raw === undefined || raw === '') return [];
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    if (origin === '*') return origin;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // refused below
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError(`CORS_ORIGINS must be origins separated by commas (e.g. https://phatdiem.ninhbinh.gov.vn,http://localhost:4001) or *, got "${origin}"`);
+    }
+    return parsed.origin;
+  });
+}
+
 /** VISITS_PER_ADDRESS_PER_MINUTE: a whole number, or off. */
 function visitsPerAddressPerMinute(env: NodeJS.ProcessEnv): number {
   if (env.VISITS_PER_ADDRESS_PER_MINUTE === 'off') return Infinity;
@@ -176,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     persistedQueryMaxBytes: int(env, 'PERSISTED_QUERY_MAX_BYTES', DEFAULT_PERSISTED_QUERY_MAX_BYTES, 1024, 100 * 1024 * 1024),
     metrics: metricsConfig(env),
     trustProxy: trustProxy(env),
+    corsOrigins: corsOrigins(env),
     visitsPerAddressPerMinute: visitsPerAddressPerMinute(env),
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',

@@ -5,6 +5,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
+import cors from '@fastify/cors';
 import Fastify, { FastifyInstance, FastifyServerOptions, LogController } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Caches } from './cache/caches';
@@ -57,7 +58,7 @@ declare module 'fastify' {
 
 export interface ServerDeps {
   config: Pick<Config, 'production'> &
-    Partial<Pick<Config, 'queryLimits' | 'bodyLimit' | 'responseCache' | 'redisUrl' | 'requestTimeouts' | 'heavyRequests' | 'trustProxy' | 'visitsPerAddressPerMinute' | 'persistedQueryMaxBytes' | 'metrics'>>;
+    Partial<Pick<Config, 'queryLimits' | 'bodyLimit' | 'responseCache' | 'redisUrl' | 'requestTimeouts' | 'heavyRequests' | 'trustProxy' | 'corsOrigins' | 'visitsPerAddressPerMinute' | 'persistedQueryMaxBytes' | 'metrics'>>;
   dataSource: DataSource;
   /** Fastify's pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
@@ -82,6 +83,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     logController: new LogController({ disableRequestLogging: true }),
   });
   answerHttpErrorsAsGraphQL(app);
+  await allowOrigins(app, config.corsOrigins ?? []);
   const redis = config.redisUrl ? { client: await connectRedis(config.redisUrl, app.log), namespace: `lienthong:${String(dataSource.options.database)}` } : null;
   const contentVersion = redis ? await RedisContentVersion.connect(redis, app.log) : new LocalContentVersion();
   const responseCache = config.responseCache ?? true;
@@ -231,4 +233,20 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   });
   services.visits.start();
   return app;
+}
+
+/**
+ * Lets pages of the operator's portals call the gateway from the browser (a portal page sending
+ * recordVisit), answering preflights itself. Never with credentials: no cookie or HTTP
+ * authentication travels cross-site; a key goes in the Authorization header only.
+ */
+async function allowOrigins(app: FastifyInstance, origins: string[]): Promise<void> {
+  if (origins.length === 0) return;
+  await app.register(cors, {
+    origin: origins.includes('*') ? '*' : origins,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
+    credentials: false,
+    maxAge: 600,
+  });
 }

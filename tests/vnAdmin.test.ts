@@ -154,12 +154,6 @@ describe('the two maps', () => {
     expect(vnAdminDataDir()).toBe(dataDir);
     expect(vnAdminDataDir(join(root, 'dist', 'seeds'))).toBe(dataDir);
   });
-
-  it('reads both maps and the table in well under two seconds', () => {
-    const start = performance.now();
-    readVnAdminMaps(files);
-    expect(performance.now() - start).toBeLessThan(2_000);
-  });
 });
 
 describe('the successions of communes', () => {

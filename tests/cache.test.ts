@@ -226,6 +226,8 @@ describe('RESPONSE_CACHE=off', () => {
     // One read for all six (each alone costs one).
     expect(answers.map((a) => a.statements).sort()).toEqual([0, 0, 0, 0, 0, 1]);
     expect(feedPages.stats.shared - sharedBefore).toBe(5);
+    const metrics = await (await fetch(`${uncached.url}/metrics`)).text();
+    expect(metrics).toContain(`lienthong_data_cache_lookups_total{cache="feed_pages",result="shared"} ${feedPages.stats.shared}\n`);
   });
 });
 
@@ -251,6 +253,29 @@ describe('shared reads (cache/dataCache.ts)', () => {
     expect(reads).toEqual([['page']]);
     // Nor is the read from before the change kept.
     expect((await cache.getMany(['page'], async () => new Map())).get('page')).toBe('after the change');
+  });
+
+  it('lets the read it waits for fail while its own read is still under way, without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const cache = new DataCache<string, string>('test', { max: 10, ttlMs: 60_000 });
+      const failing = deferred<Map<string, string>>();
+      const first = cache.getMany(['a'], () => failing.promise).catch((error: Error) => error.message);
+      const ownRead = deferred<Map<string, string>>();
+      const second = cache.getMany(['a', 'b'], (keys) => (keys.includes('b') ? ownRead.promise : Promise.resolve(new Map(keys.map((k) => [k, `${k} read`])))));
+      failing.reject(new Error('deadline of the first request'));
+      // Node reports a rejection nobody handles once its queue of promise callbacks is empty.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      ownRead.resolve(new Map([['b', 'b read']]));
+      expect(await first).toBe('deadline of the first request');
+      expect([...(await second)]).toEqual([['b', 'b read'], ['a', 'a read']]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('reads a key itself when the read it waited for fails, and keeps nothing with keepsValues: false', async () => {

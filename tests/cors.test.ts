@@ -48,6 +48,15 @@ describe('with CORS_ORIGINS', () => {
     expect(await res.json()).toEqual({ data: { recordVisit: true } });
   });
 
+  it('sends the headers with a kept answer too (answered before Apollo runs)', async () => {
+    const query = '{ province(code: "37") { fullName } }';
+    const [executed, kept] = [await post(server, PORTAL, query), await post(server, PORTAL, query)];
+    expect(kept.headers.get('age')).not.toBeNull();
+    expect(await kept.json()).toEqual(await executed.json());
+    expect(kept.headers.get('access-control-allow-origin')).toBe(PORTAL);
+    expect(kept.headers.get('vary')).toMatch(/origin/i);
+  });
+
   it('gives an origin not on the list no CORS headers (the browser keeps the answer from the page)', async () => {
     const pre = await preflight(server, OTHER);
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();

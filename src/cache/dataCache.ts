@@ -72,10 +72,11 @@ export class DataCache<K extends {}, V extends {}> {
     if (!missing && !joined) return found;
     this.stats.misses += missing?.length ?? 0;
     this.stats.shared += joined?.length ?? 0;
-    const shared = joined ? Promise.all(joined.map((key) => this.reading.get(key)!)) : null;
+    // Handled at once: the shared read may fail while this request's own read is still under way.
+    const shared = joined ? Promise.all(joined.map((key) => this.reading.get(key)!)).catch(() => null) : null;
     if (missing) await this.readAndShare(missing, read, found);
     if (joined) {
-      const values = await shared!.catch(() => null);
+      const values = await shared;
       if (values) joined.forEach((key, i) => values[i] !== undefined && found.set(key, values[i]!));
       else await this.readAndShare(joined, read, found);
     }

@@ -1,0 +1,141 @@
+import { ApolloServerPlugin } from '@apollo/server';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { FieldNode, getArgumentValues, getVariableValues, GraphQLField, GraphQLSchema, Kind, OperationDefinitionNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { Context } from '../../context';
+import { requestDatabase } from '../../db/requestDatabase';
+import { StatementTally } from '../../db/statementCounter';
+import { ProcessServices } from '../../services';
+import { RecordVisitInput } from './visitCounters';
+
+/**
+ * recordVisit without Apollo's request pipeline. Every page view of every portal sends the same
+ * small recordVisit document with new variables, and parsing, validating, planning and executing it
+ * again each time was most of a visit's cost (docs/benchmarks.md, "recordVisit").
+ *
+ * So a request whose text Apollo has already executed as a lone anonymous recordVisit, and answered
+ * as expected, is answered here: its variables coerced by graphql-js as execution would, the same
+ * check and count the resolver makes (VisitCounters), and the body and headers Apollo sent, with this
+ * visit's true or false. Apollo's answer decides everything else: anything that is not the plain
+ * case (a key holder, a text not executed before, several fields, directives, extensions, variables
+ * that do not coerce, a check that refuses, MySQL down) goes to Apollo and is answered as ever.
+ */
+
+/** A recordVisit document as Apollo executed it: what answering it again needs. */
+export interface Plan {
+  operation: OperationDefinitionNode;
+  field: FieldNode;
+  operationName: string | null;
+  /** Apollo's body for false and for true. */
+  bodies: [string, string];
+  /** Headers of Apollo's answer that depend on the document alone (content type, cache policy, cost). */
+  headers: [string, string][];
+}
+
+/** A plan being learnt from one request Apollo executes. */
+interface Pending {
+  key: string;
+  plan?: Omit<Plan, 'headers'>;
+}
+
+/** The replies' headers that belong to the document; per-request ones (id, statements, CORS) are set per request. */
+const DOCUMENT_HEADERS = ['content-type', 'cache-control', 'x-query-cost'];
+/** Portals send a handful of texts; a bound keeps made-up ones from growing it. */
+const MAX_PLANS = 1000;
+
+/** The body Apollo sends for a lone field's value. */
+const body = (responseKey: string, value: boolean) => JSON.stringify({ data: { [responseKey]: value } }) + '\n';
+
+export class VisitShortcut {
+  private readonly plans = new LRUCache<string, Plan>({ max: MAX_PLANS });
+  private readonly pending = new WeakMap<StatementTally, Pending>();
+  private readonly recordVisit: GraphQLField<unknown, unknown>;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly services: ProcessServices,
+  ) {
+    this.recordVisit = schema.getMutationType()!.getFields().recordVisit;
+  }
+
+  /**
+   * The plan of a recordVisit request seen before; null for any other request, which Apollo then
+   * executes (and, if it is a lone recordVisit, its answer teaches this the plan).
+   */
+  lookup(request: FastifyRequest, tally: StatementTally): Plan | null {
+    const key = this.keyOf(request);
+    if (key === null) return null;
+    const plan = this.plans.get(key);
+    if (plan === undefined) this.pending.set(tally, { key });
+    return plan ?? null;
+  }
+
+  /** Counts the visit and answers as Apollo would; null when Apollo should answer instead (bad variables, a refusal, MySQL down). */
+  async answer(plan: Plan, request: FastifyRequest, reply: FastifyReply, tally: StatementTally): Promise<string | null> {
+    const variables = (request.body as { variables?: unknown }).variables;
+    if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
+    const coerced = getVariableValues(this.schema, plan.operation.variableDefinitions ?? [], (variables ?? {}) as Record<string, unknown>, { maxErrors: 1 });
+    if (coerced.errors) return null;
+    const args = getArgumentValues(this.recordVisit, plan.field, coerced.coerced);
+    const input: RecordVisitInput = { unitCode: args.unitCode as string, articleId: (args.articleId as string | null | undefined) ?? null, visitorId: args.visitorId as string };
+    const { visits, dataSource } = this.services;
+    // A refusal (or MySQL down) is answered by Apollo, which makes the same check and says why.
+    const checked = await visits.check(input, requestDatabase(dataSource, tally)).catch(() => null);
+    if (checked === null) return null;
+    const counted = await visits.count(checked, request.ip);
+    for (const [name, value] of plan.headers) void reply.header(name, value);
+    return plan.bodies[counted ? 1 : 0];
+  }
+
+  /** Notes the plan of a lone recordVisit that Apollo is executing for a request answer() could not take. */
+  plugin(): ApolloServerPlugin<Context> {
+    const { pending } = this;
+    return {
+      async requestDidStart({ contextValue }) {
+        const expected = pending.get(contextValue.sql);
+        if (!expected) return;
+        return {
+          async didResolveOperation({ operation }) {
+            const field = loneRecordVisit(operation);
+            if (!field) return;
+            const responseKey = field.alias?.value ?? field.name.value;
+            expected.plan = { operation: operation!, field, operationName: operation!.name?.value ?? null, bodies: [body(responseKey, false), body(responseKey, true)] };
+          },
+        };
+      },
+    };
+  }
+
+  /** Fastify's onSend for /graphql: keeps the plan when Apollo's answer is the one answer() would send. */
+  onSend(tally: StatementTally, reply: FastifyReply, payload: unknown): void {
+    const learnt = this.pending.get(tally);
+    const plan = learnt?.plan;
+    if (!plan || reply.statusCode !== 200) return;
+    if (!plan.bodies.includes(payload as string)) return;
+    const headers = DOCUMENT_HEADERS.flatMap((name): [string, string][] => {
+      const value = reply.getHeader(name);
+      return value === undefined ? [] : [[name, String(value)]];
+    });
+    this.plans.set(learnt.key, { ...plan, headers });
+  }
+
+  /** The request's plan key: its Accept header (it picks the content type), operation name and text; null when it cannot have a plan. */
+  private keyOf(request: FastifyRequest): string | null {
+    if (request.method !== 'POST' || request.headers.authorization !== undefined || request.headers['apollo-federation-include-trace'] !== undefined) return null;
+    const params = request.body;
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) return null;
+    const { query, operationName, extensions } = params as Record<string, unknown>;
+    // The cheap test first: most requests are reads.
+    if (typeof query !== 'string' || !query.includes('recordVisit')) return null;
+    if (extensions !== undefined || (operationName != null && typeof operationName !== 'string')) return null;
+    return `${request.headers.accept ?? ''}\n${operationName ?? ''}\n${query}`;
+  }
+}
+
+/** The operation's field when it is a mutation of one recordVisit and nothing else: no fragments, no directives. */
+function loneRecordVisit(operation: OperationDefinitionNode | undefined): FieldNode | null {
+  if (operation?.operation !== 'mutation' || operation.directives?.length || operation.selectionSet.selections.length !== 1) return null;
+  const field = operation.selectionSet.selections[0];
+  if (field.kind !== Kind.FIELD || field.name.value !== 'recordVisit' || field.directives?.length) return null;
+  return field;
+}

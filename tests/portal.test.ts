@@ -271,6 +271,38 @@ describe('an article page', () => {
     expect(await texts(page, 'main article h1')).toEqual([article.related[0].title]);
     expect({ leftLocalhost, consoleErrors }).toEqual({ leftLocalhost: [], consoleErrors: [] });
   });
+
+  it('an article shown on other portals only (reached through "Bài liên quan") counts as a visit to this portal, without the article', async () => {
+    const everywhere = (await gateway.gql('{ articles(first: 100) { nodes { id slug views } } }')).data.articles.nodes;
+    const here = new Set((await gateway.gql(`{ unit(code: "${CODE}") { articles(first: 100) { nodes { id } } } }`)).data.unit.articles.nodes.map((a: { id: string }) => a.id));
+    const elsewhere = everywhere.find((a: { id: string }) => !here.has(a.id));
+    const totalBefore = (await gateway.gql(`{ unit(code: "${CODE}") { visits { total } } }`)).data.unit.visits.total;
+
+    const { page, consoleErrors } = reader;
+    const sent = (response: Response, articleId: string | null) =>
+      response.url() === `${browserSide.url}/graphql` && JSON.parse(response.request().postData() ?? '{}').variables?.articleId === articleId;
+    const [withArticle, withoutArticle] = await Promise.all([
+      page.waitForResponse((r) => sent(r, elsewhere.id)),
+      page.waitForResponse((r) => sent(r, null)),
+      page.goto(`${portalUrl}/${CODE}/bai-viet/${elsewhere.slug}`),
+    ]);
+    expect((await withArticle.json()).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'articleId' });
+    expect(await withoutArticle.json()).toEqual({ data: { recordVisit: true } });
+    // The refused call is the browser's one complaint (an HTTP 400 it logs), nothing of the page's.
+    expect(consoleErrors.filter((error) => !error.includes('status of 400'))).toEqual([]);
+
+    const after = await gateway.gql(`{ unit(code: "${CODE}") { visits { total } } article(id: "${elsewhere.id}") { views } }`);
+    expect(after.data.unit.visits.total).toBe(totalBefore + 1);
+    expect(after.data.article.views).toBe(elsewhere.views);
+  });
+
+  it('"Xem thêm" of the newest article is the next five of the feed, the article itself left out', async () => {
+    const feed = (await gateway.gql(`{ unit(code: "${CODE}") { articles(first: 6) { nodes { slug title } } } }`)).data.unit.articles.nodes;
+    const { page } = reader;
+    await page.goto(`${portalUrl}/${CODE}/bai-viet/${feed[0].slug}`);
+    expect(await texts(page, 'main article h1')).toEqual([feed[0].title]);
+    expect(await texts(page, '.more li a')).toEqual(feed.slice(1).map((a: { title: string }) => a.title));
+  });
 });
 
 describe('the archive', () => {
@@ -421,26 +453,35 @@ describe('error pages', () => {
     expect(html).not.toMatch(/at \w+ \(|Error:|BAD_USER_INPUT/);
   });
 
-  it('says the news service is unavailable (503) when the gateway cannot be reached, without a stack trace', async () => {
+  it('says the news service is unavailable (503) when the gateway cannot be reached or fails, without a stack trace', async () => {
     // A port that was just free: nothing listens on it.
     const closed = createHttpServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
+    // A gateway that lost its database: 503 with a GraphQL error, as the real one answers then.
+    const failing = createHttpServer((_request, response) => {
+      response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      response.end(JSON.stringify({ errors: [{ message: 'Service unavailable', extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } }] }));
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
 
-    const stranded = await createPortal({ gatewayUrl: `http://127.0.0.1:${closedPort}` });
-    try {
-      for (const path of [`/${CODE}`, `/${CODE}/tin-tuc`]) {
-        const res = await stranded.inject(path);
-        expect(res.statusCode).toBe(503);
-        expect(res.headers['cache-control']).toBe('no-store');
-        expect(res.body).toContain('<html lang="vi">');
-        expect(res.body).toContain('Dịch vụ tin tức tạm thời gián đoạn');
-        expect(res.body).not.toMatch(/ECONNREFUSED|fetch failed|at \w+ \(|127\.0\.0\.1/);
+    for (const gatewayUrl of [`http://127.0.0.1:${closedPort}`, `http://127.0.0.1:${(failing.address() as AddressInfo).port}`]) {
+      const stranded = await createPortal({ gatewayUrl });
+      try {
+        for (const path of [`/${CODE}`, `/${CODE}/tin-tuc`]) {
+          const res = await stranded.inject(path);
+          expect(res.statusCode).toBe(503);
+          expect(res.headers['cache-control']).toBe('no-store');
+          expect(res.body).toContain('<html lang="vi">');
+          expect(res.body).toContain('Dịch vụ tin tức tạm thời gián đoạn');
+          expect(res.body).not.toMatch(/ECONNREFUSED|fetch failed|SERVICE_UNAVAILABLE|at \w+ \(|127\.0\.0\.1/);
+        }
+      } finally {
+        await stranded.close();
       }
-    } finally {
-      await stranded.close();
     }
+    await new Promise((resolve) => failing.close(resolve));
   });
 });
 

@@ -317,6 +317,9 @@ describe('the archive', () => {
     const pageOne = await texts(page, '.teasers h3');
     expect(pageOne).toEqual(titlesOf(first));
     expect(await texts(page, '.total')).toEqual([`${first.data!.unit!.articles.totalCount} bài viết`]);
+    // Reading the archive is a visit to the portal too (not to an article).
+    const visitScript = page.locator('script[src="/static/visit.js"]');
+    expect([await visitScript.getAttribute('data-unit'), await visitScript.getAttribute('data-article')]).toEqual([CODE, null]);
 
     await page.getByRole('link', { name: 'Trang sau' }).click();
     await page.waitForURL(`${portalUrl}/${CODE}/tin-tuc?${new URLSearchParams({ sau: endCursor })}`);

@@ -43,8 +43,6 @@ export interface PortalOptions {
 /** views/ and static/ stay in the source folder: beside this file when run from source, found from dist/examples/portal when compiled. */
 const PORTAL_DIR = [__dirname, join(__dirname, '..', '..', '..', 'examples', 'portal')].find((dir) => existsSync(join(dir, 'views')));
 
-/** Articles per page in the news list, the archive and search. */
-const PAGE_SIZE = 10;
 /** "Xem thêm" shows this many of the unit's newest articles, the one being read left out. */
 const MORE_COUNT = 5;
 
@@ -61,13 +59,15 @@ export async function createPortal(options: PortalOptions): Promise<FastifyInsta
 
   const app = Fastify({ logger: options.logger ?? false });
   await app.register(fastifyView, {
-    // Eta escapes every <%= %>; the one raw <%~ %> of content is the article body (views/article.eta).
+    // Eta escapes every <%= %>. The only content inserted raw (<%~ %>) is the article body
+    // (views/article.eta); the other <%~ %> insert the portal's own templates, already rendered.
     engine: { eta: new Eta({ autoEscape: true }) },
     root: join(PORTAL_DIR, 'views'),
   });
 
   // Every page forbids what it does not need, in case an article body carried something the
-  // gateway's sanitizer let through: scripts and styles only from here, requests only to the gateway.
+  // gateway's sanitizer let through: scripts and styles only from here, requests only to the
+  // gateway; images from anywhere, as article photos stand at their sources.
   const contentSecurityPolicy = [
     "default-src 'self'",
     'img-src http: https: data:',
@@ -79,15 +79,16 @@ export async function createPortal(options: PortalOptions): Promise<FastifyInsta
 
   serveStaticFiles(app, PORTAL_DIR);
 
-  /** Renders a page of the portal with what every page shows: the header of the unit, today, the ended notice. */
-  const renderPage = (reply: FastifyReply, view: string, cacheControl: string | null, unit: PortalUnitFragment, page: Record<string, unknown>) => {
+  /**
+   * Renders a page of a unit's portal with what every page has: the unit's header, today, the notice
+   * of an ended unit, and the visit script. Every page of a unit in force counts a visit to its portal
+   * (an article page a view of `articleId` too); the gateway refuses visits to units that ended.
+   */
+  const renderPage = (reply: FastifyReply, view: string, cacheControl: string | null, unit: PortalUnitFragment, page: Record<string, unknown>, articleId: string | null = null) => {
     reply.header('cache-control', publicOrNoStore(cacheControl)).header('content-security-policy', contentSecurityPolicy);
-    return reply.view(view, { today: formatDate(now()), unit: unitView(unit), visit: null, ...page });
+    const visit = unit.validTo === null ? { endpoint: publicEndpoint, unitCode: unit.code, articleId } : null;
+    return reply.view(view, { today: formatDate(now()), unit: unitView(unit), visit, ...page });
   };
-
-  /** The browser counts a visit only on a unit in force: the gateway refuses units that ended. */
-  const visitCounter = (unit: PortalUnitFragment, articleId: string | null) =>
-    unit.validTo === null ? { endpoint: publicEndpoint, unitCode: unit.code, articleId } : null;
 
   app.get<{ Params: { code: string } }>('/:code', async (request, reply) => {
     const { code } = request.params;
@@ -99,7 +100,6 @@ export async function createPortal(options: PortalOptions): Promise<FastifyInsta
       isHome: true,
       news: data.unit.news.nodes.map((article) => teaserView(code, article)),
       sidebar: sidebarView(code, data.unit),
-      visit: visitCounter(data.unit, null),
     });
   });
 
@@ -109,7 +109,7 @@ export async function createPortal(options: PortalOptions): Promise<FastifyInsta
     const { data, cacheControl } = await gateway.query(ArticlePageDocument, { code, slug, moreCount: MORE_COUNT + 1 });
     const { unit, article } = data;
     if (!unit || !article) return notFound(reply);
-    return renderPage(reply, 'article.eta', cacheControl, unit, {
+    const page = {
       title: `${article.title} - ${unit.fullName}`,
       article: {
         title: article.title,
@@ -124,8 +124,8 @@ export async function createPortal(options: PortalOptions): Promise<FastifyInsta
       related: article.related.map((related) => linkView(code, related)),
       more: unit.more.nodes.filter((other) => other.id !== article.id).slice(0, MORE_COUNT).map((other) => linkView(code, other)),
       sidebar: sidebarView(code, unit),
-      visit: visitCounter(unit, article.id),
-    });
+    };
+    return renderPage(reply, 'article.eta', cacheControl, unit, page, article.id);
   });
 
   app.get<{ Params: { code: string }; Querystring: { sau?: unknown } }>('/:code/tin-tuc', async (request, reply) => {

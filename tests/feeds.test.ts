@@ -221,22 +221,26 @@ describe('pagination', () => {
     [NINH_BINH, '376', PHAT_DIEM],
   ])('keeps every article present at the start exactly once while articles are being added (%s SUBTREE)', async (unit, newerAt, olderAt) => {
     const before = expectedFeed(articles, { unit, scope: 'SUBTREE', now });
-    let added = 0;
+    const newer: number[] = [];
+    const older: number[] = [];
     const ids = await walk({ unit, scope: 'SUBTREE' }, 10, async (page) => {
-      // Newer than everything, and dated into the part of the feed not read yet.
-      const [newest, older] = await insertArticles(server.db.dataSource, [
+      // One newer than everything (dated before `now`, so visible, but above the cursor), and one
+      // older than everything (dated into the part of the feed not read yet).
+      const [n, o] = await insertArticles(server.db.dataSource, [
         { title: `Tin mới ${page}`, origin: newerAt, publishedAt: new Date(now.getTime() - 1000 * (page + 1)) },
         { title: `Tin cũ ${page}`, origin: olderAt, publishedAt: minutesAfter(-10 - page) },
       ]);
-      added += 2;
-      void newest;
-      void older;
+      newer.push(n);
+      older.push(o);
     });
-    expect(added).toBeGreaterThan(4);
+    expect(older.length).toBeGreaterThan(2);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.filter((id) => before.includes(id))).toEqual(before);
-    // Articles dated before the cursor show up in pages still to come; newer ones do not.
-    expect(ids.filter((id) => !before.includes(id)).length).toBeGreaterThan(0);
+    // Every older one shows up in the pages still to come, at the end, newest first (added in that
+    // order); none of the newer ones does, since they sort above the cursor.
+    expect(ids.filter((id) => !before.includes(id))).toEqual(older);
+    expect(ids.slice(-older.length)).toEqual(older);
+    expect(ids.filter((id) => newer.includes(id))).toEqual([]);
     // Leave the shared fixture world as it was.
     await server.db.dataSource.query('DELETE FROM articles WHERE title LIKE ?', ['Tin mới %']);
     await server.db.dataSource.query('DELETE FROM articles WHERE title LIKE ?', ['Tin cũ %']);
@@ -287,7 +291,7 @@ describe('filters', () => {
 describe('articles not yet published', () => {
   const scheduled = () => articles.filter((a) => a.publishedAt > now);
 
-  it('are in no feed, and article() and related do not return them', async () => {
+  it('are in no feed, and article() does not return them', async () => {
     expect(scheduled().length).toBeGreaterThan(0);
     const everything = await walk({}, 100);
     for (const a of scheduled()) {
@@ -295,9 +299,40 @@ describe('articles not yet published', () => {
       const res = await server.gql(`query($id: ID) { article(id: $id) { id } }`, { id: String(a.id) });
       expect(res.data.article).toBeNull();
     }
-    const visible = articles.find((a) => a.publishedAt <= now && a.topics.length > 0)!;
-    const res = await server.gql(`query($id: ID) { article(id: $id) { related(first: 20) { id publishedAt } } }`, { id: String(visible.id) });
-    for (const r of res.data.article.related) expect(new Date(r.publishedAt).getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('are never related: not by a shared topic, not as the newest of the same origin; nor found by slug', async () => {
+    // A world of its own, away from the random fixtures: a topic nobody else has and two Hà Giang
+    // wards nothing else is written at. The scheduled articles share the topic and the origin of
+    // `shown` and are newer than everything, so `related` would put them first without the filter.
+    const db = server.db.dataSource;
+    const TOPIC = 'Lịch tiếp công dân';
+    const later = (days: number) => new Date(Date.now() + days * 86400_000);
+    const [shown, sameTopic, sameOrigin, scheduledSameTopic, scheduledSameOrigin] = await insertArticles(db, [
+      { title: 'Lịch tiếp công dân tháng này', origin: '00688', publishedAt: minutesAfter(500), topics: [TOPIC] },
+      { title: 'Lịch tiếp công dân của phường bên', origin: '00691', publishedAt: minutesAfter(400), topics: [TOPIC] },
+      { title: 'Tin khác của phường', origin: '00688', publishedAt: minutesAfter(300) },
+      { title: 'Lịch tiếp công dân tháng sau', origin: '00688', publishedAt: later(1), topics: [TOPIC] },
+      { title: 'Tin phường sắp đăng', origin: '00688', publishedAt: later(2) },
+    ]);
+    try {
+      const slugOf = async (id: number) => (await db.query('SELECT slug FROM articles WHERE id = ?', [id]))[0].slug as string;
+      const res = await server.gql(
+        `query($id: ID, $s1: String, $s2: String, $visible: String) {
+          article(id: $id) { r1: related(first: 1) { id } r2: related(first: 2) { id } r20: related(first: 20) { id } }
+          s1: article(slug: $s1) { id } s2: article(slug: $s2) { id } visible: article(slug: $visible) { id } }`,
+        { id: String(shown), s1: await slugOf(scheduledSameTopic), s2: await slugOf(scheduledSameOrigin), visible: await slugOf(sameOrigin) },
+      );
+      expect(res.errors).toBeUndefined();
+      const related = (list: { id: string }[]) => list.map((r) => Number(r.id));
+      // The topic match first, then the origin's newest; nothing else exists to relate.
+      expect(related(res.data.article.r1)).toEqual([sameTopic]);
+      expect(related(res.data.article.r2)).toEqual([sameTopic, sameOrigin]);
+      expect(related(res.data.article.r20)).toEqual([sameTopic, sameOrigin]);
+      expect({ s1: res.data.s1, s2: res.data.s2, visible: res.data.visible }).toEqual({ s1: null, s2: null, visible: { id: String(sameOrigin) } });
+    } finally {
+      await db.query('DELETE FROM articles WHERE id IN (?)', [[shown, sameTopic, sameOrigin, scheduledSameTopic, scheduledSameOrigin]]);
+    }
   });
 });
 

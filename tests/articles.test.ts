@@ -17,6 +17,9 @@ const ARTICLE = `query($id: ID, $slug: String) { article(id: $id, slug: $slug) {
   related(first: 5) { id }
 } }`;
 
+/** A stored instant as the API writes it: Vietnam's time, to the second. */
+const inVietnam = (d: Date) => `${new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 19)}+07:00`;
+
 describe('article', () => {
   it('finds the seed page article by slug and by id, with its source, origin and topics', async () => {
     const bySlug = await server.gql(ARTICLE, { slug: PAGE_ARTICLE_SLUG });
@@ -32,6 +35,45 @@ describe('article', () => {
     expect(a.topics).toContain('Cải cách hành chính');
     const byId = await server.gql(ARTICLE, { id: a.id });
     expect(byId.data.article).toEqual(a);
+  });
+
+  it('answers, by slug and by id alike, what the database holds for the article', async () => {
+    // Read straight from the tables, not through the gateway's services: both lookups must match it.
+    const db = server.db.dataSource;
+    const [row] = await db.query(
+      `SELECT a.id, a.slug, a.title, a.summary, a.body, a.kind, a.source_url, a.published_at, a.updated_at, a.origin_id, s.id AS source_id, s.name AS source_name, s.url AS source_url_of_source
+       FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.slug = ?`,
+      [PAGE_ARTICLE_SLUG],
+    );
+    const topics = (await db.query('SELECT tp.name FROM article_topics t JOIN topics tp ON tp.id = t.topic_id WHERE t.article_id = ?', [row.id])).map((r: { name: string }) => r.name);
+    const publications = await db.query('SELECT p.unit_id, p.is_origin, p.published_at, u.code FROM publications p JOIN units u ON u.id = p.unit_id WHERE p.article_id = ?', [row.id]);
+    const [origin] = await db.query('SELECT code, full_name FROM units WHERE id = ?', [row.origin_id]);
+    const expected = {
+      id: String(row.id),
+      slug: row.slug,
+      title: row.title,
+      summary: row.summary,
+      body: row.body,
+      kind: row.kind,
+      sourceUrl: row.source_url,
+      publishedAt: inVietnam(row.published_at),
+      updatedAt: inVietnam(row.updated_at),
+      source: row.source_id === null ? null : { id: String(row.source_id), name: row.source_name, url: row.source_url_of_source },
+      origin: { __typename: 'Commune', code: origin.code, fullName: origin.full_name },
+    };
+    expect(topics.length).toBeGreaterThan(0);
+    expect(publications.length).toBeGreaterThan(0);
+    for (const vars of [{ slug: PAGE_ARTICLE_SLUG }, { id: String(row.id) }]) {
+      const res = await server.gql(ARTICLE, vars);
+      expect(res.errors).toBeUndefined();
+      const { topics: gotTopics, publications: gotPublications, related: _related, ...rest } = res.data.article;
+      expect(rest).toEqual(expected);
+      expect([...gotTopics].sort()).toEqual([...topics].sort());
+      const asServed = (p: { isOrigin: boolean; publishedAt: string; unit: { code: string } }) => `${p.unit.code} ${p.isOrigin} ${p.publishedAt}`;
+      expect(gotPublications.map(asServed).sort()).toEqual(
+        publications.map((p: { code: string; is_origin: number; published_at: Date }) => `${p.code} ${p.is_origin === 1} ${inVietnam(p.published_at)}`).sort(),
+      );
+    }
   });
 
   it('lists publications with the origin first', async () => {
@@ -98,15 +140,33 @@ describe('related', () => {
 });
 
 describe('sources', () => {
-  it('lists sources and each one pages through its own articles, newest first', async () => {
+  it('lists sources and each one pages through its own visible articles, newest first', async () => {
+    const db = server.db.dataSource;
+    // The demo has no scheduled article: a source of the test's own, with two visible and one
+    // scheduled (a day ahead of the server's clock), says the source feed leaves the future out.
+    const { insertId } = await db.query('INSERT INTO sources (name, created_at) VALUES (?, ?)', ['Báo Lịch Công Tác', new Date()]);
+    const sourceId = Number(insertId);
+    const [older, newer, scheduled] = await insertArticles(db, [
+      { title: 'Lịch công tác tuần 1', origin: '14620', publishedAt: minutesAfter(10), sourceId },
+      { title: 'Lịch công tác tuần 2', origin: '14620', publishedAt: minutesAfter(20), sourceId },
+      { title: 'Lịch công tác tuần sau', origin: '14620', publishedAt: new Date(Date.now() + 86400_000), sourceId },
+    ]);
+    const requestedAt = new Date();
     const res = await server.gql(`{ sources { id name url articles(first: 100) { totalCount nodes { id publishedAt source { id } } } } }`);
-    expect(res.data.sources.map((s: any) => s.name)).toContain('Báo Ninh Bình');
+    expect(res.errors).toBeUndefined();
+    expect(res.data.sources.map((s: any) => s.name)).toEqual(expect.arrayContaining(['Báo Ninh Bình', 'Báo Lịch Công Tác']));
+    const mine = res.data.sources.find((s: any) => s.id === String(sourceId));
+    expect(mine.articles).toEqual({
+      totalCount: 2,
+      nodes: [[newer, minutesAfter(20)], [older, minutesAfter(10)]].map(([id, at]) => ({ id: String(id), publishedAt: inVietnam(at as Date), source: { id: String(sourceId) } })),
+    });
+    expect(mine.articles.nodes.map((n: any) => n.id)).not.toContain(String(scheduled));
+    // Every source against its rows in the table, in order.
     for (const s of res.data.sources) {
-      const [{ n }] = await server.db.dataSource.query('SELECT COUNT(*) AS n FROM articles WHERE source_id = ? AND published_at <= NOW()', [s.id]);
-      expect(s.articles.totalCount).toBe(Number(n));
-      expect(s.articles.nodes.every((a: any) => a.source.id === s.id)).toBe(true);
-      const times = s.articles.nodes.map((a: any) => new Date(a.publishedAt).getTime());
-      expect(times).toEqual([...times].sort((p, q) => q - p));
+      const rows = await db.query('SELECT id FROM articles WHERE source_id = ? AND published_at <= ? ORDER BY published_at DESC, id DESC', [s.id, requestedAt]);
+      const expected = rows.map((r: { id: number }) => String(r.id));
+      expect({ source: s.name, totalCount: s.articles.totalCount, ids: s.articles.nodes.map((a: any) => a.id) }).toEqual({ source: s.name, totalCount: expected.length, ids: expected.slice(0, 100) });
+      for (const a of s.articles.nodes) expect(a.source).toEqual({ id: s.id });
     }
   });
 

@@ -13,7 +13,9 @@ import {
   TopicFilingRow,
 } from '../src/modules/articles/publishing';
 import type { UnitLevel } from '../src/modules/units/unit.entity';
-import { parseDay, vietnamDayNumber } from '../src/common/vietnamDay';
+import { parseDay, vietnamDay, vietnamDayNumber } from '../src/common/vietnamDay';
+import { DocumentDraft, legalDocument } from '../src/modules/articles/articleInput';
+import { insertLegalDocuments } from '../src/modules/articles/legalDocuments';
 import { NEW_MAP_FROM, OLD_MAP_UNTIL } from './vnAdmin';
 import { mulberry32 } from './mulberry32';
 
@@ -158,6 +160,12 @@ const EXTRA_TOPIC_WEIGHTS: ReadonlyArray<readonly [string, number]> = TOPIC_NAME
   name === 'Cải cách hành chính' ? 12 : name === 'Chuyển đổi số' || name === 'Dịch vụ công trực tuyến' ? 5 : name === 'Kinh tế' ? 3 : 1,
 ]);
 
+/** Legal documents' types with the abbreviation their numbers carry ('123/QĐ-UBND'), by weight. */
+const DOCUMENT_TYPES: ReadonlyArray<readonly [readonly [string, string], number]> = [
+  [['Quyết định', 'QĐ'], 5], [['Kế hoạch', 'KH'], 4], [['Thông báo', 'TB'], 3], [['Công văn', ''], 3], [['Báo cáo', 'BC'], 2], [['Chỉ thị', 'CT'], 1],
+];
+const SIGNERS = ['Chủ tịch', 'Phó Chủ tịch', 'Chánh Văn phòng', null] as const;
+
 // ---------- database rows ----------
 
 /** articles (id, slug, title, summary, body, kind, origin_id, source_id, source_url, published_at, created_at, updated_at, views) */
@@ -169,6 +177,7 @@ interface Chunk {
   articles: ArticleRow[];
   publications: PublicationRow[];
   articleTopics: TopicFilingRow[];
+  documents: { articleId: number; document: DocumentDraft }[];
 }
 
 interface SourceRecord {
@@ -326,6 +335,9 @@ class ArticleGenerator {
   private readonly kind: () => ArticleKind;
   private readonly extraTopicCount: () => number;
   private readonly extraTopic: () => string;
+  /** A third stream for legal documents' particulars, so the draws of the other two stay as they were. */
+  private readonly documents: Draws;
+  private readonly documentType: () => readonly [string, string];
   /** Sources whose name contains the province's name, by province code (only non-empty lists). */
   private readonly localSources = new Map<string, SourceRecord[]>();
 
@@ -350,6 +362,8 @@ class ArticleGenerator {
     this.kind = this.extra.weighted([[ArticleKind.NEWS, 80], [ArticleKind.ANNOUNCEMENT, 12], [ArticleKind.LEGAL_DOCUMENT, 8]]);
     this.extraTopicCount = this.extra.weighted([[0, 35], [1, 40], [2, 25]]);
     this.extraTopic = this.extra.weighted(EXTRA_TOPIC_WEIGHTS);
+    this.documents = new Draws(mulberry32(seed ^ 0x5bd1e995));
+    this.documentType = this.documents.weighted(DOCUMENT_TYPES);
     for (const province of tree.provinces) {
       const name = tree.provinceName.get(province)!;
       const local = sources.filter((s) => s.name.includes(name));
@@ -472,6 +486,27 @@ class ArticleGenerator {
     const slug = this.slugFor(title, id);
     const sourceUrl = source.url === null ? null : `${source.url.replace(/\/+$/, '')}/bai-viet/${id}`;
     chunk.articles.push([id, slug, title, summary, paragraphs.join('\n'), kind, origin, source.id, sourceUrl, publishedAt, publishedAt, publishedAt, views]);
+    if (kind === ArticleKind.LEGAL_DOCUMENT) chunk.documents.push({ articleId: id, document: this.documentOf(id, unitName, publishedTs, source) });
+  }
+
+  /**
+   * Particulars as a unit's People's Committee writes them: the article id as the number (unique for
+   * every issuer, however many runs add articles), issued up to 3 days before it was published.
+   */
+  private documentOf(id: number, unitName: string, publishedTs: number, source: SourceRecord): DocumentDraft {
+    const { documents: d } = this;
+    const [documentType, abbreviation] = this.documentType();
+    const issuedTs = publishedTs - d.int(4) * 86400;
+    const signer = d.pick(SIGNERS);
+    return legalDocument({
+      number: abbreviation ? `${id}/${abbreviation}-UBND` : `${id}/UBND-VP`,
+      documentType,
+      issuer: `UBND ${lowerFirst(unitName)}`,
+      issuedOn: vietnamDay(issuedTs * 1000),
+      effectiveOn: documentType === 'Quyết định' ? vietnamDay((issuedTs + d.int(2) * 10 * 86400) * 1000) : null,
+      signer: signer && `${signer} UBND`,
+      fileUrl: source.url === null || d.next() < 0.3 ? null : `${source.url.replace(/\/+$/, '')}/van-ban/${id}.pdf`,
+    });
   }
 }
 
@@ -536,6 +571,7 @@ function writeChunk(runner: QueryRunner, chunk: Chunk): Promise<void> {
       );
       await insertPublications(m, chunk.publications);
       await insertTopicFilings(m, chunk.articleTopics);
+      await insertLegalDocuments(m, chunk.documents);
       // ArticleRow is [id, slug, title, summary, body, …] (see addTo).
       const texts = chunk.articles.map((r) => ({ id: r[0], title: r[2], summary: r[3], body: r[4] }));
       await completePublishingRange(m, chunk.firstId, chunk.lastId, texts);
@@ -573,7 +609,7 @@ export async function seedBulkArticles(dataSource: DataSource, opts: BulkOptions
   try {
     for (let w = 0; w < WRITERS; w++) writers.push(await openWriter(dataSource));
     for (let c = 0; c * CHUNK_ARTICLES < total && failure === null; c++) {
-      const chunk: Chunk = { firstId: firstId + c * CHUNK_ARTICLES, lastId: 0, articles: [], publications: [], articleTopics: [] };
+      const chunk: Chunk = { firstId: firstId + c * CHUNK_ARTICLES, lastId: 0, articles: [], publications: [], articleTopics: [], documents: [] };
       chunk.lastId = Math.min(chunk.firstId + CHUNK_ARTICLES, firstId + total) - 1;
       for (let id = chunk.firstId; id <= chunk.lastId; id++) generator.addTo(chunk, id);
 

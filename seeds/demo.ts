@@ -1,6 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { slugify } from '../src/common/vietnameseText';
 import type { ArticleKind } from '../src/modules/articles/article.entity';
+import { legalDocument } from '../src/modules/articles/articleInput';
+import type { LegalDocumentInput } from '../src/modules/articles/articleInput.types';
+import { insertLegalDocuments } from '../src/modules/articles/legalDocuments';
 import { completePublishing, insertPublications, insertTopicFilings, originPublication, syndicatedPublication, topicFiling } from '../src/modules/articles/publishing';
 
 /**
@@ -67,6 +70,8 @@ interface DemoArticle {
   topics: Topic[];
   /** The units it was syndicated to (never its origin), each with the time that unit started showing it. */
   shownOn?: [unit: UnitCode, since: string][];
+  /** A legal document's particulars: every LEGAL_DOCUMENT has them. */
+  document?: LegalDocumentInput;
 }
 
 /** In publication order, so on an empty database article ids run 1, 2, 3 … with time. */
@@ -194,6 +199,14 @@ const ARTICLES: DemoArticle[] = [
     kind: 'LEGAL_DOCUMENT',
     origin: UNIT.kimSon,
     publishedAt: '2023-12-20 15:00',
+    document: {
+      number: '215/KH-UBND',
+      documentType: 'Kế hoạch',
+      issuer: 'UBND huyện Kim Sơn',
+      issuedOn: '2023-12-19',
+      signer: 'Phó Chủ tịch UBND huyện',
+      fileUrl: 'https://kimson.ninhbinh.gov.vn/van-ban/215-kh-ubnd-ke-hoach-cai-cach-hanh-chinh-nam-2024.pdf',
+    },
     topics: ['Văn bản pháp luật', 'Cải cách hành chính'],
     shownOn: [
       [UNIT.phatDiem, '2023-12-21 08:00'],
@@ -214,6 +227,14 @@ const ARTICLES: DemoArticle[] = [
     origin: UNIT.ninhBinh,
     source: { name: 'Cổng Thông tin điện tử tỉnh Ninh Bình', url: 'https://ninhbinh.gov.vn/van-ban/ke-hoach-cai-cach-hanh-chinh-nha-nuoc-nam-2024.html' },
     publishedAt: '2023-12-28 10:00',
+    document: {
+      number: '180/KH-UBND',
+      documentType: 'Kế hoạch',
+      issuer: 'UBND tỉnh Ninh Bình',
+      issuedOn: '2023-12-27',
+      signer: 'Chủ tịch UBND tỉnh',
+      fileUrl: 'https://ninhbinh.gov.vn/van-ban/180-kh-ubnd.pdf',
+    },
     topics: ['Văn bản pháp luật', 'Cải cách hành chính', 'Chính phủ số'],
     shownOn: [
       [UNIT.kimSon, '2023-12-28 16:00'],
@@ -389,6 +410,15 @@ const ARTICLES: DemoArticle[] = [
     origin: UNIT.ninhBinh,
     source: { name: 'Cổng Thông tin điện tử tỉnh Ninh Bình', url: 'https://ninhbinh.gov.vn/van-ban/cong-bo-danh-muc-thu-tuc-hanh-chinh-dich-vu-cong-truc-tuyen-toan-trinh.html' },
     publishedAt: '2024-07-15 10:00',
+    document: {
+      number: '512/QĐ-UBND',
+      documentType: 'Quyết định',
+      issuer: 'UBND tỉnh Ninh Bình',
+      issuedOn: '2024-07-12',
+      effectiveOn: '2024-07-12',
+      signer: 'Chủ tịch UBND tỉnh',
+      fileUrl: 'https://ninhbinh.gov.vn/van-ban/512-qd-ubnd.pdf',
+    },
     topics: ['Văn bản pháp luật', 'Dịch vụ công trực tuyến'],
     shownOn: [
       [UNIT.kimSon, '2024-07-15 15:00'],
@@ -448,6 +478,12 @@ const ARTICLES: DemoArticle[] = [
     kind: 'LEGAL_DOCUMENT',
     origin: UNIT.kimSon,
     publishedAt: '2024-09-25 10:00',
+    document: {
+      number: '146/KH-UBND',
+      documentType: 'Kế hoạch',
+      issuer: 'UBND huyện Kim Sơn',
+      issuedOn: '2024-09-24',
+    },
     topics: ['Văn bản pháp luật', 'Chuyển đổi số'],
     shownOn: [
       [UNIT.phatDiem, '2024-09-25 15:00'],
@@ -597,6 +633,11 @@ export async function seedDemoContent(db: EntityManager): Promise<{ articles: nu
       return [originPublication(ids[i], a.origin, at), ...(a.shownOn ?? []).map(([unit, since]) => syndicatedPublication(ids[i], unit, utc(since), at))];
     }),
   );
+  const documents = ARTICLES.flatMap((a, i) => {
+    if ((a.kind === 'LEGAL_DOCUMENT') !== (a.document !== undefined)) throw new Error(`demo article "${a.title}": particulars go with LEGAL_DOCUMENT, and only with it`);
+    return a.document ? [{ articleId: ids[i], document: legalDocument(a.document) }] : [];
+  });
+  await insertLegalDocuments(db, documents);
   await completePublishing(db, ids);
   return { articles: ARTICLES.length };
 }

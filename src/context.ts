@@ -13,12 +13,12 @@ import { ProcessServices, requestServices, Services } from './services';
 export function createLoaders(services: Services, visibleUntil: Date, anonymous: boolean) {
   const { unit, unitsByCode, unitChildren, unitCommunes, successors, predecessors, unitHistory } = unitLoaders(services);
   const { source } = sourceLoaders(services);
-  const { article, articleBySlug, articleBody, topics, publications, related, feedPage, feedCount } = articleLoaders(services, visibleUntil, anonymous, source);
+  const { article, articleBySlug, articleBody, topics, legalDocument, publications, related, feedPage, feedCount } = articleLoaders(services, visibleUntil, anonymous, source);
   const { visitCounts, visitDaily, visitOnline, articleViews } = visitLoaders(services);
   // Listed, not spread: an object spread from several is built slowly and stays slow to read (x10 here).
   return {
     unit, unitsByCode, unitChildren, unitCommunes, successors, predecessors, unitHistory,
-    article, articleBySlug, articleBody, topics, publications, related, source, feedPage, feedCount, visitCounts, visitDaily, visitOnline, articleViews };
+    article, articleBySlug, articleBody, topics, legalDocument, publications, related, source, feedPage, feedCount, visitCounts, visitDaily, visitOnline, articleViews };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -18,3 +18,16 @@ export function foldVietnamese(text: string): string {
 export function slugify(text: string): string {
   return foldVietnamese(text).replace(/ /g, '-');
 }
+
+/**
+ * A legal document's number as it is looked up and kept unique: no diacritics, lower case, đ written
+ * d, no spaces. '123/QĐ-UBND', '123/qđ-ubnd', '123/QD-UBND' and ' 123 / QĐ-UBND ' are all '123/qd-ubnd'.
+ */
+export function foldDocumentNumber(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/\s+/g, '');
+}

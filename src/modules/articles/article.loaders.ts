@@ -6,6 +6,7 @@ import type { SourceLoaders } from '../sources/source.loaders';
 import { Article } from './article.entity';
 import { RelatedRequest } from './article.service';
 import { FeedPage } from './feed.service';
+import { LegalDocument } from './legalDocument.entity';
 import { feedCountKey, feedPageKey, FeedQuery } from './feedQuery';
 import { Publication } from './publication.entity';
 
@@ -24,6 +25,7 @@ export function articleLoaders({ articles, feeds, caches, onBatch }: Services, v
     articleBySlug: batchLoader<string, Article | null>(onBatch, 'article_by_slug', async (slugs) => byKey(slugs, await articles.bySlugs(slugs, visibleUntil), null)),
     articleBody: batchLoader<number, string>(onBatch, 'article_body', async (ids) => byKey(ids, await articles.bodies(ids), '')),
     topics: batchLoader<number, string[]>(onBatch, 'topics', async (ids) => byKey(ids, await articles.topics(ids), [])),
+    legalDocument: batchLoader<number, LegalDocument | null>(onBatch, 'legal_document', async (ids) => byKey(ids, await articles.documents(ids), null)),
     publications: batchLoader<number, Publication[]>(onBatch, 'publications', async (ids) => byKey(ids, await articles.publications(ids), [])),
     related: batchLoader<RelatedRequest, Article[], string>(onBatch, 'related', (requests) => articles.related(requests, visibleUntil), { cacheKeyFn: relatedKey }),
     feedPage: batchLoader<FeedQuery, FeedPage, string>(onBatch, 'feed_page', async (queries) => {

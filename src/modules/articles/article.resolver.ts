@@ -6,7 +6,8 @@ import { Context } from '../../context';
 import { Source } from '../sources/source.entity';
 import { Unit } from '../units/unit.entity';
 import { AdministrativeUnit } from '../units/unit.types';
-import { Article } from './article.entity';
+import { Article, ArticleKind } from './article.entity';
+import { LegalDocument } from './legalDocument.entity';
 import { Publication } from './publication.entity';
 
 export const RELATED_PAGE_SIZE: PageSize = { min: 0, max: 20, default: 5 };
@@ -36,6 +37,11 @@ export class ArticleResolver {
   @FieldResolver(() => [String], { description: "Subjects the article is filed under, e.g. 'Cải cách hành chính'." })
   topics(@Root() article: Article, @Ctx() ctx: Context): Promise<string[]> {
     return ctx.loaders.topics.load(article.id);
+  }
+
+  @FieldResolver(() => LegalDocument, { nullable: true, description: "The particulars of a legal document ('Văn bản'); null unless kind is LEGAL_DOCUMENT (and for legal documents written before particulars were kept)." })
+  document(@Root() article: Article, @Ctx() ctx: Context): Promise<LegalDocument | null> | null {
+    return article.kind === ArticleKind.LEGAL_DOCUMENT ? ctx.loaders.legalDocument.load(article.id) : null;
   }
 
   @FieldResolver(() => Source, { nullable: true, description: 'The publication it was taken from; null when the portal wrote it itself.' })

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { entityColumns, EntityColumns } from '../../db/entityColumns';
 import { Article } from './article.entity';
+import { LegalDocument } from './legalDocument.entity';
 import { Publication } from './publication.entity';
 
 /** How many of each topic's newest articles `related` looks at (see related()). */
@@ -40,6 +41,13 @@ export class ArticleService {
   async bodies(ids: readonly number[]): Promise<Map<number, string>> {
     const rows: { id: number; body: string }[] = await this.db.query('SELECT id, body FROM articles WHERE id IN (?)', [ids]);
     return new Map(rows.map((r) => [r.id, r.body]));
+  }
+
+  /** The particulars of legal documents; articles without them are absent from the map. */
+  async documents(articleIds: readonly number[]): Promise<Map<number, LegalDocument>> {
+    const columns = entityColumns(this.db, LegalDocument, 'd');
+    const rows: Record<string, unknown>[] = await this.db.query(`SELECT ${columns.select} FROM legal_documents d WHERE d.article_id IN (?)`, [articleIds]);
+    return new Map(rows.map((r) => columns.fromRow(r)).map((d) => [d.articleId, d]));
   }
 
   /** Topic names of each article, alphabetical. */

@@ -1,13 +1,13 @@
 import { badUserInput } from '../../common/errors';
 import { idArgument, isSlug, MAX_SLUG_LENGTH, unitCodeArgument } from '../../common/ids';
-import { slugify } from '../../common/vietnameseText';
+import { foldDocumentNumber, foldVietnamese, slugify } from '../../common/vietnameseText';
 import { ArticleKind } from './article.entity';
 import { sanitizeBody } from './articleBody';
-import { CreateArticleInput, UpdateArticleInput } from './articleInput.types';
+import { CreateArticleInput, LegalDocumentInput, UpdateArticleInput } from './articleInput.types';
 
 /** Field-by-field validation of article input; every error names its field (`input.title` …). */
 
-export const LIMITS = { title: 300, summary: 1000, body: 500_000, topics: 10, topic: 100, url: 1000 };
+export const LIMITS = { title: 300, summary: 1000, body: 500_000, topics: 10, topic: 100, url: 1000, documentNumber: 50, documentType: 100, issuer: 200, signer: 100 };
 
 // Markup in a plain-text field: a tag, a comment or a doctype. '<' alone (e.g. "< 5 tuổi") is text.
 const MARKUP = /<[a-zA-Z!/?]/;
@@ -101,6 +101,53 @@ export function slugFromTitle(text: string): string {
   return cut.slice(0, Math.max(cut.lastIndexOf('-'), 1)).replace(/-+$/, '');
 }
 
+/**
+ * A number as portals write them: Latin letters (with Vietnamese diacritics) and digits, in parts
+ * joined by / or - ('123/QĐ-UBND', '1674/NQ-UBTVQH15', '05/2024/TT-BNV'), with a digit somewhere.
+ */
+const DOCUMENT_NUMBER = /^[\p{Script=Latin}\p{M}0-9]+(?:[/-][\p{Script=Latin}\p{M}0-9]+)*$/u;
+
+/** A legal document's particulars, validated: what legal_documents stores. */
+export interface DocumentDraft {
+  number: string;
+  numberKey: string;
+  documentType: string;
+  issuer: string;
+  issuerKey: string;
+  issuedOn: string;
+  effectiveOn: string | null;
+  signer: string | null;
+  fileUrl: string | null;
+}
+
+/** The folded form of a number as filter.documentNumber and the uniqueness rule compare it; null when it has no letter or digit. */
+export function documentNumberKey(value: string): string | null {
+  const key = foldDocumentNumber(value);
+  return /[\p{L}0-9]/u.test(key) ? key : null;
+}
+
+export function legalDocument(input: LegalDocumentInput, field = 'input.document'): DocumentDraft {
+  const number = plainText(input.number, `${field}.number`, LIMITS.documentNumber, { required: true }).replace(/\s+/g, '');
+  if (!DOCUMENT_NUMBER.test(number) || !/[0-9]/.test(number)) {
+    throw badUserInput(`${field}.number must be letters and digits joined by / or -, with a digit, e.g. 123/QĐ-UBND`, `${field}.number`);
+  }
+  const issuer = plainText(input.issuer, `${field}.issuer`, LIMITS.issuer, { required: true });
+  if (foldVietnamese(issuer) === '') throw badUserInput(`${field}.issuer must have letters or digits`, `${field}.issuer`);
+  const signer = input.signer == null ? '' : plainText(input.signer, `${field}.signer`, LIMITS.signer, { required: false });
+  return {
+    number,
+    numberKey: foldDocumentNumber(number),
+    documentType: plainText(input.documentType, `${field}.documentType`, LIMITS.documentType, { required: true }),
+    issuer,
+    issuerKey: foldVietnamese(issuer),
+    // The Date scalar has already refused days that do not exist.
+    issuedOn: input.issuedOn,
+    effectiveOn: input.effectiveOn ?? null,
+    signer: signer === '' ? null : signer,
+    fileUrl: sourceUrl(input.fileUrl, `${field}.fileUrl`),
+  };
+}
+
 export interface ArticleDraft {
   originCode: string;
   title: string;
@@ -112,26 +159,35 @@ export interface ArticleDraft {
   sourceId: number | null;
   sourceUrl: string | null;
   slug: string | null;
+  /** Present exactly when kind is LEGAL_DOCUMENT. */
+  document: DocumentDraft | null;
 }
 
 export function draftFromCreateInput(input: CreateArticleInput): ArticleDraft {
+  const kind = input.kind ?? ArticleKind.NEWS;
+  if (kind === ArticleKind.LEGAL_DOCUMENT && input.document == null) throw badUserInput('input.document is required with kind LEGAL_DOCUMENT', 'input.document');
+  if (kind !== ArticleKind.LEGAL_DOCUMENT && input.document != null) throw badUserInput(`input.document is only for kind LEGAL_DOCUMENT, not ${kind}`, 'input.document');
   return {
     originCode: unitCodeArgument(input.originCode, 'input.originCode'),
     title: title(input.title),
     summary: summary(input.summary),
     body: body(input.body),
-    kind: input.kind ?? ArticleKind.NEWS,
+    kind,
     topics: topics(input.topics),
     publishedAt: input.publishedAt == null ? null : publishedAt(input.publishedAt),
     sourceId: idArgument(input.sourceId, 'input.sourceId'),
     sourceUrl: sourceUrl(input.sourceUrl),
     slug: input.slug == null ? null : slug(input.slug),
+    document: input.document == null ? null : legalDocument(input.document),
   };
 }
 
 export type ArticleChanges = Partial<Omit<ArticleDraft, 'originCode' | 'slug'>>;
 
-/** Only the fields given; explicit null clears summary, sourceId and sourceUrl. */
+/**
+ * Only the fields given; explicit null clears summary, sourceId and sourceUrl. Whether `document`
+ * fits the kind depends on the article's kind too: the writer checks it (ArticleWriter.update).
+ */
 export function changesFromUpdateInput(input: UpdateArticleInput): ArticleChanges {
   const changes: ArticleChanges = {};
   const given = (k: keyof UpdateArticleInput) => input[k] !== undefined;
@@ -147,5 +203,6 @@ export function changesFromUpdateInput(input: UpdateArticleInput): ArticleChange
   if (given('publishedAt')) changes.publishedAt = publishedAt(notNull(input.publishedAt, 'input.publishedAt'));
   if (given('sourceId')) changes.sourceId = idArgument(input.sourceId, 'input.sourceId');
   if (given('sourceUrl')) changes.sourceUrl = sourceUrl(input.sourceUrl);
+  if (given('document')) changes.document = legalDocument(notNull(input.document, 'input.document'));
   return changes;
 }

@@ -3,7 +3,9 @@ import { EntityManager } from 'typeorm';
 import { isDuplicateKey } from '../../common/databaseErrors';
 import { badUserInput, notFound } from '../../common/errors';
 import { Database, withTransaction } from '../../db/transaction';
-import { ArticleChanges, ArticleDraft, slugFromTitle } from './articleInput';
+import { ArticleKind } from './article.entity';
+import { ArticleChanges, ArticleDraft, DocumentDraft, slugFromTitle } from './articleInput';
+import { insertLegalDocuments } from './legalDocuments';
 import { publishChange, publishNew } from './publishing';
 
 function slugTaken(slug: string): GraphQLError {
@@ -38,6 +40,7 @@ export class ArticleWriter {
         await this.assertReferences(m, draft, originId);
         const publishedAt = draft.publishedAt ?? now;
         const id = await this.insertWithFreeSlug(m, draft, originId, publishedAt, now);
+        if (draft.document) await this.saveDocument(m, id, draft.document);
         await publishNew(m, { id, originId, publishedAt, topics: draft.topics });
         return id;
       },
@@ -78,6 +81,13 @@ export class ArticleWriter {
       const article = await this.lock(m, id);
       await authorize(article);
       await this.assertReferences(m, changes);
+      const kind = changes.kind ?? article.kind;
+      if (changes.document && kind !== ArticleKind.LEGAL_DOCUMENT) throw badUserInput(`input.document is only for kind LEGAL_DOCUMENT, not ${kind}`, 'input.document');
+      if (kind === ArticleKind.LEGAL_DOCUMENT && article.kind !== kind && !changes.document) {
+        throw badUserInput('input.document is required when kind becomes LEGAL_DOCUMENT', 'input.document');
+      }
+      if (changes.document) await this.saveDocument(m, id, changes.document);
+      else if (kind !== ArticleKind.LEGAL_DOCUMENT) await m.query('DELETE FROM legal_documents WHERE article_id = ?', [id]);
       const columns: Record<string, unknown> = {
         title: changes.title,
         summary: changes.summary,
@@ -111,10 +121,40 @@ export class ArticleWriter {
     });
   }
 
-  private async lock(m: EntityManager, id: number): Promise<ArticleOrigin> {
-    const rows = await m.query('SELECT id, origin_id FROM articles WHERE id = ? FOR UPDATE', [id]);
+  private async lock(m: EntityManager, id: number): Promise<ArticleOrigin & { kind: ArticleKind }> {
+    const rows = await m.query('SELECT id, origin_id, kind FROM articles WHERE id = ? FOR UPDATE', [id]);
     if (rows.length === 0) throw notFound(`there is no article ${id}`);
-    return { id, originId: rows[0].origin_id };
+    return { id, originId: rows[0].origin_id, kind: rows[0].kind };
+  }
+
+  /**
+   * Writes an article's particulars, replacing any it had. A number already used by the same issuer
+   * (both folded) on another article is refused, naming that article. The locking read sees what
+   * concurrent writers committed and holds the key, and the unique index settles what it cannot.
+   */
+  private async saveDocument(m: EntityManager, articleId: number, d: DocumentDraft): Promise<void> {
+    const taken = async () => {
+      const rows: { article_id: number; number: string; issuer: string; title: string }[] = await m.query(
+        `SELECT d.article_id, d.number, d.issuer, a.title FROM legal_documents d JOIN articles a ON a.id = d.article_id
+         WHERE d.issuer_key = ? AND d.number_key = ? AND d.article_id <> ? FOR UPDATE`,
+        [d.issuerKey, d.numberKey, articleId],
+      );
+      if (rows.length === 0) return null;
+      const [first] = rows;
+      return badUserInput(
+        `input.document.number: ${first.number} of ${first.issuer} is already article ${first.article_id} ("${first.title}")`,
+        'input.document.number',
+      );
+    };
+    const refusal = await taken();
+    if (refusal) throw refusal;
+    await m.query('DELETE FROM legal_documents WHERE article_id = ?', [articleId]);
+    try {
+      await insertLegalDocuments(m, [{ articleId, document: d }]);
+    } catch (error) {
+      if (!isDuplicateKey(error, 'ux_legal_documents_issuer_number')) throw error;
+      throw (await taken()) ?? badUserInput(`input.document.number: ${d.number} of ${d.issuer} is already taken`, 'input.document.number');
+    }
   }
 
   private async assertReferences(m: EntityManager, draft: Partial<ArticleDraft>, originId?: string): Promise<void> {

@@ -125,7 +125,7 @@ function needsArticles(q: FeedQuery): boolean {
   return q.kinds !== null || q.sourceIds !== null || q.order === 'MOST_VIEWED' || q.order === 'RELEVANCE';
 }
 
-/** FROM and the filters every feed statement shares (visibility, kinds, topics, sources, dates, search). */
+/** FROM and the filters every feed statement shares (visibility, kinds, topics, sources, dates, legal documents' particulars, search). */
 function fromAndFilters(sql: Sql, q: FeedQuery, src: FeedSource, search: SearchMode | null): void {
   sql.add(` FROM ${src.from}`);
   if (!src.hasArticles && needsArticles(q)) sql.add(` JOIN articles a ON a.id = ${src.articleId}`);
@@ -144,6 +144,14 @@ function fromAndFilters(sql: Sql, q: FeedQuery, src: FeedSource, search: SearchM
   }
   if (q.publishedFrom) sql.add(` AND ${src.sortAt} >= ?`, q.publishedFrom);
   if (q.publishedBefore) sql.add(` AND ${src.sortAt} < ?`, q.publishedBefore);
+  if (q.documentNumber !== null || q.issuedFrom || q.issuedBefore) {
+    // A few documents have a number (its index), so MySQL reads them first and the feed's rows by them.
+    sql.add(` AND ${src.articleId} IN (SELECT d.article_id FROM legal_documents d WHERE TRUE`);
+    if (q.documentNumber !== null) sql.add(' AND d.number_key = ?', q.documentNumber);
+    if (q.issuedFrom) sql.add(' AND d.issued_on >= ?', q.issuedFrom);
+    if (q.issuedBefore) sql.add(' AND d.issued_on < ?', q.issuedBefore);
+    sql.add(')');
+  }
   if (search?.kind === 'index') matchCondition(sql, search.terms);
   if (search?.kind === 'scan') {
     rowCondition(sql, search.terms);

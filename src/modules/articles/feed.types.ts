@@ -1,7 +1,7 @@
 import { ArgsType, Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CONTENT_MAX_AGE, cacheFor } from '../../cache/cacheHints';
 import { PageSize } from '../../common/pageSize';
-import { DateTimeScalar } from '../../common/scalars';
+import { DateScalar, DateTimeScalar } from '../../common/scalars';
 import { Article, ArticleKind } from './article.entity';
 
 export enum FeedScope {
@@ -55,6 +55,18 @@ export class ArticleFilter {
 
   @Field(() => String, { nullable: true, description: 'Words to find in title, summary and body; case- and diacritic-insensitive.' })
   search?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Legal documents whose number is this one, whatever its case, spaces and diacritics: '123/qđ-ubnd', '123/QD-UBND' and ' 123 / QĐ-UBND ' find 123/QĐ-UBND.",
+  })
+  documentNumber?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Legal documents issued on or after this day.' })
+  issuedFrom?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Legal documents issued before this day.' })
+  issuedBefore?: string | null;
 }
 
 @Directive(cacheFor(CONTENT_MAX_AGE))

@@ -2,7 +2,7 @@ import { decodeCursor, FeedPosition } from '../../common/cursor';
 import { badUserInput } from '../../common/errors';
 import { parseId } from '../../common/ids';
 import { pageSizeOf } from '../../common/pageSize';
-import { slugify } from '../../common/vietnameseText';
+import { foldDocumentNumber, slugify } from '../../common/vietnameseText';
 import { ArticleKind } from './article.entity';
 import { ArticleFilter, ArticleOrder, FEED_PAGE_SIZE, FeedScope } from './feed.types';
 import { parseSearch, SearchTerms } from './search/searchText';
@@ -32,6 +32,11 @@ export interface FeedQuery {
   sourceIds: number[] | null;
   publishedFrom: Date | null;
   publishedBefore: Date | null;
+  /** filter.documentNumber folded (foldDocumentNumber); it and the issue days keep only legal documents with particulars. */
+  documentNumber: string | null;
+  /** filter.issuedFrom and filter.issuedBefore: YYYY-MM-DD. */
+  issuedFrom: string | null;
+  issuedBefore: string | null;
   /**
    * filter.search, parsed; `{ terms: null }` when the text holds no searchable word (the feed is
    * then empty), null when there is no search.
@@ -82,6 +87,9 @@ export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date):
   if (filter.publishedAfter && filter.publishedBefore && filter.publishedAfter >= filter.publishedBefore) {
     throw badUserInput('filter.publishedAfter must be earlier than filter.publishedBefore', 'filter.publishedAfter');
   }
+  if (filter.issuedFrom && filter.issuedBefore && filter.issuedFrom >= filter.issuedBefore) {
+    throw badUserInput('filter.issuedFrom must be earlier than filter.issuedBefore', 'filter.issuedFrom');
+  }
   const order: FeedOrder = !args.orderBy || (args.orderBy === ArticleOrder.RELEVANCE && !search) ? 'NEWEST' : args.orderBy;
   const { kind, owner, units } = kindAndOwner(base);
   // Every field listed, none spread: V8 builds `{ ...x, more }` as a slow object (7 µs here, and
@@ -95,6 +103,9 @@ export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date):
     sourceIds: sourceIdNumbers as number[] | null,
     publishedFrom: filter.publishedAfter ?? null,
     publishedBefore: filter.publishedBefore ?? null,
+    documentNumber: filter.documentNumber == null ? null : foldDocumentNumber(filter.documentNumber),
+    issuedFrom: filter.issuedFrom ?? null,
+    issuedBefore: filter.issuedBefore ?? null,
     search,
     order,
     first,
@@ -109,9 +120,13 @@ export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date):
  * must be added here, which `Listed` below makes the compiler say.
  */
 function shapeOf(q: FeedQuery, page: boolean): unknown[] {
-  return [q.kind, q.kinds, q.topicSlugs, q.sourceIds, q.publishedFrom, q.publishedBefore, q.search, q.order, page ? q.first : 0, page ? q.after : null];
+  return [
+    q.kind, q.kinds, q.topicSlugs, q.sourceIds, q.publishedFrom, q.publishedBefore, q.documentNumber, q.issuedFrom, q.issuedBefore, q.search, q.order,
+    page ? q.first : 0, page ? q.after : null,
+  ];
 }
-type Listed = 'kind' | 'kinds' | 'topicSlugs' | 'sourceIds' | 'publishedFrom' | 'publishedBefore' | 'search' | 'order' | 'first' | 'after' | 'owner' | 'units' | 'visibleUntil';
+type Listed =
+  | 'kind' | 'kinds' | 'topicSlugs' | 'sourceIds' | 'publishedFrom' | 'publishedBefore' | 'documentNumber' | 'issuedFrom' | 'issuedBefore' | 'search' | 'order' | 'first' | 'after' | 'owner' | 'units' | 'visibleUntil';
 // Fails to compile when FeedQuery has a field that none of the keys below account for.
 const everyFieldListed: Exclude<keyof FeedQuery, Listed> extends never ? true : never = true;
 void everyFieldListed;

@@ -153,7 +153,7 @@ describe('a unit home page', () => {
         fullName
         parent { fullName }
         articles(first: 10) { nodes { title publishedAt source { name } } }
-        documents: articles(first: 5, filter: { kinds: [LEGAL_DOCUMENT] }) { nodes { title publishedAt } }
+        documents: articles(first: 5, filter: { kinds: [LEGAL_DOCUMENT] }) { nodes { title document { number documentType issuer issuedOn } } }
         visits { total online today }
       }
     }`);
@@ -180,7 +180,11 @@ describe('a unit home page', () => {
     );
     expect(await texts(page, '.documents h2')).toEqual(['Văn bản mới']);
     expect(await texts(page, '.documents li a')).toEqual(unit.documents.nodes.map((a: { title: string }) => a.title));
-    expect(await texts(page, '.documents li time')).toEqual(unit.documents.nodes.map((a: { publishedAt: string }) => vietnameseDay(a.publishedAt)));
+    // Each with its number, type, issuer and day of issue ("512/QĐ-UBND · Quyết định · UBND tỉnh Ninh Bình · ngày 12/07/2024").
+    type Particulars = { number: string; documentType: string; issuer: string; issuedOn: string };
+    expect(await texts(page, '.documents li .particulars')).toEqual(
+      unit.documents.nodes.map(({ document: d }: { document: Particulars }) => `${d.number} · ${d.documentType} · ${d.issuer} · ngày ${d.issuedOn.split('-').reverse().join('/')}`),
+    );
 
     // "Thống kê truy cập" as the gateway counted before this page's own visit.
     expect(await texts(page, '.visits h2')).toEqual(['Thống kê truy cập']);
@@ -348,6 +352,22 @@ describe('search', () => {
 
     const direct = await gateway.gql(`{ unit(code: "${CODE}") { articles(first: 10, filter: { search: "cai cach" }, orderBy: RELEVANCE) { nodes { title } } } }`);
     expect(found).toEqual(direct.data.unit.articles.nodes.map((a: { title: string }) => a.title));
+  });
+
+  it('finds a legal document by its number however it is typed, and its page shows the particulars', async () => {
+    const direct = await gateway.gql(`{ unit(code: "${CODE}") { articles(first: 1, filter: { kinds: [LEGAL_DOCUMENT] }) { nodes { title document { number documentType issuer issuedOn effectiveOn signer fileUrl } } } } }`);
+    const [{ title, document }] = direct.data.unit.articles.nodes;
+    const typed = ` ${document.number.toLowerCase().replace(/đ/g, 'd').replace('/', ' / ')} `;
+    const { page } = reader;
+    await page.goto(`${portalUrl}/${CODE}/tim-kiem?${new URLSearchParams({ q: typed })}`);
+    expect(await texts(page, '.by-number li a')).toEqual([title]);
+    expect(await texts(page, '.by-number .number')).toEqual([document.number]);
+
+    await page.locator('.by-number li a').click();
+    expect(await texts(page, 'article h1')).toEqual([title]);
+    const shown = Object.fromEntries(await page.locator('dl.particulars div').evaluateAll((rows) => rows.map((row) => [row.querySelector('dt')!.textContent, row.querySelector('dd')!.textContent])));
+    expect(shown).toMatchObject({ 'Số, ký hiệu': document.number, 'Loại văn bản': document.documentType, 'Cơ quan ban hành': document.issuer, 'Ngày ban hành': vietnameseDay(`${document.issuedOn}T00:00:00+07:00`) });
+    if (document.fileUrl) expect(await page.getByRole('link', { name: 'Tải về' }).getAttribute('href')).toBe(document.fileUrl);
   });
 
   it('without words shows the form only', async () => {

@@ -13,10 +13,11 @@ import {
   UnitSearchDocument,
   type ArticleLinkFragment,
   type ArticleTeaserFragment,
+  type DocumentLinkFragment,
   type PortalSidebarFragment,
   type PortalUnitFragment,
 } from './generated/operations';
-import { formatCount, formatDate, formatDay } from './vietnameseFormat';
+import { formatCount, formatDate, formatDay, formatShortDay } from './vietnameseFormat';
 
 /**
  * The reference commune portal: server-rendered pages of one unit's portal, each from exactly one
@@ -120,6 +121,15 @@ export async function createPortal(options: PortalOptions): Promise<FastifyInsta
         date: formatDate(article.publishedAt),
         datetime: article.publishedAt,
         source: sourceView(article.source?.name ?? null, article.sourceUrl),
+        document: article.document && {
+          number: article.document.number,
+          documentType: article.document.documentType,
+          issuer: article.document.issuer,
+          issuedOn: formatDay(article.document.issuedOn),
+          effectiveOn: article.document.effectiveOn && formatDay(article.document.effectiveOn),
+          signer: article.document.signer,
+          fileUrl: article.document.fileUrl && /^https?:\/\//i.test(article.document.fileUrl) ? article.document.fileUrl : null,
+        },
       },
       related: article.related.map((related) => linkView(code, related)),
       more: unit.more.nodes.filter((other) => other.id !== article.id).slice(0, MORE_COUNT).map((other) => linkView(code, other)),
@@ -140,6 +150,7 @@ export async function createPortal(options: PortalOptions): Promise<FastifyInsta
       title: `Tin tức - ${data.unit.fullName}`,
       heading: 'Tin tức',
       search: null,
+      byNumber: [],
       total: formatCount(feed.totalCount),
       articles: feed.nodes.map((article) => teaserView(code, article)),
       firstPage: after ? `/${code}/tin-tuc` : null,
@@ -161,6 +172,7 @@ export async function createPortal(options: PortalOptions): Promise<FastifyInsta
       title: `Tìm kiếm - ${data.unit.fullName}`,
       heading: 'Tìm kiếm',
       search: { action: `/${code}/tim-kiem`, words: words ?? '' },
+      byNumber: data.unit.byNumber?.nodes.map((document) => documentView(code, document)) ?? [],
       total: feed ? formatCount(feed.totalCount) : null,
       articles: feed ? feed.nodes.map((article) => teaserView(code, article)) : [],
       firstPage: after && words ? `/${code}/tim-kiem?${new URLSearchParams({ q: words })}` : null,
@@ -242,9 +254,15 @@ function teaserView(code: string, article: ArticleTeaserFragment) {
   return { ...linkView(code, article), summary: article.summary, sourceName: article.source?.name ?? null };
 }
 
+/** "512/QĐ-UBND · Quyết định · UBND tỉnh Ninh Bình · 12/07/2024" under the title, when the gateway has the particulars. */
+function documentView(code: string, article: DocumentLinkFragment) {
+  const d = article.document;
+  return { ...linkView(code, article), particulars: d && { number: d.number, documentType: d.documentType, issuer: d.issuer, issuedOn: formatShortDay(d.issuedOn) } };
+}
+
 function sidebarView(code: string, unit: PortalSidebarFragment) {
   return {
-    documents: unit.documents.nodes.map((document) => linkView(code, document)),
+    documents: unit.documents.nodes.map((document) => documentView(code, document)),
     visits: { total: formatCount(unit.visits.total), online: formatCount(unit.visits.online), today: formatCount(unit.visits.today) },
   };
 }

@@ -24,7 +24,13 @@ export function vietnamDay(instant: Date | string): string {
 export function formatDay(day: string): string {
   const [year, month, date] = day.split('-').map(Number);
   const weekday = WEEKDAYS[new Date(Date.UTC(year, month - 1, date)).getUTCDay()];
-  return `${weekday}, ${String(date).padStart(2, '0')}/${String(month).padStart(2, '0')}/${year}`;
+  return `${weekday}, ${formatShortDay(day)}`;
+}
+
+/** A calendar day (YYYY-MM-DD) as lists of documents print it: "08/12/2023". */
+export function formatShortDay(day: string): string {
+  const [year, month, date] = day.split('-');
+  return `${date}/${month}/${year}`;
 }
 
 /** The Vietnamese day of an instant (an article's publishedAt, now): "Thứ sáu, 08/12/2023". */

@@ -1,6 +1,7 @@
 import { seedDemoContent } from '../seeds/demo';
 import { readVnAdminMaps } from '../seeds/vnAdmin';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
+import { connectToDatabase } from './helpers/testDatabase';
 import { insertArticles, minutesAfter } from './helpers/fixtures';
 import { DELETE_ARTICLE, SYNDICATE } from './helpers/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
@@ -37,7 +38,16 @@ const CREATE = `mutation($input: CreateArticleInput!) { createArticle(input: $in
 const UPDATE = `mutation($id: ID!, $input: UpdateArticleInput!) { updateArticle(id: $id, input: $input) { id slug title summary body kind topics publishedAt sourceUrl source { id } } }`;
 
 const count = async (table: string) => Number((await server.db.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
-const snapshot = async () => Promise.all(['articles', 'publications', 'subtree_feed', 'article_topics', 'topics', 'sources'].map(count));
+/**
+ * Every row of the content tables, each as JSON, sorted: a refusal must change no value, not only
+ * no row count (a refused update that still rewrote a title would keep every count).
+ */
+const snapshot = async () =>
+  Promise.all(
+    ['articles', 'publications', 'subtree_feed', 'article_topics', 'topics', 'sources'].map(async (table) =>
+      ((await server.db.dataSource.query(`SELECT * FROM ${table}`)) as object[]).map((row) => `${table} ${JSON.stringify(row)}`).sort(),
+    ),
+  );
 const errorOf = (res: { errors?: any[] }) => res.errors?.[0]?.extensions;
 const lastAudit = async () => (await server.db.dataSource.query('SELECT * FROM audit_log ORDER BY id DESC LIMIT 1'))[0];
 
@@ -312,6 +322,11 @@ describe('body sanitization', () => {
     expect(await clean(html)).toBe(`<p>Giữ lại</p>${html.replace('alt="Hội nghị">', 'alt="Hội nghị" />')}`);
   });
 
+  it('drops protocol-relative links and images (//host borrows the page\'s scheme: a way round the allowed schemes)', async () => {
+    expect(await clean('<a href="//evil.example/x">liên kết</a>')).toBe('<p>Giữ lại</p><a>liên kết</a>');
+    expect(await clean('<p><img src="//evil.example/x.png" alt="ảnh"></p>')).toBe('<p>Giữ lại</p><p><img alt="ảnh" /></p>');
+  });
+
   it('makes links that open a new tab safe', async () => {
     expect(await clean('<a href="https://x.vn" target="_blank">x</a>')).toContain('rel="noopener noreferrer"');
   });
@@ -326,6 +341,32 @@ describe('updateArticle and deleteArticle', () => {
       province(code: "37") { articles(scope: SUBTREE, orderBy: OLDEST, first: 1) { nodes { id } } } }`);
     expect(oldest.data.commune.articles.nodes[0].id).toBe(a.id);
     expect(oldest.data.province.articles.nodes[0].id).toBe(a.id);
+  });
+
+  it('a reader during an edit does not keep the old article past the COMMIT (the content version moves after it)', async () => {
+    const title = 'Bài trước khi sửa';
+    const id = (await server.gqlWithKey(keys.ninhBinh, CREATE, { input: input({ title }) })).data.createArticle.id;
+    const READ = 'query($id: ID) { article(id: $id) { title } }';
+    const read = async () => (await server.gql(READ, { id })).data.article.title;
+    expect(await read()).toBe(title);
+    // The test holds the article's row, so the edit's transaction waits for it before it can commit.
+    const side = await connectToDatabase(server.db.url);
+    try {
+      await side.query('START TRANSACTION');
+      await side.query('SELECT id FROM articles WHERE id = ? FOR UPDATE', [id]);
+      const editing = server.gqlWithKey(keys.ninhBinh, UPDATE, { id, input: { title: 'Bài sau khi sửa' } });
+      await lockWaitIn(side);
+      // The edit has started and not committed: a reader sees, and the gateway may keep, the old title.
+      expect(await read()).toBe(title);
+      await side.query('COMMIT');
+      const edited = await editing;
+      expect(edited.errors).toBeUndefined();
+      expect(edited.data.updateArticle.title).toBe('Bài sau khi sửa');
+      // Committed: the very next reader gets the edit, not what was kept while it waited.
+      expect(await read()).toBe('Bài sau khi sửa');
+    } finally {
+      await side.end();
+    }
   });
 
   it('refuses bad changes with the field named, and unknown ids as NOT_FOUND', async () => {
@@ -361,3 +402,22 @@ describe('createSource', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+/**
+ * Until another connection to the test's database is running a locking read of an article: with
+ * `side` holding the row, that is the edit waiting for it. No event says so outside MySQL: its
+ * process list is polled, with a deadline. (MariaDB shows such a wait as the statement's
+ * "Statistics" stage, not in INNODB_TRX's LOCK WAIT.)
+ */
+async function lockWaitIn(side: Awaited<ReturnType<typeof connectToDatabase>>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const [rows] = await side.query(
+      `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST
+       WHERE DB = DATABASE() AND ID <> CONNECTION_ID() AND COMMAND = 'Query' AND INFO LIKE '%FROM articles WHERE id = % FOR UPDATE%'`,
+    );
+    if (Number((rows as { n: number }[])[0].n) > 0) return;
+    if (Date.now() > deadline) throw new Error('no transaction came to wait for the locked row within 10 s');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

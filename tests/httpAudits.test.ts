@@ -19,10 +19,6 @@ const must = audits.filter((a) => a.name.startsWith('MUST'));
 const recommended = audits.filter((a) => !a.name.startsWith('MUST'));
 
 describe('graphql-http server audits', () => {
-  it('has MUST audits to run', () => {
-    expect(must.length).toBeGreaterThan(10);
-  });
-
   it.each(must.map((a) => [a.id, a.name, a] as const))('%s %s', async (_id, _name, audit) => {
     const result = await audit.fn();
     // On failure the reason and the response body say what the gateway answered.

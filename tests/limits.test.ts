@@ -145,25 +145,31 @@ describe('query limits are configurable', () => {
 
 describe('request limits', () => {
   const post = (body: string) => fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  /** Status, content type and body: a refusal is GraphQL-shaped JSON with one error and a caller's code, whoever refuses it. */
+  const answer = async (res: Response) => ({ status: res.status, type: res.headers.get('content-type'), body: await res.json() });
+  const refused = (status: number, message: RegExp, code: string) => ({
+    status,
+    type: expect.stringMatching(/^application\/json/),
+    body: { errors: [{ message: expect.stringMatching(message), extensions: { code } }] },
+  });
 
   it('refuse a body over BODY_LIMIT (2 MiB by default) with 413, running no SQL', async () => {
     const res = await post(JSON.stringify({ query: '{ provinces { code } }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } }));
-    expect(res.status).toBe(413);
     expect(res.headers.get('x-sql-statements')).toBeNull();
+    expect(await answer(res)).toEqual(refused(413, /too large/i, 'BAD_REQUEST'));
   });
 
   it('take one operation per request: a batch is refused', async () => {
-    const res = await post(JSON.stringify([{ query: '{ provinces { code } }' }, { query: '{ sources { id } }' }]));
-    expect(res.status).toBe(400);
-    expect(await res.text()).toMatch(/batching/i);
+    expect(await answer(await post(JSON.stringify([{ query: '{ provinces { code } }' }, { query: '{ sources { id } }' }])))).toEqual(refused(400, /batching/i, 'BAD_REQUEST'));
   });
 
   it('answer queries over GET (cacheable) but never mutations', async () => {
     const get = (query: string) => fetch(`${server.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { 'apollo-require-preflight': 'true' } });
-    expect((await get('{ province(code: "37") { code } }')).status).toBe(200);
+    const query = await get('{ province(code: "37") { code } }');
+    expect({ status: query.status, body: await query.json() }).toEqual({ status: 200, body: { data: { province: { code: '37' } } } });
     const mutation = await get('mutation { deleteArticle(id: "1") }');
-    expect(mutation.status).toBe(405);
     expect(mutation.headers.get('x-sql-statements')).toBe('0');
+    expect(await answer(mutation)).toEqual(refused(405, /GET.*mutation|mutation.*GET|POST/i, 'BAD_REQUEST'));
   });
 });
 

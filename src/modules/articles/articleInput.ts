@@ -1,4 +1,5 @@
 import { badUserInput } from '../../common/errors';
+import { wholeSeconds } from '../../db/datetime';
 import { idArgument, isSlug, MAX_SLUG_LENGTH, unitCodeArgument } from '../../common/ids';
 import { foldDocumentNumber, foldVietnamese, slugify } from '../../common/vietnameseText';
 import { ArticleKind } from './article.entity';
@@ -79,11 +80,12 @@ export function sourceUrl(value: string | null | undefined, field = 'input.sourc
  */
 export const LATEST_PUBLISHED_AT = new Date('9999-12-31T00:00:00Z');
 
+/** Stored to the second (db/datetime.ts): 09:30:00.600 is 09:30:00, as feeds and cursors will show it. */
 export function publishedAt(value: Date, field = 'input.publishedAt'): Date {
   if (value.getTime() > LATEST_PUBLISHED_AT.getTime()) {
     throw badUserInput(`${field} must be at most ${LATEST_PUBLISHED_AT.toISOString().slice(0, 19)}Z`, field);
   }
-  return value;
+  return wholeSeconds(value);
 }
 
 export function slug(value: string, field = 'input.slug'): string {

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { EntityManager } from 'typeorm';
 import { isDuplicateKey } from '../../common/databaseErrors';
 import { badUserInput, notFound } from '../../common/errors';
+import { wholeSeconds } from '../../db/datetime';
 import { Database, withTransaction } from '../../db/transaction';
 import { ArticleKind } from './article.entity';
 import { ArticleChanges, ArticleDraft, DocumentDraft, slugFromTitle } from './articleInput';
@@ -33,7 +34,8 @@ export class ArticleWriter {
    * see it (REPEATABLE READ would keep showing the slug free, as at the transaction's first read).
    */
   /** `originId`: the unit in force that draft.originCode names (units/unitLookup.ts's unitInForce). */
-  async create(draft: ArticleDraft, originId: string, now: Date): Promise<number> {
+  async create(draft: ArticleDraft, originId: string, at: Date): Promise<number> {
+    const now = wholeSeconds(at);
     return withTransaction(
       this.db,
       async (m) => {
@@ -76,7 +78,8 @@ export class ArticleWriter {
     }
   }
 
-  async update(id: number, changes: ArticleChanges, now: Date, authorize: (a: ArticleOrigin) => Promise<void>): Promise<void> {
+  async update(id: number, changes: ArticleChanges, at: Date, authorize: (a: ArticleOrigin) => Promise<void>): Promise<void> {
+    const now = wholeSeconds(at);
     await withTransaction(this.db, async (m) => {
       const article = await this.lock(m, id);
       await authorize(article);

@@ -4,6 +4,7 @@ import { isUnitCode } from '../../common/ids';
 import { vietnamDay } from '../../common/vietnamDay';
 import { UnitTree } from '../units/unitTree';
 import { unitWithCode } from '../units/unit.service';
+import { wholeSeconds } from '../../db/datetime';
 
 export type Role = 'admin' | 'editor';
 
@@ -71,11 +72,6 @@ function toApiKey(row: KeyRow): ApiKey {
   };
 }
 
-/** The columns are DATETIME (whole seconds); MySQL 8 rounds fractions and MariaDB truncates, so we truncate first. */
-function toSecond(date: Date): Date {
-  return new Date(Math.floor(date.getTime() / 1000) * 1000);
-}
-
 /** The secret has 256 random bits, so one SHA-256 is as strong as any slow password hash here. */
 function hashSecret(secret: string): Buffer {
   return createHash('sha256').update(secret, 'ascii').digest();
@@ -91,7 +87,7 @@ export class ApiKeyService {
     const secret = randomBytes(32).toString('base64url');
     const result: { insertId: number } = await this.db.query(
       'INSERT INTO api_keys (public_id, secret_hash, role, unit_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [publicId, hashSecret(secret), role, unitId, label, toSecond(now)],
+      [publicId, hashSecret(secret), role, unitId, label, wholeSeconds(now)],
     );
     const record = await this.find(Number(result.insertId));
     if (!record) throw new Error(`api key ${result.insertId} vanished right after it was inserted`);
@@ -106,7 +102,7 @@ export class ApiKeyService {
   /** Null when there is no such key. A key revoked before keeps its first revoked_at. */
   async revoke(id: number, now: Date = new Date()): Promise<ApiKey | null> {
     if (!Number.isSafeInteger(id) || id < 1 || id > MAX_KEY_ID) throw new KeyInputError(`id must be a key number from 1 to ${MAX_KEY_ID}, got ${id}`);
-    await this.db.query('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [toSecond(now), id]);
+    await this.db.query('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [wholeSeconds(now), id]);
     return this.find(id);
   }
 
@@ -128,7 +124,7 @@ export class ApiKeyService {
     if (row.revoked_at !== null) return { key: null, problem: 'revoked' };
 
     const apiKey = toApiKey(row);
-    const usedAt = toSecond(now);
+    const usedAt = wholeSeconds(now);
     const staleBefore = new Date(usedAt.getTime() - LAST_USED_RESOLUTION_MS);
     if (apiKey.lastUsedAt === null || apiKey.lastUsedAt.getTime() < staleBefore.getTime()) {
       // The same condition in SQL: of concurrent requests with one key, only one writes.

@@ -2,6 +2,7 @@ import { DataSource, In } from 'typeorm';
 import { badUserInput } from '../../common/errors';
 import { plainText, sourceUrl } from '../articles/articleInput';
 import { Source } from './source.entity';
+import { wholeSeconds } from '../../db/datetime';
 
 /** Column sizes of `sources`, in characters as stored. */
 const SOURCE_LIMITS = { name: 200, url: 500 };
@@ -24,7 +25,7 @@ export class SourceService {
     // The unique index compares in utf8mb4_unicode_ci: 'Báo Ninh Bình' and 'bao ninh binh' are one name.
     const existing = await this.db.query('SELECT id FROM sources WHERE name = ?', [name]);
     if (existing.length > 0) throw badUserInput(`input.name: source ${existing[0].id} already has this name`, 'input.name');
-    const result = await this.db.query('INSERT INTO sources (name, url, created_at) VALUES (?, ?, ?)', [name, url, now]).catch((error) => {
+    const result = await this.db.query('INSERT INTO sources (name, url, created_at) VALUES (?, ?, ?)', [name, url, wholeSeconds(now)]).catch((error) => {
       // Someone created the same name since the check above.
       if (error?.driverError?.code === 'ER_DUP_ENTRY') throw badUserInput('input.name: a source already has this name', 'input.name');
       throw error;

@@ -7,6 +7,7 @@ import { vietnamDay } from '../../common/vietnamDay';
 import { unitWithCode } from '../units/unit.service';
 import { UnitTree } from '../units/unitTree';
 import { SyndicationRejection, SyndicationResult } from './syndication.types';
+import { wholeSeconds } from '../../db/datetime';
 
 /** At most this many article-unit pairs per call (CONTRACT.md). */
 export const MAX_PAIRS = 100_000;
@@ -63,7 +64,7 @@ export class SyndicationService {
       this.db,
       async (m) => {
         const plan = await this.plan(m, mode, request);
-        return mode === 'syndicate' ? this.applySyndicate(m, plan, request.now) : this.applyWithdraw(m, plan);
+        return mode === 'syndicate' ? this.applySyndicate(m, plan, wholeSeconds(request.now)) : this.applyWithdraw(m, plan);
       },
       { rollback: request.dryRun },
     );

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { dayFromNumber, vietnamDayNumber } from '../../common/vietnamDay';
 import { VisitBatch } from './visitBatch';
+import { wholeSeconds } from '../../db/datetime';
 import { CommitOutcomeUnknown } from '../../db/transaction';
 import { Snapshot, VisitRollups } from './visitRollups';
 
@@ -210,7 +211,7 @@ export class VisitBuffer {
       batch.seq = ++this.lastSeq;
       this.inFlight = batch;
       try {
-        await this.rollups.writeBatch(batch, this.processId, new Date(this.clock.now()));
+        await this.rollups.writeBatch(batch, this.processId, wholeSeconds(new Date(this.clock.now())));
       } catch (e) {
         this.inFlight = null;
         if (e instanceof CommitOutcomeUnknown) {

@@ -88,15 +88,30 @@ describe('syndicate', () => {
   it('dry run: reports exactly what a real call would, and writes nothing', async () => {
     const a = await article(PHAT_DIEM);
     const input = { articleIds: [String(a), '999999'], targetCodes: ['37', '376', '99999'], includeDescendants: true };
+    // Worked out from the map, not from the gateway: 2 articles named × (the new Ninh Bình and its
+    // communes, plus the two codes that name no unit in force) pairs. The article goes to every unit
+    // of the province but its origin; every pair of the missing article, and the article with the
+    // ended and the unknown unit, is rejected.
+    const province = 1 + childrenOf(NINH_BINH).length;
+    const expected = {
+      requested: 2 * (province + 2),
+      changed: province - 1,
+      unchanged: 1,
+      rejectedPairs: province + 2 + 2,
+      rejected: [
+        { articleId: '999999', targetCode: null, reason: 'there is no such article' },
+        { articleId: null, targetCode: '376', reason: `unit 376 ended on 2025-06-30; its successors: ${successorCodes('376').join(', ')}` },
+        { articleId: null, targetCode: '99999', reason: 'there is no such unit' },
+      ],
+    };
     const before = await counts();
     const dry = await call(admin, 'syndicate', { ...input, dryRun: true });
+    expect(dry.result).toEqual(expected);
     expect(await counts()).toEqual(before);
     expect(await shownOn(a)).toEqual([PHAT_DIEM]);
     const real = await call(admin, 'syndicate', input);
-    expect(real.result).toEqual(dry.result);
-    expect(real.result.changed).toBe(childrenOf(NINH_BINH).length); // every unit of the province but the origin
-    // The missing article, the unit that ended and the one that never was.
-    expect(real.result.rejected.map((r: any) => `${r.articleId ?? ''}→${r.targetCode ?? ''}`).sort()).toEqual(['999999→', '→376', '→99999']);
+    expect(real.result).toEqual(expected);
+    expect(await shownOn(a)).toEqual([NINH_BINH, ...childrenOf(NINH_BINH)].sort());
   });
 
   it('applies what it can and rejects missing articles, missing units and targets outside the editor’s subtree', async () => {
@@ -214,12 +229,23 @@ describe('withdraw', () => {
   it('lets an editor withdraw only within its subtree; dry run changes nothing', async () => {
     const a = await article('01');
     await call(admin, 'syndicate', { articleIds: [String(a)], targetCodes: ['14620', '37'] });
+    const shown = ['01', PHAT_DIEM, NINH_BINH];
+    expect(await shownOn(a)).toEqual(shown);
+    // Xã Phát Diệm's editor may take it off its own commune, not off the province above it.
+    const expected = {
+      requested: 2,
+      changed: 1,
+      unchanged: 0,
+      rejectedPairs: 1,
+      rejected: [{ articleId: null, targetCode: '37', reason: 'unit 37 is outside unit 14620 (Xã Phát Diệm), which this key may write to' }],
+    };
     const before = await counts();
     const dry = await call(phatDiem, 'withdraw', { articleIds: [String(a)], targetCodes: ['14620', '37'], dryRun: true });
-    expect(dry.result).toMatchObject({ requested: 2, changed: 1, rejectedPairs: 1 });
+    expect(dry.result).toEqual(expected);
     expect(await counts()).toEqual(before);
+    expect(await shownOn(a)).toEqual(shown);
     const real = await call(phatDiem, 'withdraw', { articleIds: [String(a)], targetCodes: ['14620', '37'] });
-    expect(real.result).toEqual(dry.result);
+    expect(real.result).toEqual(expected);
     expect(await shownOn(a)).toEqual(['01', NINH_BINH]);
   });
 

@@ -1,10 +1,15 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { upsertRows } from '../../common/sql';
 import { withTransaction } from '../../db/transaction';
 import { UNIT_HISTORY } from '../units/unitTree';
 import { Tally, VisitBatch } from './visitBatch';
 
 /** Rows per multi-row INSERT: a flush of a busy second is a few thousand rows, written in one or two statements. */
 const ROWS_PER_STATEMENT = 5000;
+/** The rows the flush and the daily archive add, as upsertRows reads them. */
+const UNIT_DAY = { unit_id: 'VARCHAR(20)', day: 'DATE', own: 'BIGINT UNSIGNED', subtree: 'BIGINT UNSIGNED' };
+const UNIT_TOTAL = { unit_id: 'VARCHAR(20)', own: 'BIGINT UNSIGNED', subtree: 'BIGINT UNSIGNED' };
+const ARTICLE_DAY = { article_id: 'INT UNSIGNED', day: 'DATE', views: 'BIGINT UNSIGNED' };
 
 /** What recordVisit needs to know about an article and a unit it names. */
 export type ArticleOnUnit =
@@ -84,8 +89,7 @@ export class VisitRollups {
   /**
    * Adds a batch to the rollups in one transaction, with the batch's sequence number as this
    * process's flush mark. Rows are sorted by key so that two gateways flushing at once lock in the
-   * same order (no deadlock between them; one would be retried anyway). ON DUPLICATE KEY UPDATE
-   * with VALUES() is the spelling MariaDB and MySQL 8 share (MySQL 8.0.20+ warns it is deprecated).
+   * same order (no deadlock between them; one would be retried anyway).
    */
   async writeBatch(batch: VisitBatch, processId: string, now: Date): Promise<void> {
     await withTransaction(
@@ -93,8 +97,8 @@ export class VisitRollups {
       async (m) => {
         await this.writeRows(m, batch);
         await m.query(
-          'INSERT INTO visit_flush_marks (process_id, seq, flushed_at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE seq = VALUES(seq), flushed_at = VALUES(flushed_at)',
-          [processId, batch.seq, now],
+          'INSERT INTO visit_flush_marks (process_id, seq, flushed_at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE seq = ?, flushed_at = ?',
+          [processId, batch.seq, now, batch.seq, now],
         );
       },
       { isolation: 'READ COMMITTED' },
@@ -111,13 +115,10 @@ export class VisitRollups {
     // Totals are not written here: visit_totals covers the archived days, and a read adds the
     // unit's recent days to it (see the migration).
     for (const rows of chunks(byKey(unitDays), ROWS_PER_STATEMENT)) {
-      await m.query(
-        'INSERT INTO visit_days_recent (unit_id, day, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
-        [rows],
-      );
+      await m.query(...upsertRows('visit_days_recent', UNIT_DAY, 'own = visit_days_recent.own + x.own, subtree = visit_days_recent.subtree + x.subtree', rows));
     }
     for (const rows of chunks(byKey(articleDays), ROWS_PER_STATEMENT)) {
-      await m.query('INSERT INTO article_view_days (article_id, day, views) VALUES ? ON DUPLICATE KEY UPDATE views = views + VALUES(views)', [rows]);
+      await m.query(...upsertRows('article_view_days', ARTICLE_DAY, 'views = article_view_days.views + x.views', rows));
     }
     // articles.views is what MOST_VIEWED sorts on, so it is kept current here rather than summed.
     // An UPDATE, not an upsert: articles has NOT NULL columns an upsert would have to invent. An
@@ -155,16 +156,10 @@ export class VisitRollups {
           totals.set(unit, t);
         }
         for (const chunk of chunks(byKey(days), ROWS_PER_STATEMENT)) {
-          await m.query(
-            'INSERT INTO visit_days (unit_id, day, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
-            [chunk],
-          );
+          await m.query(...upsertRows('visit_days', UNIT_DAY, 'own = visit_days.own + x.own, subtree = visit_days.subtree + x.subtree', chunk));
         }
         for (const chunk of chunks(byKey([...totals.values()]), ROWS_PER_STATEMENT)) {
-          await m.query(
-            'INSERT INTO visit_totals (unit_id, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
-            [chunk],
-          );
+          await m.query(...upsertRows('visit_totals', UNIT_TOTAL, 'own = visit_totals.own + x.own, subtree = visit_totals.subtree + x.subtree', chunk));
         }
         await m.query('DELETE FROM visit_days_recent WHERE day < ?', [cutoff]);
         return rows.length;

@@ -1,5 +1,9 @@
 import { EntityManager } from 'typeorm';
+import { upsertRows } from '../../../common/sql';
 import { searchDocument } from './searchText';
+
+/** An article's search row as upsertRows reads it. */
+const SEARCH_DOCUMENT = { article_id: 'INT UNSIGNED', tokens: 'MEDIUMTEXT', title_folded: 'VARCHAR(400)', summary_folded: 'TEXT', body_folded: 'MEDIUMTEXT' };
 
 /**
  * Writes the article_search rows of these articles from their current title, summary and body.
@@ -23,9 +27,6 @@ export async function writeSearchDocuments(db: EntityManager, articles: { id: nu
     const d = searchDocument(a);
     return [a.id, d.tokens, d.titleFolded, d.summaryFolded, d.bodyFolded];
   });
-  await db.query(
-    `INSERT INTO article_search (article_id, tokens, title_folded, summary_folded, body_folded) VALUES ?
-     ON DUPLICATE KEY UPDATE tokens = VALUES(tokens), title_folded = VALUES(title_folded), summary_folded = VALUES(summary_folded), body_folded = VALUES(body_folded)`,
-    [values],
-  );
+  const update = 'tokens = x.tokens, title_folded = x.title_folded, summary_folded = x.summary_folded, body_folded = x.body_folded';
+  await db.query(...upsertRows('article_search', SEARCH_DOCUMENT, update, values));
 }

@@ -12,8 +12,8 @@ import { createTestDatabase, TestDatabase } from './helpers/testDatabase';
 
 /** Requests kept in flight at once. */
 const CONCURRENCY = 120;
-/** Load before the signal: long enough for every worker to be mid-request many times over. */
-const LOAD_MS = 2000;
+/** Load before the signal: every worker has had this many answers, and is waiting for its next. */
+const ROUNDS_BEFORE_SIGNAL = 5;
 /**
  * "Sent before the signal" = written at least this long before it. One written just before it may
  * still sit unread in its socket when the server stops listening: it is then refused (Fastify's 503
@@ -116,18 +116,24 @@ it('answers every request in flight, exits 0 promptly and keeps every counted vi
 
   let exited = false;
   void gw.exited.then(() => (exited = true));
+  let signalled = false;
   const outcomes: Outcome[] = [];
-  const worker = async () => {
+  const answersOf = new Array<number>(CONCURRENCY).fill(0);
+  let loaded!: () => void;
+  const allLoaded = new Promise<void>((resolve) => (loaded = resolve));
+  const worker = async (_: unknown, w: number) => {
     while (!exited) {
       const outcome = await nextRequest(agent);
       outcomes.push(outcome);
-      // Refused after the listener closed: do not spin on it.
-      if (outcome.failure) await new Promise((r) => setTimeout(r, 20));
+      if (++answersOf[w] === ROUNDS_BEFORE_SIGNAL && answersOf.every((n) => n >= ROUNDS_BEFORE_SIGNAL)) loaded();
+      // Refused after the signal (the listener has closed): wait for the exit instead of spinning on it.
+      if (outcome.failure && signalled) await gw.exited;
     }
   };
   const workers = Array.from({ length: CONCURRENCY }, worker);
 
-  await new Promise((r) => setTimeout(r, LOAD_MS));
+  await allLoaded;
+  signalled = true;
   const signalledAt = performance.now();
   gw.child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;

@@ -3,6 +3,7 @@ import { foldVietnamese } from '../src/common/vietnameseText';
 import { rebuildAllSubtreeFeeds } from '../src/modules/articles/subtreeFeed';
 import { rebuildUnitClosure } from '../src/modules/units/unitTree';
 import { OLD_MAP_UNTIL, readVnAdminMaps, VnAdminMaps } from './vnAdmin';
+import { upsertRows } from '../src/common/sql';
 
 /**
  * The last day a unit of the 2023 snapshot that v1 databases hold, but the catalogue of 2025-06-30
@@ -32,15 +33,14 @@ export async function seedUnits(db: EntityManager, maps: VnAdminMaps = readVnAdm
   const [{ n }] = await db.query('SELECT COUNT(*) AS n FROM units');
   const upgrading = Number(n) > 0;
   if (upgrading) await db.query('UPDATE units SET valid_to = ? WHERE valid_to IS NULL', [ENDED_BEFORE_CATALOGUE]);
-  // VALUES(col) rather than MySQL 8.0.20's row alias, which MariaDB does not have.
-  const columns = ['id', 'code', 'level', 'type', 'name', 'full_name', 'slug', 'path', 'parent_id', 'province_id', 'valid_from', 'valid_to', 'search_name'];
-  await insertChunks(
-    db,
-    `INSERT INTO units (${columns.join(', ')}) VALUES ?
-     ON DUPLICATE KEY UPDATE ${columns.slice(1).map((c) => `${c} = VALUES(${c})`).join(', ')}`,
-    // Parents first (the map's order), so that every parent_id is there when its child arrives.
-    maps.units.map((u) => [u.id, u.code, u.level, u.type, u.name, u.fullName, u.slug, u.path, u.parentId, u.provinceId, u.validFrom, u.validTo, foldVietnamese(u.fullName)]),
-  );
+  const columns = {
+    id: 'VARCHAR(20)', code: 'VARCHAR(10)', level: 'VARCHAR(10)', type: 'VARCHAR(16)', name: 'VARCHAR(100)', full_name: 'VARCHAR(150)', slug: 'VARCHAR(150)',
+    path: 'VARCHAR(400)', parent_id: 'VARCHAR(20)', province_id: 'VARCHAR(20)', valid_from: 'DATE', valid_to: 'DATE', search_name: 'VARCHAR(150)',
+  };
+  const update = Object.keys(columns).slice(1).map((c) => `${c} = x.${c}`).join(', ');
+  // Parents first (the map's order), so that every parent_id is there when its child arrives.
+  const rows = maps.units.map((u) => [u.id, u.code, u.level, u.type, u.name, u.fullName, u.slug, u.path, u.parentId, u.provinceId, u.validFrom, u.validTo, foldVietnamese(u.fullName)]);
+  for (let i = 0; i < rows.length; i += 2000) await db.query(...upsertRows('units', columns, update, rows.slice(i, i + 2000)));
   await db.query('DELETE FROM unit_successions');
   await insertChunks(
     db,

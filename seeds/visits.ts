@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { dayFromNumber, parseDay } from '../src/common/vietnamDay';
 import { UnitTree } from '../src/modules/units/unitTree';
 import { mulberry32 } from './mulberry32';
+import { upsertRows } from '../src/common/sql';
 
 /**
  * Deterministic daily visits for benchmarks (`npm run seed -- --visit-days 365`): every unit, every
@@ -120,10 +121,8 @@ export async function seedVisits(db: DataSource, opts: VisitSeedOptions): Promis
     return [unit.id, o, s];
   });
   for (let i = 0; i < totals.length; i += ROWS_PER_STATEMENT) {
-    await db.query(
-      'INSERT INTO visit_totals (unit_id, own, subtree) VALUES ? ON DUPLICATE KEY UPDATE own = own + VALUES(own), subtree = subtree + VALUES(subtree)',
-      [totals.slice(i, i + ROWS_PER_STATEMENT)],
-    );
+    const columns = { unit_id: 'VARCHAR(20)', own: 'BIGINT UNSIGNED', subtree: 'BIGINT UNSIGNED' };
+    await db.query(...upsertRows('visit_totals', columns, 'own = visit_totals.own + x.own, subtree = visit_totals.subtree + x.subtree', totals.slice(i, i + ROWS_PER_STATEMENT)));
   }
   await db.query('ANALYZE TABLE visit_days, visit_totals');
   return { units: units.length, rows, visits, from, to: end, seconds: Number(process.hrtime.bigint() - started) / 1e9 };

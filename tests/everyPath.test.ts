@@ -1,8 +1,8 @@
-import { getNamedType, GraphQLInterfaceType, GraphQLObjectType, isLeafType, isNonNullType, isObjectType } from 'graphql';
+import { getNamedType, GraphQLInterfaceType, GraphQLObjectType, isLeafType, isNonNullType } from 'graphql';
 import { seedDemoContent } from '../seeds/demo';
 import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { graphqlSchema } from '../src/schema';
-import { startTestServer, TestServer } from './helpers/testServer';
+import { GraphQLResponse, startTestServer, TestServer } from './helpers/testServer';
 
 /**
  * Every fact is the same through every path that serves it: an article read by id, by slug, in
@@ -189,7 +189,7 @@ describe('an article is the same through every path', () => {
 });
 
 /** The paths a key holder reads an article by (they bypass the shared caches and kept answers). */
-async function everyPathOfKeyHolder(id: string, gql: (query: string, variables?: Record<string, unknown>) => ReturnType<TestServer['gql']>) {
+async function everyPathOfKeyHolder(id: string, gql: (query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse>) {
   const paths = new Map<string, Article | null>();
   const direct = (await gql(`query($id: ID) { article(id: $id) { ...EveryArticleField } }\n${ARTICLE}`, { id })).data.article as Article;
   paths.set('article(id)', direct);

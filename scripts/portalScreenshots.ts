@@ -48,17 +48,21 @@ async function main(): Promise<void> {
     });
     closers.unshift(() => browser.close());
     mkdirSync(OUT, { recursive: true });
-    const shots = [
+    /** A page, and the element to take alone (else the viewport, or the full page). */
+    const shots: { path: string; file: string; width: number; height: number; fullPage: boolean; element?: string }[] = [
       { path: '/14620', file: 'portal-home.png', width: 1280, height: 900, fullPage: true },
       { path: `/14620/bai-viet/${SEED_ARTICLE_SLUG}`, file: 'portal-article.png', width: 1280, height: 900, fullPage: true },
       // What a reader sees first on a phone.
       { path: `/14620/bai-viet/${SEED_ARTICLE_SLUG}`, file: 'portal-phone.png', width: 390, height: 844, fullPage: false },
+      // The "Văn bản mới" block alone: number, type, issuer and day of each legal document.
+      { path: '/14620', file: 'portal-documents.png', width: 1280, height: 900, fullPage: false, element: '.documents' },
     ];
-    for (const { path, file, width, height, fullPage } of shots) {
+    for (const { path, file, width, height, fullPage, element } of shots) {
       const page = await browser.newPage({ viewport: { width, height } });
       const response = await page.goto(`${portalUrl}${path}`, { waitUntil: 'networkidle' });
       if (response?.status() !== 200) throw new Error(`${path} answered ${response?.status()}`);
-      await page.screenshot({ path: join(OUT, file), fullPage });
+      if (element) await page.locator(element).screenshot({ path: join(OUT, file) });
+      else await page.screenshot({ path: join(OUT, file), fullPage });
       await page.close();
       console.error(`saved docs/screenshots/${file}`);
     }

@@ -122,12 +122,6 @@ export interface DocumentDraft {
   fileUrl: string | null;
 }
 
-/** The folded form of a number as filter.documentNumber and the uniqueness rule compare it; null when it has no letter or digit. */
-export function documentNumberKey(value: string): string | null {
-  const key = foldDocumentNumber(value);
-  return /[\p{L}0-9]/u.test(key) ? key : null;
-}
-
 export function legalDocument(input: LegalDocumentInput, field = 'input.document'): DocumentDraft {
   const number = plainText(input.number, `${field}.number`, LIMITS.documentNumber, { required: true }).replace(/\s+/g, '');
   if (!DOCUMENT_NUMBER.test(number) || !/[0-9]/.test(number)) {

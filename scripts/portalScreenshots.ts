@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { chromium } from 'playwright-core';
 import { createPortal } from '../examples/portal/portal';
 import { seedIfEmpty } from '../seeds';
 import { seedVisits } from '../seeds/visits';
 import { vietnamDay } from '../src/common/vietnamDay';
 import { openDatabase } from '../src/db/database';
 import { createServer } from '../src/server';
+import { launchChromium } from './chromium';
 
 /**
  * `npm run portal:screenshots`: the README's pictures of the reference portal, taken on the demo data
@@ -19,7 +19,6 @@ import { createServer } from '../src/server';
  * article on a phone), and drops the database.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const SEED_ARTICLE_SLUG = 'hoi-nghi-truc-tuyen-toan-quoc-trien-khai-nhiem-vu-cai-cach-hanh-chinh-nhung-thang-cuoi-nam-2023';
 const OUT = join(__dirname, '..', '..', 'docs', 'screenshots');
 
@@ -42,10 +41,7 @@ async function main(): Promise<void> {
     closers.unshift(() => portal.close());
     const portalUrl = await portal.listen({ port: 0, host: '127.0.0.1' });
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium('the portal screenshots');
     closers.unshift(() => browser.close());
     mkdirSync(OUT, { recursive: true });
     /** A page, and the element to take alone (else the viewport, or the full page). */

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { seedDemoContent } from '../seeds/demo';
 import { EXAMPLE_QUERY } from '../src/exampleQuery';
 import { createServer } from '../src/server';
 import { startTestServer, TestServer } from './helpers/testServer';
+import { launchChromium } from '../scripts/chromium';
 
 /**
  * The explorers, in a real browser on a closed network: GraphiQL at /graphiql must load, know the
@@ -11,24 +11,13 @@ import { startTestServer, TestServer } from './helpers/testServer';
  * links both explorers; Apollo Sandbox (which needs internet) sends Apollo no telemetry.
  */
 
-/** Debian's chromium package; playwright-core drives it (no browser download). */
-const CHROMIUM = '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
-  const missing = new Error(`the explorer tests need Debian's chromium at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium`);
-  missing.stack = missing.message;
-  throw missing;
-}
 
 let server: TestServer;
 let browser: Browser;
 beforeAll(async () => {
   server = await startTestServer();
   await server.db.dataSource.transaction((m) => seedDemoContent(m));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30000,
-  });
+  browser = await launchChromium('the explorer tests');
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,14 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { FastifyInstance } from 'fastify';
 import { print } from 'graphql';
-import { Browser, BrowserContext, chromium, Page, Response } from 'playwright-core';
+import { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { UnitArchiveDocument } from '../examples/portal/generated/operations';
 import { createPortal, publicOrNoStore } from '../examples/portal/portal';
 import { seedDemoContent } from '../seeds/demo';
 import { startTestServer, TestServer } from './helpers/testServer';
+import { launchChromium } from '../scripts/chromium';
 
 /**
  * The reference portal (examples/portal) in a real browser, over a real gateway on the demo data:
@@ -16,13 +17,6 @@ import { startTestServer, TestServer } from './helpers/testServer';
  * visits the browser counts, the old map's units, and the error pages.
  */
 
-/** Debian's chromium package; playwright-core drives it (no browser download). */
-const CHROMIUM = '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
-  const missing = new Error(`the portal tests need Debian's chromium at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium`);
-  missing.stack = missing.message;
-  throw missing;
-}
 
 /** Xã Phát Diệm (from 2025-07-01), whose feed keeps Thị trấn Phát Diệm's articles. */
 const CODE = '14620';
@@ -87,11 +81,7 @@ beforeAll(async () => {
   gateway = await startTestServer({ config: { corsOrigins: [portalUrl] } });
   await gateway.db.dataSource.transaction((m) => seedDemoContent(m));
   serverSide.target = browserSide.target = gateway.url;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30000,
-  });
+  browser = await launchChromium('the portal tests');
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,9 +1,10 @@
-import { Browser, BrowserContext, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { seedDemoContent } from '../seeds/demo';
 import { EXAMPLE_QUERY } from '../src/exampleQuery';
 import { createServer } from '../src/server';
 import { startTestServer, TestServer } from './helpers/testServer';
 import { launchChromium } from '../scripts/chromium';
+import { OfflinePage, openOfflinePage } from './helpers/offlinePage';
 
 /**
  * The explorers, in a real browser on a closed network: GraphiQL at /graphiql must load, know the
@@ -24,35 +25,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A page that reaches only the test server: every other request is aborted and written down, as are console errors (a CSP refusal is one). */
-interface OfflinePage {
-  page: Page;
-  context: BrowserContext;
-  /** URLs the page tried to load from anywhere but the test server. */
-  leftLocalhost: string[];
-  consoleErrors: string[];
-}
-
 let offline: OfflinePage;
 beforeEach(async () => {
-  const context = await browser.newContext();
-  const leftLocalhost: string[] = [];
-  const consoleErrors: string[] = [];
-  const origin = new URL(server.url).origin;
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (new URL(url).origin === origin || url.startsWith('data:')) return route.continue();
-    leftLocalhost.push(url);
-    return route.abort('internetdisconnected');
-  });
-  // Well under jest's minute, so a page that never renders fails with what it was waiting for.
-  context.setDefaultTimeout(15000);
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  offline = { page, context, leftLocalhost, consoleErrors };
+  offline = await openOfflinePage(browser, [server.url]);
 });
 afterEach(() => offline.context.close());
 

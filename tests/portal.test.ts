@@ -4,12 +4,13 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { FastifyInstance } from 'fastify';
 import { print } from 'graphql';
-import { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import { Browser, Page, Response } from 'playwright-core';
 import { UnitArchiveDocument } from '../examples/portal/generated/operations';
 import { createPortal, publicOrNoStore } from '../examples/portal/portal';
 import { seedDemoContent } from '../seeds/demo';
 import { startTestServer, TestServer } from './helpers/testServer';
 import { launchChromium } from '../scripts/chromium';
+import { OfflinePage, openOfflinePage } from './helpers/offlinePage';
 
 /**
  * The reference portal (examples/portal) in a real browser, over a real gateway on the demo data:
@@ -90,39 +91,14 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-/** A browser page that may reach only the portal and the gateway; anything else, and every console error (a CSP refusal is one), is written down. */
-interface ReaderPage {
-  page: Page;
-  context: BrowserContext;
-  leftLocalhost: string[];
-  consoleErrors: string[];
-}
-
-let reader: ReaderPage;
+let reader: OfflinePage;
 beforeEach(async () => {
   reader = await openReader();
 });
 afterEach(() => reader.context.close());
 
-async function openReader(viewport = { width: 1280, height: 900 }): Promise<ReaderPage> {
-  const context = await browser.newContext({ viewport });
-  const leftLocalhost: string[] = [];
-  const consoleErrors: string[] = [];
-  const allowed = [new URL(portalUrl).origin, new URL(browserSide.url).origin];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (allowed.includes(new URL(url).origin) || url.startsWith('data:')) return route.continue();
-    leftLocalhost.push(url);
-    return route.abort('internetdisconnected');
-  });
-  context.setDefaultTimeout(15000);
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  return { page, context, leftLocalhost, consoleErrors };
-}
+/** A reader's page: it may reach only the portal and the gateway (as the browser sees it). */
+const openReader = (viewport = { width: 1280, height: 900 }) => openOfflinePage(browser, [portalUrl, browserSide.url], viewport);
 
 /** The answer of the browser's recordVisit call, awaited while `action` loads a page. */
 async function loadCountingVisit(page: Page, action: () => Promise<unknown>): Promise<{ response: Response; counted: boolean; visitorId: string }> {

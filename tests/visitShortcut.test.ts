@@ -189,6 +189,8 @@ describe('everything but the plain case is left to Apollo', () => {
       newText('a: recordVisit(unitCode: $unitCode, visitorId: $visitorId) b: recordVisit(unitCode: "14623", visitorId: $visitorId)'),
       newText('recordVisit(unitCode: $unitCode, visitorId: $visitorId) @include(if: true)'),
       newText('... on Mutation { recordVisit(unitCode: $unitCode, visitorId: $visitorId) }'),
+      // A text longer than any portal sends (padded with a comment): plans stay small however many are made up.
+      `${newText('recordVisit(unitCode: $unitCode, visitorId: $visitorId)')}\n#${'x'.repeat(5000)}`,
     ];
     for (const query of shapes) {
       for (let i = 0; i < 2; i++) expect(JSON.parse((await post({ query, variables: { unitCode: '14620', visitorId: `sc-shape-${texts}-${i}` } })).text).errors).toBeUndefined();

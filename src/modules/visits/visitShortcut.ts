@@ -40,8 +40,12 @@ interface Pending {
 
 /** The replies' headers that belong to the document; per-request ones (id, statements, CORS) are set per request. */
 const DOCUMENT_HEADERS = ['content-type', 'cache-control', 'x-query-cost'];
-/** Portals send a handful of texts; a bound keeps made-up ones from growing it. */
+/**
+ * Portals send a handful of short texts. Bounds keep made-up ones from growing the plans: a plan
+ * holds its text twice (key, parsed document), and a text may be as long as a body (2 MiB).
+ */
 const MAX_PLANS = 1000;
+const MAX_TEXT_LENGTH = 4096;
 
 /** The body Apollo sends for a lone field's value. */
 const body = (responseKey: string, value: boolean) => JSON.stringify({ data: { [responseKey]: value } }) + '\n';
@@ -126,7 +130,7 @@ export class VisitShortcut {
     if (params === null || typeof params !== 'object' || Array.isArray(params)) return null;
     const { query, operationName, extensions } = params as Record<string, unknown>;
     // The cheap test first: most requests are reads.
-    if (typeof query !== 'string' || !query.includes('recordVisit')) return null;
+    if (typeof query !== 'string' || query.length > MAX_TEXT_LENGTH || !query.includes('recordVisit')) return null;
     if (extensions !== undefined || (operationName != null && typeof operationName !== 'string')) return null;
     return `${request.headers.accept ?? ''}\n${operationName ?? ''}\n${query}`;
   }

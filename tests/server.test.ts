@@ -182,7 +182,7 @@ describe('request log', () => {
       await res.text();
       // The line is written once the response is sent, which may be just after the client has it.
       const written = async (n: number) => {
-        for (let i = 0; i < 50 && lines.filter((l) => l.msg === 'request').length < n; i++) await new Promise((r) => setTimeout(r, 10));
+        for (const giveUpAt = Date.now() + 5000; lines.filter((l) => l.msg === 'request').length < n && Date.now() < giveUpAt; ) await new Promise((r) => setTimeout(r, 10));
       };
       await written(1);
       const logged = lines.filter((l) => l.msg === 'request');

@@ -162,6 +162,16 @@ describe('writing particulars', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('an edit that leaves the particulars alone sends no statement for them, whatever the kind', async () => {
+    const document = await create(particulars());
+    const news = await create(null, { kind: 'NEWS' });
+    const retitle = (id: string) => server.gqlWithKey(admin, 'mutation($id: ID!, $input: UpdateArticleInput!) { updateArticle(id: $id, input: $input) { id } }', { id, input: { title: 'Tên đã sửa' } });
+    const [ofDocument, ofNews] = [await retitle(document.id), await retitle(news.id)];
+    expect(ofDocument.errors).toBeUndefined();
+    expect(ofNews.errors).toBeUndefined();
+    expect(ofNews.statements).toBe(ofDocument.statements);
+  });
+
   it('deleteArticle deletes them', async () => {
     const { id } = await create(particulars());
     expect((await server.gqlWithKey(admin, 'mutation($id: ID!) { deleteArticle(id: $id) }', { id })).data.deleteArticle).toBe(true);

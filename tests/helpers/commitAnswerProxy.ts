@@ -1,4 +1,5 @@
-import { AddressInfo, connect, createServer as createTcpServer, Server, Socket } from 'node:net';
+import { AddressInfo, createServer as createTcpServer, Server, Socket } from 'node:net';
+import { connectUpstream } from './cuttableProxy';
 
 /** COM_QUERY, the MySQL protocol's command byte for a text statement. */
 const COM_QUERY = 0x03;
@@ -48,15 +49,7 @@ export class CommitAnswerProxy {
   }
 
   private serve(client: Socket): void {
-    const upstream = connect(this.target);
-    for (const socket of [client, upstream]) {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
+    const upstream = connectUpstream(client, this.target, this.sockets);
     let pending = Buffer.alloc(0);
     /** Whether the connection's open transaction ran the statement the proxy waits for. */
     let ranStatement = false;

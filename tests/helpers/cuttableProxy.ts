@@ -15,15 +15,7 @@ export class CuttableProxy {
   async up(): Promise<void> {
     if (this.server) return;
     const server = createTcpServer((client) => {
-      const upstream = connect(this.target);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
+      const upstream = connectUpstream(client, this.target, this.sockets);
       client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve, reject) => {
@@ -43,4 +35,21 @@ export class CuttableProxy {
     for (const socket of this.sockets) socket.destroy();
     await closed;
   }
+}
+
+/**
+ * A proxy's connection to its target for one client: both sockets kept in `sockets` while open (to
+ * be destroyed when the proxy closes), and an error on either side closes both.
+ */
+export function connectUpstream(client: Socket, target: { host: string; port: number }, sockets: Set<Socket>): Socket {
+  const upstream = connect(target);
+  for (const socket of [client, upstream]) {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {
+      client.destroy();
+      upstream.destroy();
+    });
+  }
+  return upstream;
 }

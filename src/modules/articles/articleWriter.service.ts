@@ -90,7 +90,7 @@ export class ArticleWriter {
         throw badUserInput('input.document is required when kind becomes LEGAL_DOCUMENT', 'input.document');
       }
       if (changes.document) await this.saveDocument(m, id, changes.document);
-      else if (kind !== ArticleKind.LEGAL_DOCUMENT) await m.query('DELETE FROM legal_documents WHERE article_id = ?', [id]);
+      else if (article.kind === ArticleKind.LEGAL_DOCUMENT && kind !== ArticleKind.LEGAL_DOCUMENT) await m.query('DELETE FROM legal_documents WHERE article_id = ?', [id]);
       const columns: Record<string, unknown> = {
         title: changes.title,
         summary: changes.summary,

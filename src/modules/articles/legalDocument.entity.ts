@@ -7,7 +7,7 @@ import { DateScalar } from '../../common/scalars';
  * A legal document's particulars ('Văn bản': số / ký hiệu, loại, cơ quan ban hành, ngày ban hành …),
  * one row per LEGAL_DOCUMENT article, in a table of its own so that the articles rows every feed
  * reads stay small. `number_key` and `issuer_key` are the folded forms a number is looked up and
- * kept unique by (legalDocumentInput.ts).
+ * kept unique by (articleInput.ts's legalDocument).
  */
 @Entity({ name: 'legal_documents' })
 @Directive(cacheFor(CONTENT_MAX_AGE))

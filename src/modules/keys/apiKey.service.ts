@@ -2,9 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { isUnitCode } from '../../common/ids';
 import { vietnamDay } from '../../common/vietnamDay';
+import { wholeSeconds } from '../../db/datetime';
 import { UnitTree } from '../units/unitTree';
 import { unitWithCode } from '../units/unit.service';
-import { wholeSeconds } from '../../db/datetime';
 
 export type Role = 'admin' | 'editor';
 

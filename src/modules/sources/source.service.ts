@@ -1,8 +1,8 @@
 import { DataSource, In } from 'typeorm';
 import { badUserInput } from '../../common/errors';
+import { wholeSeconds } from '../../db/datetime';
 import { plainText, sourceUrl } from '../articles/articleInput';
 import { Source } from './source.entity';
-import { wholeSeconds } from '../../db/datetime';
 
 /** Column sizes of `sources`, in characters as stored. */
 const SOURCE_LIMITS = { name: 200, url: 500 };

@@ -1,13 +1,13 @@
 import { EntityManager } from 'typeorm';
 import { badUserInput } from '../../common/errors';
 import { isUnitCode, parseId } from '../../common/ids';
+import { wholeSeconds } from '../../db/datetime';
 import { Database, withTransaction } from '../../db/transaction';
 import { syndicate, withdraw } from '../articles/publishing';
 import { vietnamDay } from '../../common/vietnamDay';
 import { unitWithCode } from '../units/unit.service';
 import { UnitTree } from '../units/unitTree';
 import { SyndicationRejection, SyndicationResult } from './syndication.types';
-import { wholeSeconds } from '../../db/datetime';
 
 /** At most this many article-unit pairs per call (CONTRACT.md). */
 export const MAX_PAIRS = 100_000;

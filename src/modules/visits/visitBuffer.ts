@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { dayFromNumber, vietnamDayNumber } from '../../common/vietnamDay';
-import { VisitBatch } from './visitBatch';
 import { wholeSeconds } from '../../db/datetime';
 import { CommitOutcomeUnknown } from '../../db/transaction';
+import { VisitBatch } from './visitBatch';
 import { Snapshot, VisitRollups } from './visitRollups';
 
 /** What the counter logs through (Fastify's pino logger in the server; silent by default). */

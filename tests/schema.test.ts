@@ -10,13 +10,27 @@ const CONTRACT_COPY = join(root, 'schema', 'contract.graphql');
 const contract = buildSchema(readFileSync(CONTRACT_COPY, 'utf8'));
 const ours = buildSchema(readFileSync(join(root, SCHEMA_FILE), 'utf8'));
 
+/** Contract v3's change notifications, not served yet: each name with the issue that brings it. */
+const NOT_YET_BUILT: Array<{ name: string; issue: number }> = [
+  ...['ArticleEventType', 'ArticleEvent', 'DeliveryStatus', 'WebhookDelivery', 'WebhookDeliveryEdge', 'WebhookDeliveryConnection'],
+  ...['Webhook', 'WebhookInput', 'WebhookCreated', 'Subscription', 'Query.webhooks', 'Query.webhook'],
+  ...['Mutation.createWebhook', 'Mutation.deleteWebhook', 'Mutation.setWebhookActive', 'Mutation.rotateWebhookSecret', 'Mutation.redeliver'],
+].map((name) => ({ name, issue: 34 }));
+
 describe('the emitted schema', () => {
   it('is what the code builds (run `npm run schema` when this fails)', () => {
     expect(readFileSync(join(root, SCHEMA_FILE), 'utf8')).toBe(printSchemaFile());
   });
 
-  it('keeps every name, argument, default and type of the contract', () => {
-    expect(findBreakingChanges(contract, ours).map((c) => c.description)).toEqual([]);
+  it('keeps every name, argument, default and type of the contract, but for v3 names not yet built', () => {
+    const missing = findBreakingChanges(contract, ours).map((c) => c.description);
+    const notYetBuilt = NOT_YET_BUILT.map(({ name }) => `${name} was removed.`);
+    expect(missing.filter((description) => !notYetBuilt.includes(description))).toEqual([]);
+  });
+
+  it('lists as not yet built only names that are indeed missing (remove an entry once its issue lands)', () => {
+    const missing = findBreakingChanges(contract, ours).map((c) => c.description);
+    expect(NOT_YET_BUILT.filter(({ name }) => !missing.includes(`${name} was removed.`))).toEqual([]);
   });
 
   it('changes no default value or enum of the contract', () => {

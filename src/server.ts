@@ -26,7 +26,7 @@ import { mayScrape, Metrics } from './plugins/metrics';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin } from './plugins/queryLimits';
 import { DataBoundsKeeper, DataBoundsOptions } from './plugins/dataBounds';
 import { readReplicaPlugin } from './plugins/readReplica';
-import { DEFAULT_HEAVY_REQUEST_LIMITS, heavyRequestsPlugin } from './plugins/heavyRequests';
+import { DEFAULT_HEAVY_REQUEST_LIMITS, HeavySlots, heavyRequestsPlugin } from './plugins/heavyRequests';
 import { DEFAULT_REQUEST_TIMEOUTS, requestDeadlinePlugin } from './plugins/requestDeadline';
 import { RequestLog, withIsoTime } from './plugins/requestLog';
 import { refuseDeepJson } from './plugins/jsonNesting';
@@ -54,6 +54,8 @@ declare module 'fastify' {
     keptAnswers: KeptAnswers | null;
     /** The data's largest lists the cost estimate multiplies by (tests refresh them after seeding). */
     dataBounds: DataBoundsKeeper;
+    /** The slots heavy requests run in (tests wait for them to fill or empty). */
+    heavySlots: HeavySlots;
   }
 }
 
@@ -116,6 +118,9 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   const kept = responseCache ? new KeptAnswers(contentVersion, policies) : null;
   app.decorate('keptAnswers', kept);
   const visitShortcut = new VisitShortcut(schema, services);
+  const heavyLimits = config.heavyRequests ?? DEFAULT_HEAVY_REQUEST_LIMITS;
+  const heavySlots = new HeavySlots(heavyLimits.concurrency, heavyLimits.queue);
+  app.decorate('heavySlots', heavySlots);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
@@ -145,7 +150,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       readReplicaPlugin(contentVersion),
       requestDeadlinePlugin(timeouts),
       // After the response cache plugins: a kept answer never waits for a slot.
-      heavyRequestsPlugin(config.heavyRequests ?? DEFAULT_HEAVY_REQUEST_LIMITS),
+      heavyRequestsPlugin(heavyLimits, heavySlots),
       // Field traces for a router that asks (apollo-federation-include-trace), error messages masked.
       // Apollo installs this for subgraphs anyway; named here, it does so without a plain-text log line.
       ApolloServerPluginInlineTrace(),

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Caches, createCaches } from './cache/caches';
 import { ContentVersion, LocalContentVersion } from './cache/contentVersion';
+import { systemClock } from './common/clock';
 import { OnBatch } from './common/loaders';
 import { requestDatabase } from './db/requestDatabase';
 import { StatementTally } from './db/statementCounter';
@@ -8,7 +9,7 @@ import { ArticleService } from './modules/articles/article.service';
 import { ArticleWriter } from './modules/articles/articleWriter.service';
 import { FeedService } from './modules/articles/feed.service';
 import { AuditService } from './modules/audit/audit.service';
-import { RefusalLog, RefusalLogger } from './modules/audit/refusalLog';
+import { REFUSAL_LOG_INTERVAL_MS, RefusalLog, RefusalLogger } from './modules/audit/refusalLog';
 import { ApiKeyService } from './modules/keys/apiKey.service';
 import { SourceService } from './modules/sources/source.service';
 import { SyndicationService } from './modules/syndication/syndication.service';
@@ -63,7 +64,8 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
     contentVersion,
     caches: createCaches(contentVersion, { content: options.contentCaches ?? true }),
     onBatch: options.onBatch ?? (() => {}),
-    refusals: new RefusalLog(options.logger ?? { warn() {} }),
+    // On the visit counters' clock: tests move it past the log's interval instead of sleeping.
+    refusals: new RefusalLog(options.logger ?? { warn() {} }, REFUSAL_LOG_INTERVAL_MS, () => (options.visits?.clock ?? systemClock).now()),
     visits: new VisitCounters(dataSource, options.visits),
   };
 }

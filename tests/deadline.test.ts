@@ -11,6 +11,7 @@ import { insertArticles, minutesAfter } from './helpers/fixtures';
 import { CREATE_ARTICLE, SYNDICATE } from './helpers/operations';
 import { connectToDatabase } from './helpers/testDatabase';
 import { startTestServer, TestServer } from './helpers/testServer';
+import { waitFor } from './helpers/waitFor';
 
 /** Small, so that a test waits little, yet ample for what a portal asks. */
 const DEADLINE_MS = 300;
@@ -171,9 +172,8 @@ describe('a GraphQL request past its deadline', () => {
     await side.query('START TRANSACTION');
     await side.query('SELECT id FROM articles WHERE id = ? FOR UPDATE', [id]);
     // The syndicate call locks the article first (SELECT … FOR UPDATE): held here, that read waits.
-    const released = new Promise((resolve) => setTimeout(resolve, DEADLINE_MS + 1500)).then(() => side.query('ROLLBACK'));
-    const answer = await post(SYNDICATE, { input: { articleIds: [String(id)], targetCodes: ['14623', '001'] } }, admin);
-    await released;
+    // Held until the answer comes: only the deadline can end the wait.
+    const answer = await post(SYNDICATE, { input: { articleIds: [String(id)], targetCodes: ['14623', '001'] } }, admin).finally(() => side.query('ROLLBACK'));
     expectStoppedAtDeadline(answer);
     expect(answer.ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(await shownOn(id)).toEqual(before);
@@ -185,8 +185,14 @@ describe('a GraphQL request past its deadline', () => {
     // Inserting an article checks its origin unit's row (foreign key): held here, the INSERT waits.
     await side.query('START TRANSACTION');
     await side.query("SELECT code FROM units WHERE code = '14620' FOR UPDATE");
+    const sentAt = Date.now();
     const pending = post(CREATE_ARTICLE, { input: { originCode: '14620', title, body: '<p>Nội dung.</p>', topics: ['Cải cách hành chính'] } }, admin);
-    await new Promise((resolve) => setTimeout(resolve, DEADLINE_MS + 500));
+    // The lock is given up only once the INSERT waits on it and the request's deadline has passed.
+    await waitFor('the INSERT to wait on the lock', async () => {
+      const [rows] = (await side.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO LIKE 'INSERT INTO%articles%'")) as any;
+      return Number(rows[0].n) > 0;
+    });
+    await waitFor('the deadline to pass', () => Date.now() > sentAt + DEADLINE_MS + 200);
     await side.query('ROLLBACK');
     expectStoppedAtDeadline(await pending);
     expect(await side.query('SELECT id FROM articles WHERE title = ?', [title]).then(([rows]) => rows)).toEqual([]);

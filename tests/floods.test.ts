@@ -26,12 +26,14 @@ let url: string;
 const logged: any[] = [];
 let admin: { key: string; id: number };
 let editor: string;
+/** The gateway's clock, which the refusal log goes by: moved past its interval instead of slept through. */
+const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
 
 beforeAll(async () => {
   db = await createTestDatabase();
   const stream = { write: (line: string) => void logged.push(JSON.parse(line)) };
   // Without the response cache, the heap below grows only by what the policies keep.
-  app = await createServer({ config: { production: false, responseCache: false }, dataSource: db.dataSource, logger: { level: 'warn', stream } });
+  app = await createServer({ config: { production: false, responseCache: false }, dataSource: db.dataSource, logger: { level: 'warn', stream }, clock });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   const keys = new ApiKeyService(db.dataSource);
   const made = await keys.create({ role: 'admin', label: 'floods admin' });
@@ -49,7 +51,6 @@ const post = async (body: unknown, headers: Record<string, string> = {}, to = ur
 };
 const auditRows = async () => Number((await db.dataSource.query('SELECT COUNT(*) AS n FROM audit_log'))[0].n);
 const aliasedSources = (n: number) => `mutation { ${Array.from({ length: n }, (_, i) => `s${i}: createSource(input: { name: "Nguồn ${i}" }) { id }`).join(' ')} }`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('audit that cannot be flooded', () => {
   it.each([
@@ -63,21 +64,20 @@ describe('audit that cannot be flooded', () => {
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(res.body.data?.s0 ?? null).toBeNull();
-    // Rows were written in the background of the refusal: give them time to land.
-    await sleep(300);
+    // An audit row is written before its mutation's answer is sent (auditTrail.ts awaits it).
     expect(await auditRows()).toBe(before);
     expect(Number((await db.dataSource.query('SELECT COUNT(*) AS n FROM sources'))[0].n)).toBe(0);
   });
 
   it('logs refusals without a valid key at most once a second, each line counting those it left out', async () => {
-    await sleep(1100); // a fresh interval: the cases above were logged too
+    clock.offsetMs += 1100; // a fresh interval: the cases above were logged too
     const start = logged.length;
     const lines = () => logged.slice(start).filter((l) => l.msg === REFUSAL_LINE);
     for (let i = 0; i < 30; i++) await post({ query: aliasedSources(3) }, { authorization: 'Bearer nope' });
     // Refused in well under a second each: the first is logged, most of the rest only counted.
     expect(lines().length).toBeLessThanOrEqual(3);
     expect(lines()[0]).toMatchObject({ level: 40, operation: 'createSource,createSource,createSource', errorCode: 'UNAUTHENTICATED', detail: 'the key sent is malformed' });
-    await sleep(1100);
+    clock.offsetMs += 1100;
     await post({ query: aliasedSources(1) }, { authorization: 'Bearer nope' });
     const all = lines();
     expect(all.at(-1)).toMatchObject({ operation: 'createSource' });
@@ -189,7 +189,9 @@ describe('bounded memory', () => {
       }
       const small = '{ sources { id } }';
       await post(persisted(sha256(small), small), {}, sharedUrl);
-      await sleep(200); // Apollo stores persisted queries without waiting
+      // Apollo stores persisted queries without waiting: wait for the small one to land.
+      const smallKey = `${namespace}:apq:${sha256(small)}`;
+      for (const giveUpAt = Date.now() + 5000; !(await redis.exists(smallKey)) && Date.now() < giveUpAt; ) await new Promise((r) => setTimeout(r, 10));
       const { keys, bytes } = await ours();
       // 20 × 1.9 MB were 38 MB of Redis; now only the small query (and the content version) are there.
       expect(bytes).toBeLessThan(100_000);

@@ -6,6 +6,7 @@ import { ApiKeyService } from '../src/modules/keys/apiKey.service';
 import { insertArticles, minutesAfter } from './helpers/fixtures';
 import { SYNDICATE, UPDATE_ARTICLE, WITHDRAW } from './helpers/operations';
 import { startTestServer, TestServer } from './helpers/testServer';
+import { waitFor } from './helpers/waitFor';
 
 /** Concurrent writers: deadlocks are retried inside the gateway, slugs taken meanwhile move on to the next free one. */
 
@@ -129,7 +130,8 @@ describe('withTransaction, against a row another connection keeps locked', () =>
     const [id] = await insertArticles(server.db.dataSource, [{ title: 'Tin khóa', origin: '14620', publishedAt: minutesAfter(1) }]);
     const release = await lockHeldElsewhere(id);
     const attempts = { n: 0 };
-    setTimeout(release, 1500);
+    // Given up once an attempt has lost to it, so that the retry is what succeeds.
+    void waitFor('an attempt to lose to the lock', () => attempts.n >= 2, 30_000).then(release);
     await expect(withTransaction(server.db.dataSource, touch(id, attempts))).resolves.toBe('done');
     expect(attempts.n).toBeGreaterThanOrEqual(2);
   });

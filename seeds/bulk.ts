@@ -2,8 +2,10 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { foldVietnamese, slugify } from '../src/common/vietnameseText';
 import { transactionOn } from '../src/db/transaction';
 import { ArticleKind } from '../src/modules/articles/article.entity';
+import { growDataBounds } from '../src/plugins/dataBounds';
 import {
   completePublishingRange,
+  countNewArticles,
   insertPublications,
   insertTopicFilings,
   originPublication,
@@ -288,7 +290,10 @@ async function ensureSources(ds: DataSource, tree: UnitTree): Promise<SourceReco
     taken.add(foldVietnamese(name));
     rows.push([name, `https://${slugify(name)}.example.vn`, SOURCE_CREATED_AT]);
   }
-  if (rows.length > 0) await ds.query('INSERT INTO sources (name, url, created_at) VALUES ?', [rows]);
+  if (rows.length > 0) {
+    await ds.query('INSERT INTO sources (name, url, created_at) VALUES ?', [rows]);
+    await growDataBounds(ds.manager, { sources: rows.length });
+  }
   return ds.query('SELECT id, name, url FROM sources ORDER BY id');
 }
 
@@ -569,6 +574,7 @@ function writeChunk(runner: QueryRunner, chunk: Chunk): Promise<void> {
         'INSERT INTO articles (id, slug, title, summary, body, kind, origin_id, source_id, source_url, published_at, created_at, updated_at, views) VALUES ?',
         [chunk.articles],
       );
+      await countNewArticles(m, chunk.articles.map((r) => r[7]));
       await insertPublications(m, chunk.publications);
       await insertTopicFilings(m, chunk.articleTopics);
       await insertLegalDocuments(m, chunk.documents);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
+import { refreshDataBounds } from '../src/plugins/dataBounds';
 import { DEFAULT_ARTICLES_END, seedBulkArticles } from './bulk';
 import { seedIfEmpty } from './index';
 import { DEFAULT_VISITS_END, seedVisits } from './visits';
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
       });
       console.log(`added ${result.articles.toLocaleString('en')} articles (${result.publications.toLocaleString('en')} publications) in ${result.seconds.toFixed(1)} s`);
     }
+    // Exact bounds for the maps and articles loaded: gateways serving this database take them within a second.
+    await refreshDataBounds(db);
     if (visitDays > 0) {
       const v = await seedVisits(db, { days: visitDays, end: values['visits-end'], seed });
       console.log(

@@ -4,7 +4,8 @@ import type { ArticleKind } from '../src/modules/articles/article.entity';
 import { legalDocument } from '../src/modules/articles/articleInput';
 import type { LegalDocumentInput } from '../src/modules/articles/articleInput.types';
 import { insertLegalDocuments } from '../src/modules/articles/legalDocuments';
-import { completePublishing, insertPublications, insertTopicFilings, originPublication, syndicatedPublication, topicFiling } from '../src/modules/articles/publishing';
+import { completePublishing, countNewArticles, insertPublications, insertTopicFilings, originPublication, syndicatedPublication, topicFiling } from '../src/modules/articles/publishing';
+import { growDataBounds } from '../src/plugins/dataBounds';
 
 /**
  * The small demo content set `npm start` loads into an empty database: news, announcements and legal
@@ -595,6 +596,7 @@ function utc(vietnamTime: string): string {
 /** Loads the demo sources, topics and articles with their publications and SUBTREE feed rows. */
 export async function seedDemoContent(db: EntityManager): Promise<{ articles: number }> {
   await db.query('INSERT INTO sources (name, url, created_at) VALUES ?', [SOURCES.map((s) => [s.name, s.url, utc(SOURCES_ADDED)])]);
+  await growDataBounds(db, { sources: SOURCES.length });
   await db.query('INSERT INTO topics (name, slug) VALUES ?', [TOPICS.map((t) => [t, slugify(t)])]);
   const sourceRows: { id: number; name: string }[] = await db.query('SELECT id, name FROM sources WHERE name IN (?)', [SOURCES.map((s) => s.name)]);
   const topicRows: { id: number; slug: string }[] = await db.query('SELECT id, slug FROM topics WHERE slug IN (?)', [TOPICS.map(slugify)]);
@@ -618,6 +620,7 @@ export async function seedDemoContent(db: EntityManager): Promise<{ articles: nu
       }),
     ],
   );
+  await countNewArticles(db, ARTICLES.map((a) => (a.source ? sourceId.get(a.source.name)! : null)));
   const articleRows: { id: number; slug: string }[] = await db.query('SELECT id, slug FROM articles WHERE slug IN (?)', [slugs]);
   const articleId = new Map(articleRows.map((r) => [r.slug, r.id]));
   const ids = slugs.map((slug) => articleId.get(slug)!);

@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './plugins/connections';
+import { DEFAULT_ANSWER_MAX_BYTES } from './plugins/executionBudget';
 import { DEFAULT_HEAVY_REQUEST_LIMITS, HeavyRequestLimits } from './plugins/heavyRequests';
 import { DEFAULT_VISITS_PER_ADDRESS_PER_MINUTE } from './modules/visits/admission/abuseRule';
 import { OPERATION_NAME } from './plugins/metrics';
@@ -29,6 +31,11 @@ export interface Config {
   replicaUrls: string[];
   /** Persisted-query texts longer than this are executed but not stored (cache/responseCache.ts). */
   persistedQueryMaxBytes: number;
+  /** Persisted queries kept at most, and their texts' bytes in all: the oldest go first (cache/responseCache.ts). */
+  persistedQueriesMax: number;
+  persistedQueriesMaxTotalBytes: number;
+  /** Request timeouts, connections in all and per address, the drain after SIGTERM (plugins/connections.ts). */
+  connections: ConnectionLimits;
   /** /metrics: operation names labelled besides the known ones, and the token a scrape must send (plugins/metrics.ts). */
   metrics: MetricsConfig;
   /**
@@ -47,6 +54,8 @@ export interface Config {
   requestTimeouts: RequestTimeouts;
   /** Requests estimated expensive run a few at a time (plugins/heavyRequests.ts). */
   heavyRequests: HeavyRequestLimits;
+  /** An answer larger than this is refused while it is built (plugins/executionBudget.ts). */
+  answerMaxBytes: number;
   /** LOG_LEVEL: the least severe log lines written (info writes one line per request). */
   logLevel: LogLevel;
 }
@@ -71,6 +80,13 @@ export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
  * query is kept, while a registration can take at most 64 KiB of the cache (not 2 MiB of body).
  */
 export const DEFAULT_PERSISTED_QUERY_MAX_BYTES = 64 * 1024;
+/**
+ * A portal sends a few dozen distinct queries and a province's portals share their software, so
+ * 10,000 texts and 16 MiB keep every real one (a few KB each), while a flood of distinct texts
+ * (3,000 of 64 KiB were 197 MB of Redis) takes at most 16 MiB and pushes out only older entries.
+ */
+export const DEFAULT_PERSISTED_QUERIES_MAX = 10_000;
+export const DEFAULT_PERSISTED_QUERIES_MAX_TOTAL_BYTES = 16 * 1024 * 1024;
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -165,6 +181,27 @@ function visitsPerAddressPerMinute(env: NodeJS.ProcessEnv): number {
   return int(env, 'VISITS_PER_ADDRESS_PER_MINUTE', DEFAULT_VISITS_PER_ADDRESS_PER_MINUTE, 1, 1_000_000_000);
 }
 
+function persistedQueriesMaxTotalBytes(env: NodeJS.ProcessEnv, maxEntryBytes: number): number {
+  const total = int(env, 'PERSISTED_QUERIES_MAX_TOTAL_BYTES', DEFAULT_PERSISTED_QUERIES_MAX_TOTAL_BYTES, 1024, 64 * 1024 * 1024 * 1024);
+  if (total < maxEntryBytes) throw new ConfigError(`PERSISTED_QUERIES_MAX_TOTAL_BYTES (${total}) must be at least PERSISTED_QUERY_MAX_BYTES (${maxEntryBytes})`);
+  return total;
+}
+
+function connectionLimits(env: NodeJS.ProcessEnv): ConnectionLimits {
+  const limits: ConnectionLimits = {
+    headersTimeoutMs: int(env, 'HEADERS_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.headersTimeoutMs, 100, 600_000),
+    bodyTimeoutMs: int(env, 'BODY_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.bodyTimeoutMs, 100, 3_600_000),
+    maxConnections: int(env, 'CONNECTIONS_MAX', DEFAULT_CONNECTION_LIMITS.maxConnections, 1, 1_000_000),
+    maxPerAddress: int(env, 'CONNECTIONS_PER_ADDRESS', DEFAULT_CONNECTION_LIMITS.maxPerAddress, 1, 1_000_000),
+    drainTimeoutMs: int(env, 'DRAIN_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.drainTimeoutMs, 0, 600_000),
+  };
+  // Node refuses it: the body's time counts from the request's first byte, headers included.
+  if (limits.headersTimeoutMs > limits.bodyTimeoutMs) {
+    throw new ConfigError(`HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed BODY_TIMEOUT_MS (${limits.bodyTimeoutMs}): the whole request includes its headers`);
+  }
+  return limits;
+}
+
 function metricsConfig(env: NodeJS.ProcessEnv): MetricsConfig {
   const operations = (env.METRICS_OPERATIONS ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
   for (const name of operations) {
@@ -194,11 +231,15 @@ function replicaUrls(env: NodeJS.ProcessEnv): string[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
   parseDatabaseUrl(databaseUrl);
+  const persistedQueryMaxBytes = int(env, 'PERSISTED_QUERY_MAX_BYTES', DEFAULT_PERSISTED_QUERY_MAX_BYTES, 1024, 100 * 1024 * 1024);
   return {
     redisUrl: redisUrl(env),
     responseCache: onOff(env, 'RESPONSE_CACHE', true),
     replicaUrls: replicaUrls(env),
-    persistedQueryMaxBytes: int(env, 'PERSISTED_QUERY_MAX_BYTES', DEFAULT_PERSISTED_QUERY_MAX_BYTES, 1024, 100 * 1024 * 1024),
+    persistedQueryMaxBytes,
+    persistedQueriesMax: int(env, 'PERSISTED_QUERIES_MAX', DEFAULT_PERSISTED_QUERIES_MAX, 1, 10_000_000),
+    persistedQueriesMaxTotalBytes: persistedQueriesMaxTotalBytes(env, persistedQueryMaxBytes),
+    connections: connectionLimits(env),
     metrics: metricsConfig(env),
     trustProxy: trustProxy(env),
     corsOrigins: corsOrigins(env),
@@ -219,6 +260,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       queryMs: int(env, 'QUERY_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUTS.queryMs, 100, 600_000),
       mutationMs: int(env, 'MUTATION_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUTS.mutationMs, 100, 3_600_000),
     },
+    // Up to 256 MiB: beyond it an answer nears V8's longest string ("Invalid string length").
+    answerMaxBytes: int(env, 'ANSWER_MAX_BYTES', DEFAULT_ANSWER_MAX_BYTES, 1024, 256 * 1024 * 1024),
     heavyRequests: {
       cost: int(env, 'HEAVY_QUERY_COST', DEFAULT_HEAVY_REQUEST_LIMITS.cost, 1, 1_000_000_000),
       concurrency: int(env, 'HEAVY_QUERY_CONCURRENCY', DEFAULT_HEAVY_REQUEST_LIMITS.concurrency, 1, 1000),

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { LiveCounter } from './cache/liveCounter';
 import { StatementTally } from './db/statementCounter';
 import { articleLoaders } from './modules/articles/article.loaders';
@@ -39,6 +40,8 @@ export interface Context {
   sql: StatementTally;
   /** Where the response's visit counters are, while a response that shows them is to be kept (cache/keptAnswers.ts). */
   liveCounters?: LiveCounter[];
+  /** What the request's answer has taken so far, and what stopped its execution (plugins/executionBudget.ts). */
+  execution?: ExecutionBudget;
   /** The operation's estimated cost, once the query-limits plugin has it; heavy ones queue (plugins/heavyRequests.ts). */
   queryCost?: number;
   /**
@@ -48,6 +51,27 @@ export interface Context {
   clientAddress: string;
   /** The mutation's recordVisit fields, checked before any is counted (modules/visits/recordVisitChecks.ts). */
   visitsToRecord?: VisitsToRecord;
+  /** Set when the operation is a mutation of several writes: they commit together or not at all (plugins/requestTransaction.ts). */
+  requestTransaction?: WritesTogether;
+}
+
+/** One request's execution so far: set on the context when the request starts, read by every resolver (plugins/executionBudget.ts). */
+export interface ExecutionBudget {
+  /** The answer's JSON so far, as counted field by field. */
+  answerBytes: number;
+  readonly maxAnswerBytes: number;
+  /** Once set, no resolver starts (each fails with it) and the request answers this error alone. */
+  stoppedBy: GraphQLError | null;
+}
+
+/** The writes of a mutation request that has several, applied together or not at all (plugins/requestTransaction.ts). */
+export interface WritesTogether {
+  /** One write of the request, in the request's transaction. */
+  run<T>(args: Record<string, unknown>, write: () => Promise<T>): Promise<T>;
+  /** A write's audit record, kept until the end decides whether `applied` stands. */
+  record(record: Parameters<Services['audit']['record']>[0], key: string): void;
+  /** A write changed content: the content version moves on when the transaction commits. */
+  changesContent(): void;
 }
 
 /** Far enough ahead that every scheduled article is before it (articleInput.ts refuses later ones); within DATETIME's range. */
@@ -66,3 +90,4 @@ export async function createContext(
   const visibleUntil = auth.key ? END_OF_TIME : now;
   return { requestId, services, auth, now, visibleUntil, loaders: createLoaders(services, visibleUntil, !auth.key), sql, clientAddress };
 }
+

@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'shutting down: draining requests');
+    app.log.info({ signal, drainTimeoutMs: config.connections.drainTimeoutMs }, 'shutting down: draining requests');
+    // Ends by DRAIN_TIMEOUT_MS, or once the requests received in full by then are answered (plugins/connections.ts).
     await app.close();
     await dataSource.destroy();
     process.exit(0);

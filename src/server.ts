@@ -14,8 +14,8 @@ import { isLiveCounterField, KeptAnswers } from './cache/keptAnswers';
 import { LocalContentVersion } from './cache/contentVersion';
 import { connectRedis } from './db/redis';
 import { RedisContentVersion } from './cache/redisContentVersion';
-import { createKeyValueCache, keyHoldersPrivatePlugin, persistedQueryCache } from './cache/responseCache';
-import { Config, DEFAULT_BODY_LIMIT, DEFAULT_PERSISTED_QUERY_MAX_BYTES } from './config';
+import { createPersistedQueryStore, keyHoldersPrivatePlugin, PERSISTED_QUERY_TTL_SECONDS } from './cache/responseCache';
+import { Config, DEFAULT_BODY_LIMIT, DEFAULT_PERSISTED_QUERIES_MAX, DEFAULT_PERSISTED_QUERIES_MAX_TOTAL_BYTES, DEFAULT_PERSISTED_QUERY_MAX_BYTES } from './config';
 import { Context, createContext } from './context';
 import { deadlineIn, serverFlavour } from './db/deadline';
 import { StatementTally } from './db/statementCounter';
@@ -28,11 +28,14 @@ import { DataBoundsKeeper, DataBoundsOptions } from './plugins/dataBounds';
 import { readReplicaPlugin } from './plugins/readReplica';
 import { DEFAULT_HEAVY_REQUEST_LIMITS, HeavySlots, heavyRequestsPlugin } from './plugins/heavyRequests';
 import { DEFAULT_REQUEST_TIMEOUTS, requestDeadlinePlugin } from './plugins/requestDeadline';
+import { DEFAULT_ANSWER_MAX_BYTES, executionBudgetPlugin, guardExecution } from './plugins/executionBudget';
 import { RequestLog, withIsoTime } from './plugins/requestLog';
 import { refuseDeepJson } from './plugins/jsonNesting';
-import { errorLoggingPlugin, maskInternalError } from './plugins/errorMasking';
-import { answerHttpErrorsAsGraphQL } from './plugins/httpErrors';
+import { errorLoggingPlugin, maskInternalError, stringifyAnswerLogged, withRequestId } from './plugins/errorMasking';
+import { answerClientErrorAsGraphQL, answerHttpErrorsAsGraphQL } from './plugins/httpErrors';
+import { boundConnections, DEFAULT_CONNECTION_LIMITS, requestTimeoutOptions } from './plugins/connections';
 import { knownOperationTypesRule } from './plugins/knownOperationTypes';
+import { requestTransactionPlugin } from './plugins/requestTransaction';
 import { rethrowIfDatabaseUnavailable } from './common/databaseErrors';
 import { Clock } from './common/clock';
 import { VisitCounters, VisitCountersOptions } from './modules/visits/visitCounters';
@@ -61,7 +64,7 @@ declare module 'fastify' {
 
 export interface ServerDeps {
   config: Pick<Config, 'production'> &
-    Partial<Pick<Config, 'queryLimits' | 'bodyLimit' | 'responseCache' | 'redisUrl' | 'requestTimeouts' | 'heavyRequests' | 'trustProxy' | 'corsOrigins' | 'visitsPerAddressPerMinute' | 'persistedQueryMaxBytes' | 'metrics'>>;
+    Partial<Pick<Config, 'queryLimits' | 'bodyLimit' | 'responseCache' | 'redisUrl' | 'requestTimeouts' | 'heavyRequests' | 'trustProxy' | 'corsOrigins' | 'visitsPerAddressPerMinute' | 'persistedQueryMaxBytes' | 'persistedQueriesMax' | 'persistedQueriesMaxTotalBytes' | 'connections' | 'metrics' | 'answerMaxBytes'>>;
   dataSource: DataSource;
   /** Fastify's pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
@@ -75,6 +78,7 @@ export interface ServerDeps {
 
 /** Builds the HTTP server and Apollo from their dependencies; no globals, so tests can run several. */
 export async function createServer({ config, dataSource, logger = false, clock, visits, dataBounds: boundsOptions }: ServerDeps): Promise<FastifyInstance> {
+  const connections = config.connections ?? DEFAULT_CONNECTION_LIMITS;
   const app = Fastify({
     logger: withIsoTime(logger),
     genReqId: () => randomUUID(),
@@ -84,8 +88,13 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     trustProxy: config.trustProxy ?? false,
     // One line per request from requestLog instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // What Node's HTTP parser refuses (a GET over 16 KiB of URL and headers: 431) is GraphQL-shaped too.
+    clientErrorHandler: answerClientErrorAsGraphQL,
+    // Slow clients are cut (408) instead of holding connections open (plugins/connections.ts).
+    ...requestTimeoutOptions(connections),
   });
   answerHttpErrorsAsGraphQL(app);
+  boundConnections(app, connections, config.trustProxy ?? false);
   await allowOrigins(app, config.corsOrigins ?? []);
   const redis = config.redisUrl ? { client: await connectRedis(config.redisUrl, app.log), namespace: `lienthong:${String(dataSource.options.database)}` } : null;
   const contentVersion = redis ? await RedisContentVersion.connect(redis, app.log) : new LocalContentVersion();
@@ -110,11 +119,20 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   // How requests' reads are given their time limit (db/deadline.ts); asked again later if MySQL is down now.
   await serverFlavour(dataSource).catch(() => {});
   const timeouts = config.requestTimeouts ?? DEFAULT_REQUEST_TIMEOUTS;
-  const schema = subgraphSchema();
+  // Resolvers stop at the deadline and the answer's size is counted as it is built (plugins/executionBudget.ts).
+  const schema = guardExecution(subgraphSchema());
   const policies = new CachePolicies(schema, isLiveCounterField);
   // Automatic persisted queries (hashes of queries clients sent before).
-  const cache = createKeyValueCache(redis, app.log);
-  app.decorate('responses', cache);
+  const persistedQueries = createPersistedQueryStore(
+    redis,
+    {
+      maxEntryBytes: config.persistedQueryMaxBytes ?? DEFAULT_PERSISTED_QUERY_MAX_BYTES,
+      maxEntries: config.persistedQueriesMax ?? DEFAULT_PERSISTED_QUERIES_MAX,
+      maxTotalBytes: config.persistedQueriesMaxTotalBytes ?? DEFAULT_PERSISTED_QUERIES_MAX_TOTAL_BYTES,
+    },
+    app.log,
+  );
+  app.decorate('responses', persistedQueries);
   const kept = responseCache ? new KeptAnswers(contentVersion, policies) : null;
   app.decorate('keptAnswers', kept);
   const visitShortcut = new VisitShortcut(schema, services);
@@ -132,9 +150,9 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     csrfPrevention: false,
     // graphql-js 16 lets a subscription through validation and answers it 200 with data: null.
     validationRules: [knownOperationTypesRule],
-    cache,
-    persistedQueries: { ttl: 24 * 3600, cache: persistedQueryCache(cache, config.persistedQueryMaxBytes ?? DEFAULT_PERSISTED_QUERY_MAX_BYTES) },
+    persistedQueries: { ttl: PERSISTED_QUERY_TTL_SECONDS, cache: persistedQueries },
     plugins: [
+      executionBudgetPlugin(config.answerMaxBytes ?? DEFAULT_ANSWER_MAX_BYTES),
       ...(kept ? [kept.plugin(), keyHoldersPrivatePlugin()] : []),
       visitShortcut.plugin(),
       config.production
@@ -147,6 +165,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       authenticationPlugin(),
       queryLimitsPlugin(schema, config.queryLimits ?? DEFAULT_QUERY_LIMITS, dataBounds),
       recordVisitChecksPlugin(),
+      requestTransactionPlugin(app.log),
       readReplicaPlugin(contentVersion),
       requestDeadlinePlugin(timeouts),
       // After the response cache plugins: a kept answer never waits for a slot.
@@ -164,6 +183,9 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     // main.ts owns the signals: Apollo's own SIGTERM handler would stop Apollo under Fastify's feet
     // and leave app.close() waiting forever.
     stopOnTerminationSignals: false,
+    // Apollo's own lines (an unexpected failure in its pipeline) in the JSON log, not as plain text on stderr.
+    logger: app.log,
+    stringifyResult: stringifyAnswerLogged(app.log),
   });
   await apollo.start();
 
@@ -185,7 +207,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       const tally = tallies.get(request);
       if (kept && tally) kept.onSend(tally, reply, payload);
       if (tally) visitShortcut.onSend(tally, reply, payload);
-      done(null, payload);
+      done(null, reply.statusCode === 500 && typeof payload === 'string' ? withRequestId(payload, request.id) : payload);
     },
     async handler(request, reply) {
       const tally: StatementTally = { statements: 0, deadline: deadlineIn(timeouts.queryMs) };

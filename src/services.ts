@@ -48,7 +48,7 @@ export interface Services extends ProcessServices {
 
 export interface ServiceOptions {
   visits?: VisitCountersOptions;
-  /** Shared by every process when there are several (Redis); in memory by default. */
+  /** Told of the other processes' changes when there are several (Redis); on its own by default. */
   contentVersion?: ContentVersion;
   /** Content caches under the loaders: on with the response cache. Default on. */
   contentCaches?: boolean;
@@ -70,9 +70,11 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   };
 }
 
-/** The services of one request (plain objects over its database: cheap to build per request). */
-export function requestServices(shared: ProcessServices, sql: StatementTally): Services {
-  const db = requestDatabase(shared.dataSource, sql);
+/**
+ * The services of one request (plain objects over its database: cheap to build per request). `db`
+ * is the request's database, or that database inside the request's transaction (context.ts).
+ */
+export function requestServices(shared: ProcessServices, sql: StatementTally, db = requestDatabase(shared.dataSource, sql)): Services {
   // Listed, not spread: V8 builds `{ ...shared, more }` slowly (about 8 µs, a few % of a visit's time).
   const { dataSource, visits, contentVersion, caches, onBatch, refusals } = shared;
   return {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import Fastify from 'fastify';
 import { answerHttpErrorsAsGraphQL } from '../src/plugins/httpErrors';
 import { startTestServer, TestServer } from './helpers/testServer';
@@ -88,6 +89,51 @@ describe('what fails before GraphQL is answered GraphQL-shaped, with its own HTT
     const res = await fetch(`${await app.listen({ host: '127.0.0.1', port: 0 })}/broken`).finally(() => app.close());
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } }] });
+  });
+});
+
+/** Sends `request` as written on a new connection and resolves to all the server sent back before closing it. */
+function rawExchange(request: string): Promise<string> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+  });
+}
+
+describe('what Node refuses before Fastify sees it is answered GraphQL-shaped too', () => {
+  /** Status, headers and body of a raw answer. */
+  const parse = (answer: string) => {
+    const [head, body] = answer.split('\r\n\r\n');
+    const [statusLine, ...headers] = head.split('\r\n');
+    return { status: Number(statusLine.split(' ')[1]), headers: headers.map((h) => h.toLowerCase()), body: JSON.parse(body) };
+  };
+
+  it('a GET with a query string over 16 KiB: 431 BAD_REQUEST naming POST and persisted queries', async () => {
+    const query = `{ ${Array.from({ length: 2000 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+    const target = `/graphql?query=${encodeURIComponent(query)}`;
+    expect(target.length).toBeGreaterThan(16 * 1024);
+    const answer = parse(await rawExchange(`GET ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`));
+    expect(answer.status).toBe(431);
+    expect(answer.headers).toContain('content-type: application/json; charset=utf-8');
+    expect(answer.body).toEqual({ errors: [{ message: expect.stringMatching(/16384 bytes: send a long query by POST, or its hash/), extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  it('a request that is not HTTP: 400 BAD_REQUEST', async () => {
+    const answer = parse(await rawExchange('HELLO\r\n\r\n'));
+    expect(answer).toMatchObject({ status: 400, body: { errors: [{ message: 'the request is not valid HTTP', extensions: { code: 'BAD_REQUEST' } }] } });
+  });
+
+  it('a GET of 8 KB still answers (the limit is on the URL and headers together, 16 KiB)', async () => {
+    const query = `{ __typename }\n# ${'x'.repeat(8000)}`;
+    const target = `/graphql?query=${encodeURIComponent(query)}`;
+    expect(target.length).toBeGreaterThan(8000);
+    const res = await fetch(`${server.url}${target}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
   });
 });
 

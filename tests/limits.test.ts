@@ -83,6 +83,14 @@ describe('query limits (default configuration)', () => {
     }
   });
 
+  it('estimate each request by its own history: what a feed gathers of its predecessors counts (#30)', async () => {
+    const query = 'query H($h: Boolean) { province(code: "37") { communes { articles(first: 100, history: $h) { nodes { id title } } } } }';
+    for (const [h, refused] of [[false, false], [true, true], [false, false], [true, true]] as const) {
+      const res = await server.gql(query, { h });
+      expect(refusal(res)).toEqual(refused ? { status: 400, code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', statements: 0 } : { status: 200, code: undefined, limit: undefined, statements: expect.any(Number) });
+    }
+  });
+
   it('estimate each request by its own @include and @skip conditions', async () => {
     const query = 'query($all: Boolean!) { provinces { code districts { code articles(first: 100) @include(if: $all) { nodes { related(first: 20) { title } } } } } }';
     for (const [all, refused] of [[true, true], [false, false], [true, true]] as const) {
@@ -240,6 +248,14 @@ describe('costKey: estimates are remembered per the variables they read', () => 
     expect(key(base)).not.toBe(key({ ...base, scope: 'SUBTREE' }));
     expect(key(base)).not.toBe(key({ ...base, from: '2025-01-01' }));
     expect(key(base)).not.toBe(key({ ...base, f: { kinds: ['NEWS'] } }));
+  });
+
+  it('history, which a feed reads as a value', () => {
+    const key = keyOf('query($h: Boolean, $u: ID) { articles(unit: $u, history: $h) { totalCount } province(code: "37") { articles(history: $h) { totalCount } } }');
+    expect(key({ h: true, u: '01' })).not.toBe(key({ h: false, u: '01' }));
+    // Of the unit only whether it is given: all articles, or a unit's feed.
+    expect(key({ h: true, u: '01' })).toBe(key({ h: true, u: '37' }));
+    expect(key({ h: true, u: '01' })).not.toBe(key({ h: true, u: null }));
   });
 
   it('whether other arguments are absent, null or set: no estimate for a null non-null argument', () => {

@@ -59,6 +59,17 @@ export function createCaches(version: ContentVersion, { content }: { content: bo
   };
 }
 
+/**
+ * The caches of a request's reads inside its own transaction (plugins/requestTransaction.ts): they
+ * may see its uncommitted writes, so content is neither taken from, shared with nor kept for other
+ * requests (a source created and rolled back would be served for minutes). Units are never written
+ * through the API: those stay shared.
+ */
+export function cachesWithinTransaction(caches: Caches): Caches {
+  const own = <K extends {}, V extends {}>(cache: DataCache<K, V>) => new DataCache<K, V>(cache.name, { max: 1, ttlMs: 1, keepsValues: false });
+  return { ...caches, sources: own(caches.sources), feedPages: own(caches.feedPages), feedCounts: own(caches.feedCounts), articles: own(caches.articles) };
+}
+
 /** Reads through `cache` when there is one. */
 export function readThrough<K extends {}, V extends {}>(cache: DataCache<K, V> | null, keys: readonly K[], read: (keys: K[]) => Promise<Map<K, V>>): Promise<Map<K, V>> {
   return cache ? cache.getMany(keys, read) : read([...keys]);

@@ -3,7 +3,10 @@
  * filed under the version it was read at, so one bump makes all of them stale at once: simpler and
  * safer than working out which of the cached feeds an edit touches (edits are rare, reads many).
  *
- * One process keeps the number in memory; several share it through Redis (redisContentVersion.ts).
+ * Each process counts its own, and only compares it with itself (kept answers' keys, data caches,
+ * the read replica plugin, the data bounds): with several processes each is told of the others'
+ * changes through Redis (redisContentVersion.ts), never handed a number, so the version cannot go
+ * backwards whatever Redis forgets.
  */
 export interface ContentVersion {
   /** The version reads are filed under now. */
@@ -23,21 +26,16 @@ export class LocalContentVersion implements ContentVersion {
   }
 
   async bump(): Promise<void> {
-    this.set(this.value + 1);
+    this.changed();
   }
 
   onChange(listener: () => void): void {
     this.listeners.push(listener);
   }
 
-  /** Takes a newer version (from another process); older ones are ignored. */
-  protected set(value: number): void {
-    if (value <= this.value) return;
-    this.value = value;
-    this.emptyLocalCaches();
-  }
-
-  protected emptyLocalCaches(): void {
+  /** Content changed, here or in another process: what this process cached until now is stale. */
+  protected changed(): void {
+    this.value++;
     for (const listener of this.listeners) listener();
   }
 }

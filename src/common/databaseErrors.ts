@@ -4,7 +4,10 @@ import { GraphQLError } from 'graphql';
 /**
  * mysql2 / Node error codes that mean MySQL is out of reach or dropped us, not that the statement
  * was wrong: the same request is worth retrying in a moment. mysql2 gives network errors Node's
- * code (ECONNREFUSED …), its own protocol codes, or the server's error name (ER_…).
+ * code (ECONNREFUSED …), its own protocol codes, or the server's error name (ER_…). An operator's
+ * KILL QUERY (ER_QUERY_INTERRUPTED, 1317 on MySQL and MariaDB alike) is one too: the statement was
+ * stopped, not wrong, and a write it stopped is rolled back; once a request's deadline has passed,
+ * db/deadline.ts has already made the same interruption a DEADLINE.
  */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -24,6 +27,7 @@ const UNAVAILABLE_CODES = new Set([
   'ER_TOO_MANY_USER_CONNECTIONS',
   'ER_SERVER_SHUTDOWN',
   'ER_CONNECTION_KILLED',
+  'ER_QUERY_INTERRUPTED',
   'ER_NET_READ_ERROR',
   'ER_NET_READ_INTERRUPTED',
   'ER_NET_ERROR_ON_WRITE',
@@ -35,7 +39,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 /** The same conditions by MySQL error number, for errors that carry only `errno`. */
-const UNAVAILABLE_ERRNOS = new Set([1040, 1053, 1203, 1927, 2002, 2003, 2006, 2013]);
+const UNAVAILABLE_ERRNOS = new Set([1040, 1053, 1203, 1317, 1927, 2002, 2003, 2006, 2013]);
 
 /** mysql2 says these without a code when a connection it handed out has already died. */
 const UNAVAILABLE_MESSAGES = /^(Can't add new command when connection is in closed state|Can't write in closed state|Connection lost: The server closed the connection\.)$/;

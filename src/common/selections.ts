@@ -1,5 +1,6 @@
 import {
   DocumentNode,
+  FieldNode,
   FragmentDefinitionNode,
   getDirectiveValues,
   GraphQLIncludeDirective,
@@ -9,7 +10,9 @@ import {
   InlineFragmentNode,
   isAbstractType,
   Kind,
+  OperationDefinitionNode,
   SelectionNode,
+  SelectionSetNode,
 } from 'graphql';
 
 /**
@@ -37,4 +40,31 @@ export function conditionHolds(schema: GraphQLSchema, fragment: InlineFragmentNo
   const condition = schema.getType(fragment.typeCondition.name.value);
   if (condition === type) return true;
   return condition !== undefined && isAbstractType(condition) && schema.isSubType(condition, type);
+}
+
+/**
+ * The operation's root fields by response key, in execution order, as graphql-js collects them
+ * (fields of the same key are one field): fragments followed once each, @skip/@include applied.
+ */
+export function rootFields(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>): Map<string, FieldNode> {
+  const fields = new Map<string, FieldNode>();
+  const spread = new Set<string>();
+  const included = (node: SelectionNode) => isIncluded(node, variables);
+  const collect = (selectionSet: SelectionSetNode) => {
+    for (const selection of selectionSet.selections) {
+      if (!included(selection)) continue;
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        if (!fields.has(key)) fields.set(key, selection);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        collect(selection.selectionSet);
+      } else if (!spread.has(selection.name.value)) {
+        spread.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) collect(fragment.selectionSet);
+      }
+    }
+  };
+  collect(operation.selectionSet);
+  return fields;
 }

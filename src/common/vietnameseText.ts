@@ -32,3 +32,44 @@ export function slugify(text: string): string {
 export function foldDocumentNumber(text: string): string {
   return withoutDiacritics(text).replace(/\s+/g, '');
 }
+
+/**
+ * Characters a reader cannot see that change what they do see: bidirectional controls reorder the
+ * text around them (U+202E shows "Quyết định số 21/QĐ" with its end written backwards; a name can be
+ * made to look like another's), zero-width ones make two texts look alike that do not compare alike.
+ * Vietnamese needs none of them: it is written left to right, and ZWJ/ZWNJ join or part letters
+ * only in other scripts.
+ */
+const INVISIBLE_CHARACTERS: Record<string, string> = {
+  '\u061c': 'ARABIC LETTER MARK',
+  '\u200b': 'ZERO WIDTH SPACE',
+  '\u200c': 'ZERO WIDTH NON-JOINER',
+  '\u200d': 'ZERO WIDTH JOINER',
+  '\u200e': 'LEFT-TO-RIGHT MARK',
+  '\u200f': 'RIGHT-TO-LEFT MARK',
+  '\u202a': 'LEFT-TO-RIGHT EMBEDDING',
+  '\u202b': 'RIGHT-TO-LEFT EMBEDDING',
+  '\u202c': 'POP DIRECTIONAL FORMATTING',
+  '\u202d': 'LEFT-TO-RIGHT OVERRIDE',
+  '\u202e': 'RIGHT-TO-LEFT OVERRIDE',
+  '\u2060': 'WORD JOINER',
+  '\u2066': 'LEFT-TO-RIGHT ISOLATE',
+  '\u2067': 'RIGHT-TO-LEFT ISOLATE',
+  '\u2068': 'FIRST STRONG ISOLATE',
+  '\u2069': 'POP DIRECTIONAL ISOLATE',
+  '\ufeff': 'ZERO WIDTH NO-BREAK SPACE',
+};
+const INVISIBLE = new RegExp(`[${Object.keys(INVISIBLE_CHARACTERS).join('')}]`);
+const EVERY_INVISIBLE = new RegExp(INVISIBLE.source, 'g');
+
+/** The first such character in `text`, named as 'U+202E (RIGHT-TO-LEFT OVERRIDE)'; null if there is none. */
+export function invisibleCharacter(text: string): string | null {
+  const found = INVISIBLE.exec(text)?.[0];
+  if (found === undefined) return null;
+  return `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (${INVISIBLE_CHARACTERS[found]})`;
+}
+
+/** `text` without any of them. */
+export function withoutInvisibleCharacters(text: string): string {
+  return text.replace(EVERY_INVISIBLE, '');
+}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createClient, RedisClientType } from '@redis/client';
 
 /** A client without modules, speaking RESP2 (what createClient(url) gives). */
@@ -50,4 +51,17 @@ export async function connectRedis(url: string, logger: RedisLogger): Promise<Re
   }
   connected = true;
   return client;
+}
+
+/**
+ * Runs a Lua script by its SHA-1 (EVALSHA), sending it in full only when Redis does not know it
+ * (NOSCRIPT: first use, or Redis restarted), which loads it again.
+ */
+export async function runScript(client: RedisClient, script: string, keys: string[], args: string[]): Promise<unknown> {
+  try {
+    return await client.evalSha(createHash('sha1').update(script).digest('hex'), { keys, arguments: args });
+  } catch (error) {
+    if (!(error as Error).message?.startsWith('NOSCRIPT')) throw error;
+    return client.eval(script, { keys, arguments: args });
+  }
 }

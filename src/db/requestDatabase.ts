@@ -55,3 +55,17 @@ function requestViewPrototype(db: DataSource): DataSource {
 export function tallyOf(db: DataSource): StatementTally | undefined {
   return (db as { tally?: StatementTally }).tally;
 }
+
+/**
+ * A request's database `db` inside the transaction its request holds on `runner` (a mutation of
+ * several writes, plugins/requestTransaction.ts): plain queries, repositories and their builders,
+ * and withTransaction (through `manager`) all go through that transaction, so the request reads its
+ * own uncommitted writes and never waits for a second connection while holding one. (Services send
+ * nothing else; a builder made from the DataSource itself would take a connection of its own.)
+ */
+export function requestDatabaseWithin(db: DataSource, runner: QueryRunner): DataSource {
+  return Object.create(db, {
+    manager: { value: runner.manager },
+    query: { value: (sql: string, parameters?: unknown[], queryRunner?: QueryRunner) => (queryRunner ?? runner).query(sql, parameters) },
+  }) as DataSource;
+}

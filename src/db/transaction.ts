@@ -30,11 +30,12 @@ const FIRST_BACKOFF_MS = 10;
  * leaves time for it; then it fails with writeConflictError (SERVICE_UNAVAILABLE, retryable).
  * `work` may therefore run more than once, and must do everything through its EntityManager.
  *
- * Given the manager of a transaction already open, `work` joins it (as Vendure's
- * `withTransaction(ctx, …)`): the enclosing transaction's isolation holds, and its owner commits,
- * rolls back and retries the whole.
+ * Given the manager of a transaction already open, or a request's database inside its request's
+ * transaction (db/requestDatabase.ts), `work` joins it (as Vendure's `withTransaction(ctx, …)`):
+ * the enclosing transaction's isolation holds, and its owner commits, rolls back and retries the whole.
  */
 export async function withTransaction<T>(db: Database, work: (m: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  if (!(db instanceof EntityManager) && db.manager.queryRunner?.isTransactionActive) return withTransaction(db.manager, work, options);
   if (db instanceof EntityManager) {
     if (db.queryRunner?.isTransactionActive) {
       // A rehearsal cannot undo only its own part of someone else's transaction.
@@ -87,22 +88,55 @@ export class CommitOutcomeUnknown extends Error {
  * the bulk seed's dedicated writers are built on it. A failed COMMIT is CommitOutcomeUnknown.
  */
 export async function transactionOn<T>(runner: QueryRunner, work: (m: EntityManager) => Promise<T>, { isolation, rollback = false }: TransactionOptions = {}): Promise<T> {
+  const hooks = new Map<unknown, CommitHook>();
   try {
     await runner.startTransaction(isolation);
+    commitHooks.set(runner, hooks);
     const result = await work(runner.manager);
     if (rollback) {
       await runner.rollbackTransaction();
       return result;
     }
+    for (const hook of hooks.values()) await hook.beforeCommit(runner.manager);
     try {
       await runner.commitTransaction();
     } catch (error) {
       throw new CommitOutcomeUnknown(error);
     }
+    for (const hook of hooks.values()) hook.afterCommit();
     return result;
   } catch (error) {
     // A rollback that fails too (the connection is gone) would hide what went wrong first.
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     throw error;
+  } finally {
+    commitHooks.delete(runner);
   }
+}
+
+/**
+ * Work a transaction leaves to its end: `beforeCommit` sends its last statements (a lock they take
+ * is held only until the COMMIT right after, and never while waiting for another), `afterCommit`
+ * runs once the COMMIT succeeded. A transaction rolled back, or whose COMMIT got no answer, runs
+ * no `afterCommit`. The data bounds' growth is one (plugins/dataBounds.ts).
+ */
+export interface CommitHook {
+  beforeCommit(m: EntityManager): Promise<void>;
+  afterCommit(): void;
+}
+
+/** The hooks of the transactions transactionOn is running, by their connection. */
+const commitHooks = new WeakMap<QueryRunner, Map<unknown, CommitHook>>();
+
+/**
+ * The hook of `kind` of the transaction `m` writes in, made by `create` when first asked for (so
+ * that several writes of one transaction share it); null when `m` is in no transaction run by
+ * transactionOn (autocommit, or TypeORM's own transaction()): the caller then does the work at once.
+ */
+export function commitHook<H extends CommitHook>(m: EntityManager, kind: unknown, create: () => H): H | null {
+  const hooks = m.queryRunner && commitHooks.get(m.queryRunner);
+  if (!hooks) return null;
+  let hook = hooks.get(kind) as H | undefined;
+  if (!hook) hooks.set(kind, (hook = create()));
+  return hook;
 }

@@ -1,6 +1,8 @@
 import { FastifyBaseLogger } from 'fastify';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ContentVersion } from '../cache/contentVersion';
+import { commitHook, CommitHook } from '../db/transaction';
+import { UnitLevelEnum } from '../modules/units/unit.types';
 import { unitHistory } from '../modules/units/unitTree';
 
 /**
@@ -138,27 +140,244 @@ export async function readDataBounds(db: DataSource): Promise<DataBounds> {
   };
 }
 
-export interface DataBoundsOptions {
-  /** Re-read this often, whatever happens. Default 60 s. */
-  refreshMs?: number;
-  /** After content changed, re-read once this long has passed since the last read. Default 10 s. */
-  minIntervalMs?: number;
+/** Every bound, in the order of data_bounds' columns (migration DataBounds1733200000000). */
+const BOUND_NAMES = Object.keys(FALLBACK_BOUNDS) as (keyof DataBounds)[];
+
+/**
+ * The bounds of one article's rows. A write that gives articles all their rows of a kind (new
+ * articles, topics replaced) says how many the largest has: the bound becomes the larger of the two,
+ * not their sum, or a thousand new articles of 3 topics would count 3,000 topics per article. The
+ * row keeps those sizes apart (floors), over the last two full reads (see storeExactBounds).
+ */
+const PER_ARTICLE = ['publicationsPerArticle', 'topicsPerArticle'] as const;
+type PerArticle = (typeof PER_ARTICLE)[number];
+
+/** data_bounds' column of a bound: `unitFeedWithHistory` is unit_feed_with_history. */
+const columnOf = (name: keyof DataBounds) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** The row every process shares: the bounds as grown by writes since the last full read. */
+interface StoredBounds {
+  /** Counts every change of the row. */
+  revision: number;
+  /** Counts full reads; 0: none yet, the row holds nothing. */
+  refreshes: number;
+  /** The last full read plus every growth added since. */
+  sums: DataBounds;
+  /** What to price by: the sums, or a per-article size written since the next-to-last full read if larger. */
+  bounds: DataBounds;
+}
+
+const STORED_SQL = `SELECT revision, refreshes, ${BOUND_NAMES.map(columnOf).join(', ')},
+  ${PER_ARTICLE.map((name) => `GREATEST(${columnOf(name)}_floor, ${columnOf(name)}_last_floor) AS ${columnOf(name)}_floor`).join(', ')}
+  FROM data_bounds WHERE id = 1`;
+
+async function readStoredBounds(db: DataSource): Promise<StoredBounds> {
+  const [row]: Record<string, string | number>[] = await db.query(STORED_SQL);
+  const sums = Object.fromEntries(BOUND_NAMES.map((name) => [name, Number(row[columnOf(name)])])) as unknown as DataBounds;
+  const bounds = { ...sums };
+  for (const name of PER_ARTICLE) bounds[name] = Math.max(sums[name], Number(row[`${columnOf(name)}_floor`]));
+  return { revision: Number(row.revision), refreshes: Number(row.refreshes), sums, bounds };
+}
+
+/** A full read, with the row as it was before it began. */
+export interface ExactBounds {
+  before: StoredBounds;
+  exact: DataBounds;
+}
+
+/** Reads the bounds from the data (slow: seconds at millions of articles), noting the row first. */
+export async function readExactBounds(db: DataSource): Promise<ExactBounds> {
+  const before = await readStoredBounds(db);
+  return { before, exact: await readDataBounds(db) };
 }
 
 /**
- * The process's DataBounds, kept fresh in the background: every `refreshMs`, and soon after content
- * changes (articles, publications and sources bump the content version), at most every
- * `minIntervalMs`. Between two reads a bound may lag the data by one edit's worth (a syndication to
- * a hundred units counts at its old size for up to `minIntervalMs`).
+ * Stores a full read in the shared row. Writes committed while it read may be missing from it, but
+ * each grew the row meanwhile, and only growth changed the row since `before` unless another full
+ * read was stored (then this one is dropped): each sum becomes the exact bound plus what was added
+ * since the read began. Floors written since the last full read was stored become the last floors
+ * (they may be newer than this read); those before it are in this read, and are dropped. So the row
+ * is never below the data. Returns whether it was stored.
+ */
+export async function storeExactBounds(db: DataSource, { before, exact }: ExactBounds): Promise<boolean> {
+  const sums = BOUND_NAMES.map((name) => `${columnOf(name)} = ${columnOf(name)} + ?`);
+  // In this order: MySQL and MariaDB assign from left to right, reading what is already assigned.
+  const floors = PER_ARTICLE.map((name) => `${columnOf(name)}_last_floor = ${columnOf(name)}_floor, ${columnOf(name)}_floor = 0`);
+  const result = await db.query(
+    `UPDATE data_bounds SET ${[...sums, ...floors].join(', ')}, refreshes = refreshes + 1, revision = revision + 1 WHERE id = 1 AND refreshes = ?`,
+    [...BOUND_NAMES.map((name) => exact[name] - before.sums[name]), before.refreshes],
+  );
+  return result.affectedRows === 1;
+}
+
+/** Reads the bounds from the data and stores them for every process (seeds call it once loaded). */
+export async function refreshDataBounds(db: DataSource): Promise<void> {
+  await storeExactBounds(db, await readExactBounds(db));
+}
+
+/**
+ * What one write added, each at most (publishing.ts and the sources say it where they insert rows):
+ * what the bounds grow by, at once, until the next full read replaces them with exact ones.
+ */
+export interface Additions {
+  /** Articles inserted, and the most of them (or of articles given a new source) in one source's feed. */
+  articles?: { count: number; mostPerSource: number };
+  sources?: number;
+  /**
+   * Publications inserted: in all, the most on one unit, the units they are on, and the most of one
+   * article: all its publications when `wholeArticles` (articles just inserted), else added to its others.
+   */
+  publications?: { count: number; mostPerUnit: number; units: number; mostPerArticle: number; wholeArticles: boolean };
+  /** SUBTREE feed rows inserted: in all, and the most in one unit's feed. */
+  subtreeFeedRows?: { count: number; mostPerUnit: number };
+  /** Articles' topics, all of them (new articles, or topics replaced): the most of one article; the most filed under one topic. */
+  topicFilings?: { mostPerArticle: number; mostPerTopic: number };
+}
+
+/** How the bounds grow: by a sum, and for per-article bounds to at least a size. */
+interface Growth {
+  add: Partial<Record<keyof DataBounds, number>>;
+  atLeast: Partial<Record<PerArticle, number>>;
+}
+
+/** A LINEAGE feed gathers one UNIT feed per level. */
+const LEVELS = Object.keys(UnitLevelEnum).length;
+
+/**
+ * How much each bound may have grown by `added`. A feed with history sums the feeds of at most
+ * `historyUnits` units, a LINEAGE feed one per level; neither grows by more than the rows added.
+ */
+function growthOf({ articles, sources, publications: p, subtreeFeedRows: s, topicFilings: t }: Additions, historyUnits: number): Growth {
+  return {
+    add: {
+      articles: articles?.count,
+      sourceFeed: articles?.mostPerSource,
+      sources,
+      unitFeed: p?.mostPerUnit,
+      unitFeedWithHistory: p && Math.min(p.count, p.mostPerUnit * historyUnits),
+      lineageFeed: p && Math.min(p.count, p.mostPerUnit * Math.min(p.units, LEVELS)),
+      publicationsPerArticle: p && !p.wholeArticles ? p.mostPerArticle : undefined,
+      subtreeFeed: s?.mostPerUnit,
+      subtreeFeedWithHistory: s && Math.min(s.count, s.mostPerUnit * historyUnits),
+      articlesPerTopic: t?.mostPerTopic,
+    },
+    atLeast: { publicationsPerArticle: p?.wholeArticles ? p.mostPerArticle : undefined, topicsPerArticle: t?.mostPerArticle },
+  };
+}
+
+/**
+ * The growth of several writes in one transaction: sums added up, sizes the largest. A size is
+ * counted with every sum of the transaction, as if all came after it (an article inserted, then
+ * syndicated to more units).
+ */
+function totalGrowth(growths: Growth[]): Growth {
+  const total: Growth = { add: {}, atLeast: {} };
+  for (const { add, atLeast } of growths) {
+    for (const [name, n] of Object.entries(add) as [keyof DataBounds, number | undefined][]) if (n) total.add[name] = (total.add[name] ?? 0) + n;
+    for (const [name, n] of Object.entries(atLeast) as [PerArticle, number | undefined][]) if (n) total.atLeast[name] = Math.max(total.atLeast[name] ?? 0, n);
+  }
+  return total;
+}
+
+/** `bound` grown: `add` more, or at least `atLeast` (itself grown by `add`). */
+const grown = (bound: number, add = 0, atLeast = 0) => Math.max(bound + add, atLeast > 0 ? atLeast + add : 0);
+
+/** The keepers of each pool (by its driver, which a request's database view shares): told of growth at once. */
+const keepersByPool = new WeakMap<object, Set<DataBoundsKeeper>>();
+
+/**
+ * One transaction's growth: gathered over its writes, added to the shared row as the transaction's
+ * last statement (one UPDATE by primary key, whatever the writes), and to this process's bounds once
+ * committed.
+ */
+class PendingGrowth implements CommitHook {
+  private readonly additions: Additions[] = [];
+  private written: { growth: Growth; revision: number } | null = null;
+
+  constructor(private readonly pool: object) {}
+
+  add(added: Additions): void {
+    this.additions.push(added);
+  }
+
+  async beforeCommit(m: EntityManager): Promise<void> {
+    const keepers = [...(keepersByPool.get(this.pool) ?? [])];
+    const historyUnits = Math.max(0, ...keepers.map((k) => k.current().historyUnits)) || FALLBACK_BOUNDS.historyUnits;
+    const growth = totalGrowth(this.additions.map((added) => growthOf(added, historyUnits)));
+    const set: string[] = [];
+    const values: number[] = [];
+    for (const [name, add] of Object.entries(growth.add) as [keyof DataBounds, number][]) {
+      set.push(`${columnOf(name)} = ${columnOf(name)} + ?`);
+      values.push(add);
+    }
+    for (const name of PER_ARTICLE) {
+      const { [name]: add = 0 } = growth.add;
+      const { [name]: atLeast = 0 } = growth.atLeast;
+      if (add === 0 && atLeast === 0) continue;
+      // A floor grows with the sum too: the article it was written for may be one of those added to.
+      const floor = `${columnOf(name)}_floor`;
+      set.push(`${floor} = GREATEST(${floor} + ?, ?)`, `${columnOf(name)}_last_floor = ${columnOf(name)}_last_floor + ?`);
+      values.push(add, grown(0, add, atLeast), add);
+    }
+    if (set.length === 0) return;
+    // LAST_INSERT_ID(x) hands the new revision back in the UPDATE's answer: no statement more.
+    const result = await m.query(`UPDATE data_bounds SET ${set.join(', ')}, revision = LAST_INSERT_ID(revision + 1) WHERE id = 1`, values);
+    this.written = { growth, revision: Number(result.insertId) };
+  }
+
+  afterCommit(): void {
+    if (!this.written) return;
+    for (const keeper of keepersByPool.get(this.pool) ?? []) keeper.grew(this.written.growth, this.written.revision);
+  }
+}
+
+/**
+ * Grows the bounds by what a write added: in the transaction `m` writes in, as its last statement
+ * (db/transaction.ts's commitHook), and in this process's bounds once it commits; at once when `m`
+ * is in no transaction of ours. Costs the write one statement, whatever it added (none if nothing).
+ */
+export async function growDataBounds(m: EntityManager, added: Additions): Promise<void> {
+  const pool = m.connection.driver;
+  const pending = commitHook(m, PendingGrowth, () => new PendingGrowth(pool));
+  if (pending) return pending.add(added);
+  const now = new PendingGrowth(pool);
+  now.add(added);
+  await now.beforeCommit(m);
+  now.afterCommit();
+}
+
+export interface DataBoundsOptions {
+  /** Read the data afresh this often, whatever happens. Default 60 s. */
+  refreshMs?: number;
+  /** After content changed, read the data once this long has passed since the last read. Default 10 s. */
+  minIntervalMs?: number;
+  /** Read the shared row this often: other processes' writes show within it. Default 1 s. */
+  pollMs?: number;
+}
+
+/**
+ * The process's DataBounds. Writes grow them as they commit (growDataBounds): at once in the
+ * writing process, and through the shared row data_bounds, which every process reads every
+ * `pollMs` (one read by primary key), in the others. Grown bounds are upper bounds (a syndication
+ * of 7 articles to 2,000 units counts 7 more articles on every unit): the data is read afresh, and
+ * the row replaced by exact bounds, `minIntervalMs` after a content change and every `refreshMs`.
+ * MySQL only: Redis may be down.
  */
 export class DataBoundsKeeper {
   private value: DataBounds = FALLBACK_BOUNDS;
   private revisionNumber = 0;
+  /** The revision of the row `value` was taken from (-1: none yet). */
+  private rowRevision = -1;
+  /** The row's revision after this process's last growth: an older row lacks it. */
+  private ownRevision = 0;
   private lastRead = 0;
   private readonly refreshMs: number;
   private readonly minIntervalMs: number;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly pollMs: number;
+  private timers: NodeJS.Timeout[] = [];
   private pending: NodeJS.Timeout | null = null;
+  private polling: Promise<void> | null = null;
+  private pollFailed = false;
   private closed = false;
 
   constructor(
@@ -168,6 +387,7 @@ export class DataBoundsKeeper {
   ) {
     this.refreshMs = options.refreshMs ?? 60_000;
     this.minIntervalMs = options.minIntervalMs ?? 10_000;
+    this.pollMs = options.pollMs ?? 1_000;
   }
 
   /** The bounds now. */
@@ -175,29 +395,70 @@ export class DataBoundsKeeper {
     return this.value;
   }
 
-  /** Changes with every read, so estimates remembered with older bounds are not reused. */
+  /** Changes whenever the bounds do, so estimates remembered with older bounds are not reused. */
   revision(): number {
     return this.revisionNumber;
   }
 
   /** Reads once (a failure keeps the previous bounds and is logged), then keeps them fresh. */
   async start(contentVersion: ContentVersion): Promise<void> {
+    const keepers = keepersByPool.get(this.db.driver) ?? new Set();
+    keepersByPool.set(this.db.driver, keepers.add(this));
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.refreshMs).unref();
+    const poll = () => {
+      if (!this.polling) void this.poll();
+    };
+    this.timers = [setInterval(() => void this.refresh(), this.refreshMs).unref(), setInterval(poll, this.pollMs).unref()];
     contentVersion.onChange(() => this.soon());
   }
 
-  /** Reads the bounds now (tests call it after changing data). */
+  /** Reads the data now and stores what it found for every process (main.ts calls it after seeding). */
   async refresh(): Promise<void> {
     this.lastRead = Date.now();
     try {
-      const value = await readDataBounds(this.db);
-      if (this.closed) return;
-      this.value = value;
-      this.revisionNumber++;
+      await refreshDataBounds(this.db);
+      await this.poll();
     } catch (error) {
       this.logger.warn({ err: error }, 'could not read the data bounds for the cost estimate; keeping the previous ones');
     }
+  }
+
+  /** Takes the shared row, unless it is older than what this process holds or has written. */
+  async poll(): Promise<void> {
+    // A read under way may have begun before what the caller waits for: read again after it.
+    while (this.polling) await this.polling;
+    this.polling = this.takeRow().finally(() => (this.polling = null));
+    await this.polling;
+  }
+
+  private async takeRow(): Promise<void> {
+    try {
+      const row = await readStoredBounds(this.db);
+      this.pollFailed = false;
+      if (this.closed || row.refreshes === 0 || row.revision <= this.rowRevision || row.revision < this.ownRevision) return;
+      this.rowRevision = row.revision;
+      this.set(row.bounds);
+    } catch (error) {
+      // Every second during an outage: say it once.
+      if (!this.pollFailed) this.logger.warn({ err: error }, 'could not read the shared data bounds; keeping the previous ones');
+      this.pollFailed = true;
+    }
+  }
+
+  /** A write of this process committed `growth`, which made the shared row `revision`. */
+  grew({ add, atLeast }: Growth, revision: number): void {
+    const value = { ...this.value };
+    for (const name of BOUND_NAMES) value[name] = grown(value[name], add[name], atLeast[name as PerArticle]);
+    // Nothing else changed the row since it was read: it is now exactly `value`.
+    if (revision === this.rowRevision + 1) this.rowRevision = revision;
+    this.ownRevision = Math.max(this.ownRevision, revision);
+    this.set(value);
+  }
+
+  private set(value: DataBounds): void {
+    if (BOUND_NAMES.every((name) => value[name] === this.value[name])) return;
+    this.value = value;
+    this.revisionNumber++;
   }
 
   private soon(): void {
@@ -211,7 +472,8 @@ export class DataBoundsKeeper {
 
   close(): void {
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
+    keepersByPool.get(this.db.driver)?.delete(this);
+    for (const timer of this.timers) clearInterval(timer);
     if (this.pending) clearTimeout(this.pending);
   }
 }

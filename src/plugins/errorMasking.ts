@@ -4,6 +4,7 @@ import { FastifyBaseLogger } from 'fastify';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { DATABASE_UNAVAILABLE_MESSAGE, DEADLINE, isDatabaseUnavailable, SERVICE_UNAVAILABLE } from '../common/databaseErrors';
 import { Context } from '../context';
+import { ANSWER_TOO_LARGE } from './executionBudget';
 
 /** Codes whose message is written for the caller; every other error is ours and is masked. */
 const CALLER_CODES = new Set([
@@ -54,9 +55,11 @@ export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<C
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {
-          // Every field a stopped request still had to read fails alike: one line says it.
+          // A request stopped (plugins/executionBudget.ts) answers one error: one line says why.
           const stopped = errors.find((e) => e.extensions?.reason === DEADLINE);
           if (stopped) log.warn({ requestId: contextValue?.requestId, deadlineMs: stopped.extensions.deadlineMs }, 'GraphQL request stopped at its deadline');
+          const tooLarge = errors.find((e) => e.extensions?.reason === ANSWER_TOO_LARGE);
+          if (tooLarge) log.warn({ requestId: contextValue?.requestId, maxBytes: tooLarge.extensions.max }, 'GraphQL answer refused: larger than ANSWER_MAX_BYTES');
           for (const error of errors) {
             if (isCallerError(error) || error.extensions?.reason === DEADLINE) continue;
             const err = unwrapResolverError(error);
@@ -87,7 +90,43 @@ export function errorLoggingPlugin(log: FastifyBaseLogger): ApolloServerPlugin<C
         },
       };
     },
+    // Apollo's own pipeline failed (a plugin threw): Apollo answers 500 (see withRequestId); the cause is logged here, with the request id.
+    async unexpectedErrorProcessingRequest({ requestContext, error }) {
+      log.error({ err: error, requestId: requestContext.contextValue?.requestId }, 'unexpected error processing GraphQL request');
+    },
   };
+}
+
+/**
+ * Apollo's stringifyResult, as its own (JSON and a newline), with a failure logged: V8 cannot make
+ * a string of an answer past its longest (~512 M characters; ANSWER_MAX_BYTES keeps answers far
+ * below), and Apollo then answers 500 without saying why anywhere.
+ */
+export function stringifyAnswerLogged(log: FastifyBaseLogger): (value: unknown) => string {
+  return (value) => {
+    try {
+      return JSON.stringify(value) + '\n';
+    } catch (err) {
+      log.error({ err }, 'a GraphQL answer could not be serialized');
+      throw err;
+    }
+  };
+}
+
+/**
+ * The body Apollo answers with when its own pipeline failed (a plugin threw; the answer could not be
+ * serialized): HTTP 500, masked by formatError but without the request id, which Apollo does not
+ * pass there. Adds it, so that this answer too can be quoted and found in the log.
+ */
+export function withRequestId(body: string, requestId: string): string {
+  try {
+    const answer = JSON.parse(body) as { errors?: GraphQLFormattedError[] };
+    if (!Array.isArray(answer.errors)) return body;
+    answer.errors = answer.errors.map((e) => (e.extensions?.code === 'INTERNAL_SERVER_ERROR' ? { ...e, extensions: { ...e.extensions, requestId } } : e));
+    return JSON.stringify(answer) + '\n';
+  } catch {
+    return body;
+  }
 }
 
 /** The driver's code of an outage error (ECONNREFUSED …), for the log. */

@@ -1,3 +1,5 @@
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import { Socket } from 'node:net';
 import { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** A GraphQL-shaped error body (GraphQL over HTTP), for answers given before or beside Apollo. */
@@ -33,4 +35,27 @@ export function answerHttpErrorsAsGraphQL(app: FastifyInstance): void {
     }
     return reply.code(404).send(errorBody(`no ${request.method} ${path} here: GraphQL is served at /graphql`, { code: 'BAD_REQUEST' }));
   });
+}
+
+/**
+ * Fastify's clientErrorHandler: what Node's HTTP parser refuses before Fastify sees a request is
+ * answered GraphQL-shaped too, with Node's status, and the connection closed as Node would. Most
+ * often a GET whose query string takes the URL and headers over Node's limit (16 KiB): 431, telling
+ * the caller to POST the query or send its hash (automatic persisted queries). Also a request that
+ * did not arrive in time (408, plugins/connections.ts) and one that is not HTTP at all (400).
+ */
+export function answerClientErrorAsGraphQL(error: Error & { code?: string }, socket: Socket): void {
+  // The client is gone: there is nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, `the request line and headers are over ${maxHeaderSize} bytes: send a long query by POST, or its hash (automatic persisted queries)`]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'the request did not arrive in time']
+        : [400, 'the request is not valid HTTP'];
+  if (socket.writable) {
+    const body = JSON.stringify(errorBody(message, { code: 'BAD_REQUEST' }));
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }

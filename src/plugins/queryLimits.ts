@@ -2,17 +2,26 @@ import { ApolloServerPlugin } from '@apollo/server';
 import { DocumentNode, FragmentDefinitionNode, getVariableValues, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode, visit } from 'graphql';
 import { fragmentsOf } from '../common/selections';
 import { DataBounds } from './dataBounds';
-import { estimateCost } from './queryCost';
+import { ESTIMATED_ARGUMENTS, estimateCost } from './queryCost';
 import { Context } from '../context';
 
 export interface QueryLimits {
-  /** Deepest nesting of fields (introspection's own fields aside). */
+  /** Deepest nesting of fields (introspection's own, under __schema and __type, have INTROSPECTION_MAX_DEPTH). */
   maxDepth: number;
   /** Estimated rows and fields, see estimateCost. */
   maxCost: number;
-  /** Aliased fields per operation: aliases multiply work without deepening the query. */
+  /** Aliased fields per operation, introspection's included: aliases multiply work without deepening the query. */
   maxAliases: number;
 }
+
+/**
+ * How deep `__schema { … }` and `__type { … }` may nest, counted from the root like other fields
+ * (a leaf included), whatever QUERY_MAX_DEPTH is: graphql-js 16.15's getIntrospectionQuery(),
+ * which code generators and GraphiQL 3.9 send, reaches 15 (`__schema { types { fields { args {
+ * type {`, nine `ofType`s and `kind`), older tools' (seven `ofType`s) 13. The cost counts what
+ * introspection resolves (queryCost.ts); this bounds its nesting as QUERY_MAX_DEPTH bounds data's.
+ */
+export const INTROSPECTION_MAX_DEPTH = 15;
 
 /**
  * Room for every query a portal makes (see README "Limits" for what each scenario costs), while the
@@ -27,61 +36,71 @@ export interface BoundsSource {
   revision(): number;
 }
 
-/**
- * Arguments whose values the estimate reads: estimates are remembered per the values of these (see
- * costKey), so reading another one in queryCost.ts means adding it here. Of `filter` only which
- * conditions are given matters, unless the whole filter is one variable.
- */
-const ESTIMATED_ARGUMENTS = new Set(['first', 'representations', 'scope', 'orderBy', 'from', 'to']);
-
 function refusal(message: string, limit: string, max: number, actual: number): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, max, actual, http: { status: 400 } } });
 }
 
 interface Shape {
+  /** Deepest nesting of fields outside introspection. */
   depth: number;
+  /** Deepest nesting of `__schema` and `__type`, themselves included. */
+  introspectionDepth: number;
   aliases: number;
 }
 
+const NO_SHAPE: Shape = { depth: 0, introspectionDepth: 0, aliases: 0 };
+
 /**
- * Depth and aliases of an operation, following fragments: each fragment is measured once and its
- * measures reused wherever it is spread (its aliases count once per spread: arithmetic, not a new
- * walk), so the time is linear in the document however the fragments spread each other.
+ * Depth and aliases of an operation, following fragments: each fragment is measured once (inside
+ * introspection or not) and its measures reused wherever it is spread (its aliases count once per
+ * spread: arithmetic, not a new walk), so the time is linear in the document however the fragments
+ * spread each other.
  */
 export function measure(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): Shape {
   const byFragment = new Map<string, Shape>();
-  const walk = (set: SelectionSetNode): Shape => {
+  /** Inside introspection, `depth` is introspection's. */
+  const walk = (set: SelectionSetNode, inside: boolean): Shape => {
     let depth = 0;
+    let introspectionDepth = 0;
     let aliases = 0;
     for (const selection of set.selections) {
       let inner: Shape;
       if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
         if (selection.alias) aliases++;
-        // Sandbox and code generators introspect deeply (ofType { ofType { … } }): not our data.
-        if (selection.name.value.startsWith('__')) continue;
-        inner = selection.selectionSet ? walk(selection.selectionSet) : { depth: 0, aliases: 0 };
-        inner = { depth: inner.depth + 1, aliases: inner.aliases };
+        // A value every object has, wherever it is asked: no deeper.
+        if (name === '__typename') continue;
+        if (!inside && (name === '__schema' || name === '__type')) {
+          inner = selection.selectionSet ? walk(selection.selectionSet, true) : NO_SHAPE;
+          introspectionDepth = Math.max(introspectionDepth, inner.depth + 1);
+          aliases += inner.aliases;
+          continue;
+        }
+        inner = selection.selectionSet ? walk(selection.selectionSet, inside) : NO_SHAPE;
+        inner = { ...inner, depth: inner.depth + 1 };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        inner = walk(selection.selectionSet);
+        inner = walk(selection.selectionSet, inside);
       } else {
-        inner = fragmentShape(selection.name.value);
+        inner = fragmentShape(selection.name.value, inside);
       }
       depth = Math.max(depth, inner.depth);
+      introspectionDepth = Math.max(introspectionDepth, inner.introspectionDepth);
       aliases += inner.aliases;
     }
-    return { depth, aliases };
+    return { depth, introspectionDepth, aliases };
   };
-  const fragmentShape = (name: string): Shape => {
-    const known = byFragment.get(name);
+  const fragmentShape = (name: string, inside: boolean): Shape => {
+    const key = `${inside}/${name}`;
+    const known = byFragment.get(key);
     if (known) return known;
     // A fragment that spreads itself is refused by validation already; don't loop on it.
-    byFragment.set(name, { depth: 0, aliases: 0 });
+    byFragment.set(key, NO_SHAPE);
     const fragment = fragments.get(name);
-    const shape = fragment ? walk(fragment.selectionSet) : { depth: 0, aliases: 0 };
-    byFragment.set(name, shape);
+    const shape = fragment ? walk(fragment.selectionSet, inside) : NO_SHAPE;
+    byFragment.set(key, shape);
     return shape;
   };
-  return walk(operation.selectionSet);
+  return walk(operation.selectionSet, false);
 }
 
 /**
@@ -89,10 +108,12 @@ export function measure(operation: OperationDefinitionNode, fragments: ReadonlyM
  * by: a variable that changes on every request (a visitor id) must not be in it, or nothing is
  * ever remembered.
  *
- * The estimate reads the values of ESTIMATED_ARGUMENTS and of @include/@skip conditions. Of the
- * other arguments' variables only whether they are absent, null or set matters: graphql-query-
- * complexity gives up (no estimate) on a null for a non-null argument, which a variable with a
- * default lets through validation.
+ * The estimate reads the values of @include/@skip conditions and of the arguments the field
+ * models declare they read (ESTIMATED_ARGUMENTS, as a value); of an argument whose given
+ * conditions they read (a feed's `filter`), which of its fields are given, unless the whole
+ * argument is one variable (then its value). Of the other arguments' variables only whether they
+ * are absent, null or set matters: the estimate gives up on a null for a non-null argument, which a
+ * variable with a default lets through validation.
  */
 export function costKey(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): (variables: Record<string, unknown>) => string {
   const read = new Set<string>();
@@ -111,8 +132,9 @@ export function costKey(operation: OperationDefinitionNode, fragments: ReadonlyM
       }
       if (selection.kind === Kind.FIELD) {
         selection.arguments?.forEach((argument) => {
-          const whole = argument.name.value === 'filter' && argument.value.kind === Kind.VARIABLE;
-          collect(argument.value, whole || ESTIMATED_ARGUMENTS.has(argument.name.value) ? read : checked);
+          const use = ESTIMATED_ARGUMENTS.get(argument.name.value);
+          const whole = use === 'value' || (use === 'conditions' && argument.value.kind === Kind.VARIABLE);
+          collect(argument.value, whole ? read : checked);
         });
         if (selection.selectionSet) walk(selection.selectionSet);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -139,6 +161,7 @@ export function costKey(operation: OperationDefinitionNode, fragments: ReadonlyM
 
 interface OperationMeasures {
   depth: number;
+  introspectionDepth: number;
   aliases: number;
   /**
    * The cost for one request's variables (`raw` as sent, to remember it by; `coerce` gives them as
@@ -154,11 +177,12 @@ const COSTS_PER_OPERATION = 64;
 
 function measureOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): OperationMeasures {
   const fragments = fragmentsOf(document);
-  const { depth, aliases } = measure(operation, fragments);
+  const { depth, introspectionDepth, aliases } = measure(operation, fragments);
   const keyOf = costKey(operation, fragments);
   const costs = new Map<string, number>();
   return {
     depth,
+    introspectionDepth,
     aliases,
     cost(raw, coerce, bounds) {
       const key = `${bounds.revision()}:${keyOf(raw)}`;
@@ -206,8 +230,11 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, bo
           if (!operation) return;
           let measures = remembered.get(operation);
           if (!measures) remembered.set(operation, (measures = measureOperation(schema, document, operation)));
-          const { depth, aliases } = measures;
+          const { depth, introspectionDepth, aliases } = measures;
           if (depth > limits.maxDepth) throw refusal(`query is ${depth} fields deep; at most ${limits.maxDepth} are allowed`, 'depth', limits.maxDepth, depth);
+          if (introspectionDepth > INTROSPECTION_MAX_DEPTH) {
+            throw refusal(`introspection is ${introspectionDepth} fields deep; at most ${INTROSPECTION_MAX_DEPTH} are allowed`, 'depth', INTROSPECTION_MAX_DEPTH, introspectionDepth);
+          }
           if (aliases > limits.maxAliases) throw refusal(`query has ${aliases} aliases; at most ${limits.maxAliases} are allowed`, 'aliases', limits.maxAliases, aliases);
           const variables = request.variables ?? {};
           // Coerced only when needed: most requests repeat an estimate already remembered.

@@ -16,7 +16,8 @@ export interface RequestTimeouts {
 export const DEFAULT_REQUEST_TIMEOUTS: RequestTimeouts = { queryMs: 5000, mutationMs: 60_000 };
 
 /**
- * Gives each request its deadline, counted from its start (db/deadline.ts stops its reads there).
+ * Gives each request its deadline, counted from its start: db/deadline.ts stops its reads there,
+ * plugins/executionBudget.ts its resolvers.
  * Every request starts with a query's (server.ts: checking its key is a read, done before the
  * operation is known); a mutation's is longer once the operation says it is one.
  */

@@ -27,7 +27,7 @@ export async function insertArticles(db: DataSource, fixtures: ArticleFixture[])
       );
       const id = Number(res.insertId);
       ids.push(id);
-      await publishNew(m, { id, originId: f.origin, publishedAt: f.publishedAt, topics: (f.topics ?? []).map((name) => ({ name, slug: slugify(name) })) });
+      await publishNew(m, { id, originId: f.origin, sourceId: f.sourceId ?? null, publishedAt: f.publishedAt, topics: (f.topics ?? []).map((name) => ({ name, slug: slugify(name) })) });
       const shownOn = (f.shownOn ?? []).filter((u) => u !== f.origin);
       if (shownOn.length > 0) await syndicate(m, [id], shownOn, f.publishedAt);
     }

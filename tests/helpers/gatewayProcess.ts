@@ -3,8 +3,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-/** `npm start` is `node dist/src/main.js` after the build; `npm test` builds first. */
-export const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+/**
+ * `npm start` is `node dist/src/main.js` after the build; `npm test` builds first. GATEWAY_MAIN runs
+ * another build instead (one compiled elsewhere while dist/ is in use).
+ */
+export const MAIN = process.env.GATEWAY_MAIN || join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
 /** A port nobody listens on now (the OS picks it). */
 export async function freePort(): Promise<number> {

@@ -1,7 +1,7 @@
 import { badUserInput } from '../../common/errors';
 import { wholeSeconds } from '../../db/datetime';
 import { idArgument, isSlug, MAX_SLUG_LENGTH, unitCodeArgument } from '../../common/ids';
-import { foldDocumentNumber, foldVietnamese, slugify } from '../../common/vietnameseText';
+import { foldDocumentNumber, foldVietnamese, invisibleCharacter, slugify, withoutInvisibleCharacters } from '../../common/vietnameseText';
 import { ArticleKind } from './article.entity';
 import { sanitizeBody } from './articleBody';
 import { CreateArticleInput, LegalDocumentInput, UpdateArticleInput } from './articleInput.types';
@@ -17,6 +17,9 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export function plainText(value: string, field: string, max: number, { required }: { required: boolean }): string {
   if (CONTROL.test(value)) throw badUserInput(`${field} must not contain control characters`, field);
+  // Refused rather than removed: titles, names and numbers are what readers recognise things by, and the editor should see what was pasted.
+  const invisible = invisibleCharacter(value);
+  if (invisible) throw badUserInput(`${field} must not contain ${invisible}: invisible characters that reorder or hide text could mislead readers`, field);
   if (MARKUP.test(value)) throw badUserInput(`${field} is plain text: markup is not allowed`, field);
   const text = value.normalize('NFC').replace(/\s+/g, ' ').trim();
   if (required && text === '') throw badUserInput(`${field} must not be empty`, field);
@@ -37,7 +40,9 @@ export function summary(value: string | null | undefined, field = 'input.summary
 export function body(value: string, field = 'input.body'): string {
   if (value.length > LIMITS.body) throw badUserInput(`${field} must be at most ${LIMITS.body} characters`, field);
   if (value.includes('\u0000')) throw badUserInput(`${field} must not contain null bytes`, field);
-  const clean = sanitizeBody(value.normalize('NFC'));
+  // Removed, not refused: a body pasted from a word processor or a web page often carries some unseen,
+  // and an editor could not find them in 500,000 characters; removing them changes nothing a reader sees but the misleading part.
+  const clean = sanitizeBody(withoutInvisibleCharacters(value.normalize('NFC')));
   if (clean.replace(/<[^>]*>/g, '').trim() === '' && !/<img /.test(clean)) throw badUserInput(`${field} has no content left after removing unsafe markup`, field);
   return clean;
 }

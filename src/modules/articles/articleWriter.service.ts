@@ -43,7 +43,7 @@ export class ArticleWriter {
         const publishedAt = draft.publishedAt ?? now;
         const id = await this.insertWithFreeSlug(m, draft, originId, publishedAt, now);
         if (draft.document) await this.saveDocument(m, id, draft.document);
-        await publishNew(m, { id, originId, publishedAt, topics: draft.topics });
+        await publishNew(m, { id, originId, sourceId: draft.sourceId, publishedAt, topics: draft.topics });
         return id;
       },
       { isolation: 'READ COMMITTED' },
@@ -109,6 +109,7 @@ export class ArticleWriter {
         moved: Boolean(changes.publishedAt),
         topics: changes.topics,
         textChanged: changes.title !== undefined || changes.summary !== undefined || changes.body !== undefined,
+        sourceId: changes.sourceId,
       });
     });
   }

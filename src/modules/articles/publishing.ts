@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { growDataBounds } from '../../plugins/dataBounds';
 import { indexArticles, writeSearchDocuments } from './search/searchIndex';
 import { addToSubtreeFeed, rebuildSubtreeFeed, rebuildSubtreeFeedRange } from './subtreeFeed';
 
@@ -10,7 +11,9 @@ import { addToSubtreeFeed, rebuildSubtreeFeed, rebuildSubtreeFeedRange } from '.
  * - every place a feed is ordered in sorts it by the article's published_at: publications.sort_at,
  *   article_topics.sort_at and subtree_feed.sort_at, so moving an article moves it in all three;
  * - the SUBTREE feed (subtreeFeed.ts) follows the publications;
- * - the search index (search/searchIndex.ts) follows the title, summary and body.
+ * - the search index (search/searchIndex.ts) follows the title, summary and body;
+ * - the data bounds the cost estimate multiplies by (plugins/dataBounds.ts) grow by what was added,
+ *   at most, as the write commits: a query priced right after it is priced with it.
  * Every function runs inside the caller's transaction, so the whole write commits or none of it.
  */
 
@@ -34,20 +37,54 @@ export function topicFiling(articleId: number, topicId: number, publishedAt: Dat
   return [articleId, topicId, publishedAt];
 }
 
-export async function insertPublications(m: EntityManager, rows: PublicationRow[]): Promise<void> {
-  await m.query('INSERT INTO publications (article_id, unit_id, is_origin, published_at, sort_at) VALUES ?', [rows]);
+/** The most of `items` that share a value of `of`. */
+function mostPer<T>(items: readonly T[], of: (item: T) => unknown): number {
+  const counts = new Map<unknown, number>();
+  let most = 0;
+  for (const item of items) {
+    const n = (counts.get(of(item)) ?? 0) + 1;
+    counts.set(of(item), n);
+    most = Math.max(most, n);
+  }
+  return most;
 }
 
+/** Article rows the caller just inserted, by their sources (null: none): every article and its source's feed count them. */
+export async function countNewArticles(m: EntityManager, sourceIds: readonly (number | null)[]): Promise<void> {
+  await growDataBounds(m, {
+    articles: { count: sourceIds.length, mostPerSource: mostPer(sourceIds.filter((id) => id !== null), (id) => id) },
+  });
+}
+
+/** The publications of articles just inserted (syndicate adds to existing ones). */
+export async function insertPublications(m: EntityManager, rows: PublicationRow[]): Promise<void> {
+  await m.query('INSERT INTO publications (article_id, unit_id, is_origin, published_at, sort_at) VALUES ?', [rows]);
+  await growDataBounds(m, {
+    publications: {
+      count: rows.length,
+      mostPerUnit: mostPer(rows, ([, unitId]) => unitId),
+      units: new Set(rows.map(([, unitId]) => unitId)).size,
+      mostPerArticle: mostPer(rows, ([articleId]) => articleId),
+      wholeArticles: true,
+    },
+  });
+}
+
+/** The topic filings of articles just inserted. */
 export async function insertTopicFilings(m: EntityManager, rows: TopicFilingRow[]): Promise<void> {
   await m.query('INSERT INTO article_topics (article_id, topic_id, sort_at) VALUES ?', [rows]);
+  await growDataBounds(m, { topicFilings: { mostPerArticle: mostPer(rows, ([articleId]) => articleId), mostPerTopic: mostPer(rows, ([, topicId]) => topicId) } });
 }
+
+/** `rows` SUBTREE feed rows of `articles` new articles: at most one per article in a unit's feed. */
+const newSubtreeRows = (rows: number, articles: number) => ({ subtreeFeedRows: { count: rows, mostPerUnit: Math.min(articles, rows) } });
 
 /**
  * What follows from articles just written with their publications: their SUBTREE feed rows and
  * their search documents.
  */
 export async function completePublishing(m: EntityManager, articleIds: readonly number[]): Promise<void> {
-  await rebuildSubtreeFeed(m, articleIds);
+  await growDataBounds(m, newSubtreeRows(await rebuildSubtreeFeed(m, articleIds), articleIds.length));
   await indexArticles(m, articleIds);
 }
 
@@ -61,19 +98,21 @@ export async function completePublishingRange(
   toId: number,
   articles: { id: number; title: string; summary: string | null; body: string }[],
 ): Promise<void> {
-  await rebuildSubtreeFeedRange(m, fromId, toId);
+  await growDataBounds(m, newSubtreeRows(await rebuildSubtreeFeedRange(m, fromId, toId), toId - fromId + 1));
   await writeSearchDocuments(m, articles);
 }
 
 export interface NewArticle {
   id: number;
   originId: string;
+  sourceId: number | null;
   publishedAt: Date;
   topics: { name: string; slug: string }[];
 }
 
 /** Publishes an article row just inserted: on its origin, under its topics, in the feeds and the index. */
 export async function publishNew(m: EntityManager, article: NewArticle): Promise<void> {
+  await countNewArticles(m, [article.sourceId]);
   await insertPublications(m, [originPublication(article.id, article.originId, article.publishedAt)]);
   await fileUnderTopics(m, article.id, article.topics, article.publishedAt);
   await completePublishing(m, [article.id]);
@@ -89,6 +128,8 @@ export interface ArticleChange {
   topics?: { name: string; slug: string }[];
   /** Whether its title, summary or body were given. */
   textChanged: boolean;
+  /** Its new source, if one was given: the article joins that source's feed. */
+  sourceId?: number | null;
 }
 
 export async function publishChange(m: EntityManager, articleId: number, change: ArticleChange): Promise<void> {
@@ -100,6 +141,7 @@ export async function publishChange(m: EntityManager, articleId: number, change:
   }
   if (change.topics) await fileUnderTopics(m, articleId, change.topics, change.publishedAt);
   if (change.textChanged) await indexArticles(m, [articleId]);
+  if (change.sourceId != null) await growDataBounds(m, { articles: { count: 0, mostPerSource: 1 } });
 }
 
 /** Replaces an article's topics, creating those that do not exist yet. */
@@ -108,11 +150,12 @@ async function fileUnderTopics(m: EntityManager, articleId: number, topics: { na
   if (topics.length === 0) return;
   // INSERT IGNORE: a topic another article created first keeps its name; only the slug matters.
   await m.query('INSERT IGNORE INTO topics (name, slug) VALUES ?', [topics.map((t) => [t.name, t.slug])]);
-  await m.query('INSERT INTO article_topics (article_id, topic_id, sort_at) SELECT ?, id, ? FROM topics WHERE slug IN (?)', [
+  const filed = await m.query('INSERT INTO article_topics (article_id, topic_id, sort_at) SELECT ?, id, ? FROM topics WHERE slug IN (?)', [
     articleId,
     publishedAt,
     topics.map((t) => t.slug),
   ]);
+  await growDataBounds(m, { topicFilings: { mostPerArticle: filed.affectedRows, mostPerTopic: Math.min(1, filed.affectedRows) } });
 }
 
 /**
@@ -128,8 +171,19 @@ export async function syndicate(m: EntityManager, articleIds: readonly number[],
      WHERE a.id IN (?) AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.article_id = a.id AND p.unit_id = u.id)`,
     [now, unitIds, articleIds],
   );
-  await addToSubtreeFeed(m, articleIds, unitIds);
-  return inserted.affectedRows;
+  const pairs: number = inserted.affectedRows;
+  const subtreeRows = await addToSubtreeFeed(m, articleIds, unitIds);
+  await growDataBounds(m, {
+    publications: {
+      count: pairs,
+      mostPerUnit: Math.min(articleIds.length, pairs),
+      units: Math.min(unitIds.length, pairs),
+      mostPerArticle: Math.min(unitIds.length, pairs),
+      wholeArticles: false,
+    },
+    subtreeFeedRows: { count: subtreeRows, mostPerUnit: Math.min(articleIds.length, subtreeRows) },
+  });
+  return pairs;
 }
 
 /** Stops showing articles on units other than their origin. Returns the pairs removed. */

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { RefusalLog } from './refusalLog';
 
-export type AuditOutcome = 'applied' | 'refused' | 'failed';
+export type AuditOutcome = 'applied' | 'refused' | 'failed' | 'rolledBack';
 
 export interface AuditRecord {
   at: Date;

@@ -6,6 +6,7 @@ export enum AuditOutcomeEnum {
   applied = 'applied',
   refused = 'refused',
   failed = 'failed',
+  rolledBack = 'rolledBack',
 }
 registerEnumType(AuditOutcomeEnum, {
   name: 'AuditOutcome',
@@ -14,6 +15,7 @@ registerEnumType(AuditOutcomeEnum, {
     applied: { description: 'It ran (a dry run included).' },
     refused: { description: 'Refused: no or bad key, not allowed, bad input, or nothing to change.' },
     failed: { description: 'An internal error; the log has the cause under the request id.' },
+    rolledBack: { description: 'It ran, but another mutation of its request was refused or failed: a request\'s writes are applied together or not at all, so nothing of it was applied. The detail names the one that failed.' },
   },
 });
 

@@ -1,9 +1,9 @@
-import { GraphQLError, GraphQLSchema } from 'graphql';
+import { GraphQLError, GraphQLField, GraphQLSchema } from 'graphql';
 import { Extensions, MiddlewareFn } from 'type-graphql';
-import { ChangesContent } from '../../cache/contentChange';
-import { SERVICE_UNAVAILABLE } from '../../common/databaseErrors';
+import { ChangesContent, isDryRun } from '../../cache/contentChange';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, SERVICE_UNAVAILABLE } from '../../common/databaseErrors';
 import { Context } from '../../context';
-import { AuditOutcome, summarizeArguments } from './audit.service';
+import { AuditOutcome, AuditRecord, summarizeArguments } from './audit.service';
 
 const REFUSALS = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND']);
 
@@ -12,6 +12,8 @@ function outcomeOf(error: unknown): { outcome: AuditOutcome; code: string; detai
   if (REFUSALS.has(code)) return { outcome: 'refused', code, detail: (error as Error).message };
   // Nothing was changed and the caller was told to retry (a deadline, a write conflict): say which.
   if (code === SERVICE_UNAVAILABLE) return { outcome: 'failed', code, detail: (error as Error).message };
+  // As the caller is told (plugins/errorMasking.ts): MySQL out of reach, or a statement killed.
+  if (isDatabaseUnavailable(error)) return { outcome: 'failed', code: SERVICE_UNAVAILABLE, detail: DATABASE_UNAVAILABLE_MESSAGE };
   // Internal failures keep their cause out of the audit table as well; the log has it by request id.
   return { outcome: 'failed', code: 'INTERNAL_SERVER_ERROR', detail: 'see the log for this request id' };
 }
@@ -28,20 +30,23 @@ function describe(result: unknown): string | null {
 
 /**
  * Records every mutation it wraps, applied, refused or failed, after the mutation's own
- * transaction has ended (so a refusal is recorded even though its changes were rolled back).
+ * transaction has ended (so a refusal is recorded even though its changes were rolled back). In a
+ * request of several writes the records wait for the request's transaction, whose end decides
+ * whether `applied` stands (plugins/requestTransaction.ts).
  */
 const AuditTrail: MiddlewareFn<Context> = async ({ context, info, args }, next) => {
   const entry = { at: context.now, keyId: context.auth.key?.id ?? null, requestId: context.requestId, operation: info.fieldName, arguments: summarizeArguments(args) };
+  const transaction = context.requestTransaction;
+  const record = async (r: AuditRecord) => (transaction ? transaction.record(r, String(info.path.key)) : context.services.audit.record(r));
   let result: unknown;
   try {
     result = await next();
   } catch (error) {
     const { outcome, code, detail } = outcomeOf(error);
-    await context.services.audit.record({ ...entry, outcome, errorCode: code, detail });
+    await record({ ...entry, outcome, errorCode: code, detail });
     throw error;
   }
-  const dryRun = (args.input as { dryRun?: boolean } | undefined)?.dryRun === true;
-  await context.services.audit.record({ ...entry, outcome: 'applied', errorCode: null, detail: `${dryRun ? 'dry run: ' : ''}${describe(result) ?? ''}` || null });
+  await record({ ...entry, outcome: 'applied', errorCode: null, detail: `${isDryRun(args) ? 'dry run: ' : ''}${describe(result) ?? ''}` || null });
   return result;
 };
 
@@ -55,8 +60,14 @@ export function AuditedWrite(): MethodDecorator {
   return Extensions({ [AUDITED_WRITE]: true });
 }
 
+/** Whether a mutation field is marked @AuditedWrite. */
+export function isAuditedWrite(field: GraphQLField<unknown, unknown> | undefined): boolean {
+  return field?.extensions[AUDITED_WRITE] === true;
+}
+
 /**
- * Wraps the resolver of every mutation marked @AuditedWrite in the audit trail and ChangesContent.
+ * Wraps the resolver of every mutation marked @AuditedWrite in the audit trail and ChangesContent,
+ * and in the request's transaction when it has one.
  * Done on the built schema, not with @UseMiddleware, because type-graphql runs the @Authorized check
  * before every middleware, and a write refused for its key must be audited like any other.
  */
@@ -66,7 +77,9 @@ export function auditWrites(schema: GraphQLSchema): GraphQLSchema {
     if (!field.extensions[AUDITED_WRITE] || !resolve) continue;
     field.resolve = (root, args, context: Context, info) => {
       const action = { root, args, context, info };
-      return AuditTrail(action, () => ChangesContent(action, async () => resolve(root, args, context, info)));
+      const write = () => ChangesContent(action, async () => resolve(root, args, context, info));
+      const transaction = context.requestTransaction;
+      return AuditTrail(action, transaction ? () => transaction.run(args, write) : write);
     };
   }
   return schema;

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { isUnitCode } from '../../common/ids';
 import { vietnamDay } from '../../common/vietnamDay';
+import { invisibleCharacter } from '../../common/vietnameseText';
 import { wholeSeconds } from '../../db/datetime';
 import { UnitTree } from '../units/unitTree';
 import { unitWithCode } from '../units/unit.service';
@@ -162,6 +163,8 @@ export class ApiKeyService {
     if (length < 1 || length > MAX_LABEL_LENGTH) throw new KeyInputError(`label must be 1 to ${MAX_LABEL_LENGTH} characters (after trimming), got ${length}`);
     // Labels are printed one per row by `npm run keys -- list`.
     if (/\p{Cc}/u.test(label)) throw new KeyInputError('label must be one line without control characters');
+    const invisible = invisibleCharacter(label);
+    if (invisible) throw new KeyInputError(`label must not contain ${invisible}: it could make one key's label read as another's`);
 
     return { role: role as Role, unitId, label };
   }

@@ -1,6 +1,7 @@
 import { DataSource, In } from 'typeorm';
 import { badUserInput } from '../../common/errors';
 import { wholeSeconds } from '../../db/datetime';
+import { growDataBounds } from '../../plugins/dataBounds';
 import { plainText, sourceUrl } from '../articles/articleInput';
 import { Source } from './source.entity';
 
@@ -30,6 +31,7 @@ export class SourceService {
       if (error?.driverError?.code === 'ER_DUP_ENTRY') throw badUserInput('input.name: a source already has this name', 'input.name');
       throw error;
     });
+    await growDataBounds(this.db.manager, { sources: 1 });
     return (await this.byIds([Number(result.insertId)])).get(Number(result.insertId))!;
   }
 }

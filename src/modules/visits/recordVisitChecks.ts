@@ -1,16 +1,6 @@
 import { ApolloServerPlugin } from '@apollo/server';
-import {
-  FieldNode,
-  FragmentDefinitionNode,
-  getArgumentValues,
-  getVariableValues,
-  GraphQLError,
-  Kind,
-  OperationDefinitionNode,
-  SelectionNode,
-  SelectionSetNode,
-} from 'graphql';
-import { fragmentsOf, isIncluded } from '../../common/selections';
+import { getArgumentValues, getVariableValues, GraphQLError } from 'graphql';
+import { fragmentsOf, rootFields } from '../../common/selections';
 import { rethrowIfDatabaseUnavailable } from '../../common/databaseErrors';
 import { Context } from '../../context';
 import { RecordVisitInput, VisitsToRecord } from './visitCounters';
@@ -77,31 +67,4 @@ export function recordVisitChecksPlugin(): ApolloServerPlugin<Context> {
       };
     },
   };
-}
-
-/**
- * The operation's root fields by response key, in execution order, as graphql-js collects them
- * (fields of the same key are one field): fragments followed once each, @skip/@include applied.
- */
-function rootFields(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>): Map<string, FieldNode> {
-  const fields = new Map<string, FieldNode>();
-  const spread = new Set<string>();
-  const included = (node: SelectionNode) => isIncluded(node, variables);
-  const collect = (selectionSet: SelectionSetNode) => {
-    for (const selection of selectionSet.selections) {
-      if (!included(selection)) continue;
-      if (selection.kind === Kind.FIELD) {
-        const key = selection.alias?.value ?? selection.name.value;
-        if (!fields.has(key)) fields.set(key, selection);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        collect(selection.selectionSet);
-      } else if (!spread.has(selection.name.value)) {
-        spread.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) collect(fragment.selectionSet);
-      }
-    }
-  };
-  collect(operation.selectionSet);
-  return fields;
 }

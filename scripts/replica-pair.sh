@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throwaway primary and replica on the local host, to try DATABASE_REPLICA_URLS (README, "Read
-# replicas") and for tests/replicas.test.ts: MariaDB when its server (mariadbd) is installed, else
+# replicas") and for tests/db/replicas.test.ts: MariaDB when its server (mariadbd) is installed, else
 # MySQL 8.4 (mysqld). The MySQL branch follows the MySQL 8.4 manual and has not been run here (these
 # machines have MariaDB only).
 #

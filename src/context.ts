@@ -1,5 +1,4 @@
 import { GraphQLError } from 'graphql';
-import { LiveCounter } from './cache/liveCounter';
 import { StatementTally } from './db/statementCounter';
 import { articleLoaders } from './modules/articles/article.loaders';
 import { LATEST_PUBLISHED_AT } from './modules/articles/articleInput';
@@ -8,6 +7,7 @@ import { sourceLoaders } from './modules/sources/source.loaders';
 import { unitLoaders } from './modules/units/unit.loaders';
 import { VisitsToRecord } from './modules/visits/visitCounters';
 import { visitLoaders } from './modules/visits/visits.loaders';
+import { LiveCounter } from './modules/visits/liveCounters';
 import { ProcessServices, requestServices, Services } from './services';
 
 /** One request's loaders (common/loaders.ts), each domain's from its module, as `ctx.loaders.x`. */
@@ -38,7 +38,7 @@ export interface Context {
   visibleUntil: Date;
   loaders: Loaders;
   sql: StatementTally;
-  /** Where the response's visit counters are, while a response that shows them is to be kept (cache/keptAnswers.ts). */
+  /** Where the response's visit counters are, while a response that shows them is to be kept (modules/visits/liveCounters.ts). */
   liveCounters?: LiveCounter[];
   /** What the request's answer has taken so far, and what stopped its execution (plugins/executionBudget.ts). */
   execution?: ExecutionBudget;

@@ -1,6 +1,7 @@
 import { GraphQLSchema, specifiedDirectives } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { cacheControlDirective } from './cache/cacheHints';
+import { declareCosts } from './plugins/fieldCost';
 import { ArticleResolver, PublicationResolver } from './modules/articles/article.resolver';
 import { ArticleWritingResolver } from './modules/articles/articleWriting.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
@@ -17,7 +18,8 @@ let schema: GraphQLSchema | undefined;
 
 /** The type-graphql schema, built once per process (building it twice registers every type twice). */
 export function graphqlSchema(): GraphQLSchema {
-  schema ??= auditWrites(buildSchemaSync({
+  // declareCosts reads each field's @Cost (plugins/fieldCost.ts) while the extensions are there.
+  schema ??= declareCosts(auditWrites(buildSchemaSync({
     resolvers: [
       UnitQueryResolver,
       AdministrativeUnitResolver,
@@ -47,6 +49,6 @@ export function graphqlSchema(): GraphQLSchema {
     // @Authorized fields: the checker throws UNAUTHENTICATED or FORBIDDEN itself (keys/authorization.ts).
     authChecker,
     validate: false,
-  }));
+  })));
   return schema;
 }

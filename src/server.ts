@@ -4,21 +4,18 @@ import { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { fastifyApolloHandler } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import Fastify, { FastifyInstance, FastifyServerOptions, LogController } from 'fastify';
 import { DataSource } from 'typeorm';
-import { Caches } from './cache/caches';
 import { CachePolicies, staticCachePolicyPlugin } from './cache/cachePolicy';
-import { isLiveCounterField, KeptAnswers } from './cache/keptAnswers';
+import { KeptAnswers } from './cache/keptAnswers';
 import { LocalContentVersion } from './cache/contentVersion';
 import { connectRedis } from './db/redis';
 import { RedisContentVersion } from './cache/redisContentVersion';
 import { createPersistedQueryStore, keyHoldersPrivatePlugin, PERSISTED_QUERY_TTL_SECONDS } from './cache/responseCache';
 import { Config, DEFAULT_BODY_LIMIT, DEFAULT_PERSISTED_QUERIES_MAX, DEFAULT_PERSISTED_QUERIES_MAX_TOTAL_BYTES, DEFAULT_PERSISTED_QUERY_MAX_BYTES } from './config';
-import { Context, createContext } from './context';
-import { deadlineIn, serverFlavour } from './db/deadline';
-import { StatementTally } from './db/statementCounter';
+import { Context } from './context';
+import { serverFlavour } from './db/deadline';
 import { EXAMPLE_QUERY } from './exampleQuery';
 import { registerExplorer } from './explorer/explorer';
 import { authenticationPlugin } from './plugins/authentication';
@@ -30,19 +27,20 @@ import { DEFAULT_HEAVY_REQUEST_LIMITS, HeavySlots, heavyRequestsPlugin } from '.
 import { DEFAULT_REQUEST_TIMEOUTS, requestDeadlinePlugin } from './plugins/requestDeadline';
 import { DEFAULT_ANSWER_MAX_BYTES, executionBudgetPlugin, guardExecution } from './plugins/executionBudget';
 import { RequestLog, withIsoTime } from './plugins/requestLog';
-import { refuseDeepJson } from './plugins/jsonNesting';
-import { errorLoggingPlugin, maskInternalError, stringifyAnswerLogged, withRequestId } from './plugins/errorMasking';
+import { errorLoggingPlugin, maskInternalError, stringifyAnswerLogged } from './plugins/errorMasking';
 import { answerClientErrorAsGraphQL, answerHttpErrorsAsGraphQL } from './plugins/httpErrors';
 import { boundConnections, DEFAULT_CONNECTION_LIMITS, requestTimeoutOptions } from './plugins/connections';
 import { knownOperationTypesRule } from './plugins/knownOperationTypes';
 import { requestTransactionPlugin } from './plugins/requestTransaction';
-import { rethrowIfDatabaseUnavailable } from './common/databaseErrors';
 import { Clock } from './common/clock';
 import { VisitCounters, VisitCountersOptions } from './modules/visits/visitCounters';
 import { recordVisitChecksPlugin } from './modules/visits/recordVisitChecks';
 import { VisitShortcut } from './modules/visits/visitShortcut';
+import { liveCounterFields, readLiveCounters } from './modules/visits/liveCounters';
+import { graphqlSchema } from './schema';
+import { graphqlRoute } from './http/graphqlRoute';
 import { subgraphSchema } from './federation';
-import { createServices } from './services';
+import { createServices, GatewayCaches } from './services';
 import { printSchemaFile } from './schemaFile';
 
 declare module 'fastify' {
@@ -50,7 +48,7 @@ declare module 'fastify' {
     /** The visit counters (buffer and flusher), for tests and operators' tools. */
     visits: VisitCounters;
     /** The shared caches under the loaders, for tests. */
-    caches: Caches;
+    caches: GatewayCaches;
     /** Where automatic persisted queries are kept (memory or Redis), for tests. */
     responses: KeyValueCache;
     /** Anonymous queries' answers as sent, null with RESPONSE_CACHE=off; for tests. */
@@ -121,7 +119,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   const timeouts = config.requestTimeouts ?? DEFAULT_REQUEST_TIMEOUTS;
   // Resolvers stop at the deadline and the answer's size is counted as it is built (plugins/executionBudget.ts).
   const schema = guardExecution(subgraphSchema());
-  const policies = new CachePolicies(schema, isLiveCounterField);
+  const policies = new CachePolicies(schema, liveCounterFields(graphqlSchema()));
   // Automatic persisted queries (hashes of queries clients sent before).
   const persistedQueries = createPersistedQueryStore(
     redis,
@@ -133,12 +131,14 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     app.log,
   );
   app.decorate('responses', persistedQueries);
-  const kept = responseCache ? new KeptAnswers(contentVersion, policies) : null;
+  const kept = responseCache ? new KeptAnswers(contentVersion, policies, readLiveCounters(services)) : null;
   app.decorate('keptAnswers', kept);
   const visitShortcut = new VisitShortcut(schema, services);
   const heavyLimits = config.heavyRequests ?? DEFAULT_HEAVY_REQUEST_LIMITS;
   const heavySlots = new HeavySlots(heavyLimits.concurrency, heavyLimits.queue);
   app.decorate('heavySlots', heavySlots);
+  // The /graphql route: every way a request is answered (http/graphqlRoute.ts).
+  const route = graphqlRoute({ services, visitShortcut, keptAnswers: kept, requestLog, metrics, timeouts });
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
@@ -153,8 +153,9 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     persistedQueries: { ttl: PERSISTED_QUERY_TTL_SECONDS, cache: persistedQueries },
     plugins: [
       executionBudgetPlugin(config.answerMaxBytes ?? DEFAULT_ANSWER_MAX_BYTES),
-      ...(kept ? [kept.plugin(), keyHoldersPrivatePlugin()] : []),
-      visitShortcut.plugin(),
+      // Kept answers and the visit shortcut learn from the requests Apollo executes for them.
+      route.plugin,
+      ...(kept ? [keyHoldersPrivatePlugin()] : []),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : // No telemetry from Sandbox to Apollo; GraphiQL at /graphiql is the explorer that needs no internet.
@@ -163,7 +164,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       requestLog.plugin(),
       metrics.plugin(),
       authenticationPlugin(),
-      queryLimitsPlugin(schema, config.queryLimits ?? DEFAULT_QUERY_LIMITS, dataBounds),
+      queryLimitsPlugin(schema, config.queryLimits ?? DEFAULT_QUERY_LIMITS, dataBounds, policies.plans),
       recordVisitChecksPlugin(),
       requestTransactionPlugin(app.log),
       readReplicaPlugin(contentVersion),
@@ -189,59 +190,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   });
   await apollo.start();
 
-  const tallies = new WeakMap<object, StatementTally>();
-  app.addHook('onResponse', (request, reply, done) => {
-    requestLog.write(request, reply, tallies.get(request));
-    done();
-  });
-  const graphql = fastifyApolloHandler(apollo, {
-    // Checking a key needs MySQL: during an outage say 503 SERVICE_UNAVAILABLE, not 500 "Context creation failed".
-    context: async (request) =>
-      createContext(services, request.id, tallies.get(request) ?? { statements: 0 }, request.headers.authorization, request.ip).catch(rethrowIfDatabaseUnavailable),
-  });
-  app.route<{ Reply: string }>({
-    url: '/graphql',
-    method: ['GET', 'POST', 'OPTIONS'],
-    preHandler: refuseDeepJson,
-    onSend(request, reply, payload, done) {
-      const tally = tallies.get(request);
-      if (kept && tally) kept.onSend(tally, reply, payload);
-      if (tally) visitShortcut.onSend(tally, reply, payload);
-      done(null, reply.statusCode === 500 && typeof payload === 'string' ? withRequestId(payload, request.id) : payload);
-    },
-    async handler(request, reply) {
-      const tally: StatementTally = { statements: 0, deadline: deadlineIn(timeouts.queryMs) };
-      tallies.set(request, tally);
-      void reply.header('x-request-id', request.id);
-      const visit = visitShortcut.lookup(request, tally);
-      const visitAnswer = visit && (await visitShortcut.answer(visit, request, reply, tally));
-      if (visit && visitAnswer) {
-        requestLog.note(tally, { operation: visit.operationName, type: 'mutation', errors: [], keyId: null });
-        metrics.observe(visit.operationName, 'ok', reply.elapsedTime / 1000, tally.statements, undefined);
-        return reply.header('x-sql-statements', String(tally.statements)).send(visitAnswer);
-      }
-      const lookup = kept?.lookup(request) ?? null;
-      if (lookup?.kept) {
-        const answer = await kept!.answer(lookup.kept, services, tally, reply).catch(() => null);
-        // null: the counters could not be read (MySQL down); executing says so, or answers if it can.
-        if (answer !== null) {
-          const { operationName } = lookup.kept;
-          requestLog.note(tally, { operation: operationName, type: 'query', errors: [], keyId: null });
-          metrics.observe(operationName, 'ok', reply.elapsedTime / 1000, tally.statements, true);
-          return reply.header('x-sql-statements', String(tally.statements)).send(answer);
-        }
-      }
-      if (lookup) kept!.expect(tally, lookup);
-      // A client that went away gets no answer: its request sends no more reads (and frees its heavy slot).
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished && tally.deadline) tally.deadline = { ...tally.deadline, at: Date.now() };
-      });
-      const body = await graphql.call(this, request, reply);
-      // Lets portal developers and the benchmark see what a query costs (no data, just a number).
-      void reply.header('x-sql-statements', String(tally.statements));
-      return body;
-    },
-  });
+  route.register(app, apollo);
 
   registerExplorer(app, { production: config.production });
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -5,17 +5,30 @@ import { systemClock } from './common/clock';
 import { OnBatch } from './common/loaders';
 import { requestDatabase } from './db/requestDatabase';
 import { StatementTally } from './db/statementCounter';
+import { Article } from './modules/articles/article.entity';
 import { ArticleService } from './modules/articles/article.service';
 import { ArticleWriter } from './modules/articles/articleWriter.service';
-import { FeedService } from './modules/articles/feed.service';
+import { FeedPage, FeedService } from './modules/articles/feed.service';
 import { AuditService } from './modules/audit/audit.service';
 import { REFUSAL_LOG_INTERVAL_MS, RefusalLog, RefusalLogger } from './modules/audit/refusalLog';
 import { ApiKeyService } from './modules/keys/apiKey.service';
+import { Source } from './modules/sources/source.entity';
 import { SourceService } from './modules/sources/source.service';
 import { SyndicationService } from './modules/syndication/syndication.service';
-import { UnitService } from './modules/units/unit.service';
+import { Unit } from './modules/units/unit.entity';
+import { SuccessionRow, UnitService } from './modules/units/unit.service';
 import { UnitTree } from './modules/units/unitTree';
 import { VisitCounters, VisitCountersOptions } from './modules/visits/visitCounters';
+
+/** The shared caches under the loaders (cache/caches.ts), holding the modules' rows. */
+interface GatewayRows {
+  unit: Unit;
+  succession: SuccessionRow;
+  source: Source;
+  article: Article;
+  feedPage: FeedPage;
+}
+export type GatewayCaches = Caches<GatewayRows>;
 
 /** What lives as long as the process: the pool, the visit counters' state and the shared caches. */
 export interface ProcessServices {
@@ -24,7 +37,7 @@ export interface ProcessServices {
   visits: VisitCounters;
   /** Changes when content does; content mutations bump it (cache/contentChange.ts). */
   contentVersion: ContentVersion;
-  caches: Caches;
+  caches: GatewayCaches;
   /** Told the size of every loader batch (for /metrics). */
   onBatch: OnBatch;
   /** Mutations refused without a valid key: logged, rate-limited, never audited (modules/audit/refusalLog.ts). */
@@ -62,7 +75,7 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   return {
     dataSource,
     contentVersion,
-    caches: createCaches(contentVersion, { content: options.contentCaches ?? true }),
+    caches: createCaches<GatewayRows>(contentVersion, { content: options.contentCaches ?? true }),
     onBatch: options.onBatch ?? (() => {}),
     // On the visit counters' clock: tests move it past the log's interval instead of sleeping.
     refusals: new RefusalLog(options.logger ?? { warn() {} }, REFUSAL_LOG_INTERVAL_MS, () => (options.visits?.clock ?? systemClock).now()),

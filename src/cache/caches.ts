@@ -1,8 +1,3 @@
-import { Article } from '../modules/articles/article.entity';
-import { FeedPage } from '../modules/articles/feed.service';
-import { Source } from '../modules/sources/source.entity';
-import { Unit } from '../modules/units/unit.entity';
-import type { SuccessionRow } from '../modules/units/unit.service';
 import { CONTENT_MAX_AGE, SOURCE_MAX_AGE, UNIT_MAX_AGE } from './cacheHints';
 import { ContentVersion } from './contentVersion';
 import { DataCache } from './dataCache';
@@ -18,22 +13,35 @@ import { DataCache } from './dataCache';
  * cache off, every request reads content afresh, but requests that need one row at the same
  * moment share its read (dataCache.ts).
  */
-export interface Caches {
-  units: DataCache<string, Unit>;
+export interface Caches<R extends CachedRows = CachedRows> {
+  units: DataCache<string, R['unit']>;
   /** Every unit that has had a code. */
-  unitsByCode: DataCache<string, Unit[]>;
-  unitChildren: DataCache<string, Unit[]>;
-  unitCommunes: DataCache<string, Unit[]>;
+  unitsByCode: DataCache<string, R['unit'][]>;
+  unitChildren: DataCache<string, R['unit'][]>;
+  unitCommunes: DataCache<string, R['unit'][]>;
   /** A unit's successions, keyed 'from|id' (to its successors) or 'to|id' (from its predecessors). */
-  successions: DataCache<string, SuccessionRow[]>;
+  successions: DataCache<string, R['succession'][]>;
   /** A unit's history: itself and every unit that became (part of) it (unitTree.ts). */
   unitHistories: DataCache<string, string[]>;
-  sources: DataCache<number, Source>;
+  sources: DataCache<number, R['source']>;
   /** Anonymous readers' feed pages and counts, keyed by the query without its instant. */
-  feedPages: DataCache<string, FeedPage>;
+  feedPages: DataCache<string, R['feedPage']>;
   feedCounts: DataCache<string, number>;
   /** Articles as anonymous readers see them (published ones). */
-  articles: DataCache<number, Article>;
+  articles: DataCache<number, R['article']>;
+}
+
+/**
+ * The rows the caches hold, named by the modules that own them: services.ts composes the caches
+ * with the modules' types, so this layer imports no module.
+ */
+export interface CachedRows {
+  unit: {};
+  succession: {};
+  source: {};
+  article: {};
+  /** Feed pages are bounded by the articles they hold (FEED_PAGES_MAX_SIZE). */
+  feedPage: { articles: readonly unknown[] };
 }
 
 /**
@@ -41,9 +49,9 @@ export interface Caches {
  * 100, which any caller can ask for, were 3 GB. Bounded by the articles they hold: 60,000 (~100 MB),
  * still 6,000 home pages of 10.
  */
-const FEED_PAGES_MAX_SIZE = { total: 60_000, size: (page: FeedPage) => page.articles.length + 1 };
+const FEED_PAGES_MAX_SIZE = { total: 60_000, size: (page: CachedRows['feedPage']) => page.articles.length + 1 };
 
-export function createCaches(version: ContentVersion, { content }: { content: boolean }): Caches {
+export function createCaches<R extends CachedRows = CachedRows>(version: ContentVersion, { content }: { content: boolean }): Caches<R> {
   const seconds = (s: number) => s * 1000;
   return {
     units: new DataCache('units', { max: 20_000, ttlMs: seconds(UNIT_MAX_AGE) }),
@@ -65,7 +73,7 @@ export function createCaches(version: ContentVersion, { content }: { content: bo
  * requests (a source created and rolled back would be served for minutes). Units are never written
  * through the API: those stay shared.
  */
-export function cachesWithinTransaction(caches: Caches): Caches {
+export function cachesWithinTransaction<R extends CachedRows>(caches: Caches<R>): Caches<R> {
   const own = <K extends {}, V extends {}>(cache: DataCache<K, V>) => new DataCache<K, V>(cache.name, { max: 1, ttlMs: 1, keepsValues: false });
   return { ...caches, sources: own(caches.sources), feedPages: own(caches.feedPages), feedCounts: own(caches.feedCounts), articles: own(caches.articles) };
 }
@@ -76,6 +84,6 @@ export function readThrough<K extends {}, V extends {}>(cache: DataCache<K, V> |
 }
 
 /** Empties every shared cache (tests measure cold requests with it). */
-export function emptyCaches(caches: Caches): void {
+export function emptyCaches<R extends CachedRows>(caches: Caches<R>): void {
   for (const cache of Object.values(caches)) cache.clear();
 }

@@ -1,16 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ApolloServerPlugin } from '@apollo/server';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { getNamedType, GraphQLResolveInfo } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { vietnamDay } from '../common/vietnamDay';
-import { Context } from '../context';
-import { requestDatabase } from '../db/requestDatabase';
+import { EarlyAnswer, Found, Lesson } from '../common/earlyAnswer';
 import { StatementTally } from '../db/statementCounter';
-import { ProcessServices } from '../services';
-import { CachePolicies, LiveCounterField } from './cachePolicy';
+import { CachePolicies } from './cachePolicy';
 import { ContentVersion } from './contentVersion';
-import { CounterReading, LiveCounter } from './liveCounter';
 
 /**
  * Kept answers: the body an anonymous query was answered with, sent again as it was to the next
@@ -38,7 +33,7 @@ import { CounterReading, LiveCounter } from './liveCounter';
 interface Kept {
   /** The body as sent, split around its counters: one more part than counters. */
   parts: string[];
-  counters: CounterReading[];
+  counters: Reading[];
   contentType: string;
   cacheControl: string | undefined;
   keptAt: number;
@@ -48,24 +43,17 @@ interface Kept {
 /** An answer executed for a key: kept once Fastify is about to send it and its bytes check out. */
 interface Prepared {
   parts: string[];
-  counters: CounterReading[];
+  counters: Reading[];
   /** The counters' values in the executed answer: the parts joined with them must be the body sent. */
   values: number[];
   ttlMs: number;
   operationName: string | null;
 }
 
-interface Pending {
-  key: string;
-  text: string;
-  prepared?: Prepared;
-}
-
 /** What a request asks, as the key of its answer. */
-export interface Lookup {
+export interface Lookup extends Found<Kept> {
   key: string;
   text: string;
-  kept: Kept | undefined;
 }
 
 /** ~50 MB of answers per process; one answer is at most a page of 100 articles with their bodies. */
@@ -76,46 +64,22 @@ const MAX_TEXT_BYTES = 10 * 1024 * 1024;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Called by the counters' resolvers: notes where the counter is, when the answer is to be kept. */
-export function noteLiveCounter(ctx: Context, info: GraphQLResolveInfo, counter: CounterReading): void {
-  if (!ctx.liveCounters) return;
-  const path: (string | number)[] = [];
-  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) path.push(p.key);
-  ctx.liveCounters.push({ ...counter, path: path.reverse() } as LiveCounter);
+/**
+ * A value an answer shows that is read afresh for each answer (the visit counters,
+ * modules/visits/liveCounters.ts): where it is; the rest of it says what to read.
+ */
+export interface LiveValue {
+  /** Response keys (aliases included) and list indexes from the root to the value. */
+  path: (string | number)[];
 }
 
-/** The counters, and the field that leads to them (VisitStats is never cached as a whole). */
-export const isLiveCounterField: LiveCounterField = (parent, field) =>
-  getNamedType(field.type).name === 'VisitStats' ||
-  (parent.name === 'VisitStats' && (field.name === 'total' || field.name === 'today' || field.name === 'online')) ||
-  (parent.name === 'Article' && field.name === 'views');
-
-/** Reads every counter at once, batched as the loaders would. */
-async function readCounters(counters: CounterReading[], services: ProcessServices, tally: StatementTally): Promise<number[]> {
-  const { visits } = services;
-  const db = requestDatabase(services.dataSource, tally);
-  const tallies: number[] = [];
-  const online: number[] = [];
-  const views: number[] = [];
-  counters.forEach((c, i) => (c.kind === 'views' ? views : c.kind === 'online' ? online : tallies).push(i));
-  const unitOf = (i: number) => counters[i] as Exclude<CounterReading, { kind: 'views' }>;
-  const unitIds = [...new Set(tallies.map((i) => unitOf(i).unitId))];
-  const [counts, onlineCounts, viewCounts] = await Promise.all([
-    unitIds.length ? visits.counts(unitIds, db) : [],
-    online.length ? visits.onlineCounts(online.map((i) => ({ unitId: unitOf(i).unitId, includeDescendants: unitOf(i).includeDescendants }))) : [],
-    views.length ? visits.views(views.map((i) => (counters[i] as { articleId: number }).articleId), db) : [],
-  ]);
-  const values: number[] = new Array<number>(counters.length);
-  const countOf = new Map(unitIds.map((id, i) => [id, counts[i]]));
-  for (const i of tallies) {
-    const c = unitOf(i);
-    const tally = countOf.get(c.unitId)![c.kind as 'total' | 'today'];
-    values[i] = c.includeDescendants ? tally.subtree : tally.own;
-  }
-  online.forEach((i, n) => (values[i] = onlineCounts[n]));
-  views.forEach((i, n) => (values[i] = viewCounts[n] ?? (counters[i] as { views: number }).views));
-  return values;
+/** Reads live values afresh, in the order asked, within the request's statement tally. */
+export interface LiveValues<Reading> {
+  read(readings: Reading[], tally: StatementTally): Promise<number[]>;
 }
+
+/** What a live value reads: the value without its place. */
+type Reading = object;
 
 function joined(parts: string[], values: number[]): string {
   let body = parts[0];
@@ -123,7 +87,9 @@ function joined(parts: string[], values: number[]): string {
   return body;
 }
 
-export class KeptAnswers {
+export class KeptAnswers implements EarlyAnswer<Kept> {
+  readonly operationType = 'query';
+  readonly cacheHit = true;
   private readonly answers = new LRUCache<string, Kept>({
     maxSize: MAX_BYTES,
     maxEntrySize: MAX_ANSWER_BYTES,
@@ -131,13 +97,13 @@ export class KeptAnswers {
   });
   // Bounded by size, not count: one caller's long texts must not grow it past its share.
   private readonly texts = new LRUCache<string, string>({ maxSize: MAX_TEXT_BYTES, maxEntrySize: MAX_ANSWER_BYTES, sizeCalculation: (text) => text.length });
-  private readonly pending = new WeakMap<StatementTally, Pending>();
   /** Stands in a counter's place while its answer is split (a NUL and a nonce: no text can hold it by chance). */
   private readonly token = `\u0000${randomBytes(8).toString('hex')}:`;
 
   constructor(
     private readonly version: ContentVersion,
     private readonly policies: CachePolicies,
+    private readonly live: LiveValues<Reading>,
   ) {
     version.onChange(() => this.answers.clear());
   }
@@ -159,72 +125,63 @@ export class KeptAnswers {
     const text = typeof query === 'string' ? (hash === undefined || known === query ? query : undefined) : known;
     if (text === undefined || (operationName != null && typeof operationName !== 'string')) return null;
     const key = [this.version.current(), vietnamDay(Date.now()), headers.accept ?? '', operationName ?? '', JSON.stringify(variables ?? {}), text].join('\n');
-    return { key, text, kept: this.answers.get(key) };
+    return { key, text, hit: this.answers.get(key) };
   }
 
-  /** The answer `lookup` found, its counters read afresh. Throws when they cannot be read (MySQL down): execute instead. */
-  async answer(kept: Kept, services: ProcessServices, tally: StatementTally, reply: FastifyReply): Promise<string> {
-    const body = kept.counters.length ? joined(kept.parts, await readCounters(kept.counters, services, tally)) : kept.parts[0];
+  /** The answer `lookup` found, its counters read afresh; null when they cannot be read (MySQL down): executing says so, or answers if it can. */
+  async answer(kept: Kept, _request: FastifyRequest, reply: FastifyReply, tally: StatementTally): Promise<string | null> {
+    const values = kept.counters.length ? await this.live.read(kept.counters, tally).catch(() => null) : [];
+    if (values === null) return null;
+    const body = kept.counters.length ? joined(kept.parts, values) : kept.parts[0];
     void reply.header('content-type', kept.contentType).header('age', String(Math.round((Date.now() - kept.keptAt) / 1000)));
     if (kept.cacheControl !== undefined) void reply.header('cache-control', kept.cacheControl);
     return body;
   }
 
-  /** The request under `tally` will be executed: keep its answer under `lookup`'s key if it may be. */
-  expect(tally: StatementTally, { key, text }: Lookup): void {
-    this.pending.set(tally, { key, text });
-  }
-
-  /** Notes the counters of answers that may be kept, and prepares them for keeping. */
-  plugin(): ApolloServerPlugin<Context> {
-    const { pending, policies, token } = this;
+  /** The request is executed: its counters are noted, and its answer kept under the lookup's key if it may be. */
+  learn({ key, text }: Lookup): Lesson {
+    const { policies, token, answers, texts } = this;
+    let ttlMs = 0;
+    let prepared: Prepared | undefined;
     return {
-      async requestDidStart({ contextValue }) {
-        const expected = pending.get(contextValue.sql);
-        if (!expected) return;
-        let ttlMs = 0;
-        return {
-          async didResolveOperation({ document, operation, request, metrics }) {
-            if (operation?.operation !== 'query') return;
-            metrics.responseCacheHit = false;
-            const policy = policies.of(document, operation, request.variables ?? {});
-            const allowed = policy && (policy.withoutCounters ?? policy.hint);
-            if (!allowed?.maxAge || allowed.scope === 'PRIVATE') return;
-            ttlMs = allowed.maxAge * 1000;
-            contextValue.liveCounters = [];
-          },
-          async willSendResponse({ response, contextValue: ctx, operationName }) {
-            const counters = ctx.liveCounters;
-            if (!ttlMs || !counters || response.body.kind !== 'single') return;
-            const { data, errors, extensions } = response.body.singleResult;
-            if (errors || extensions || !data) return;
-            expected.prepared = { ...split(data, counters, token), ttlMs, operationName: operationName ?? null };
-          },
-        };
+      didResolveOperation({ document, operation, request, metrics, contextValue }) {
+        if (operation?.operation !== 'query') return;
+        metrics.responseCacheHit = false;
+        const policy = policies.of(document, operation, request.variables ?? {});
+        const allowed = policy && (policy.withoutCounters ?? policy.hint);
+        if (!allowed?.maxAge || allowed.scope === 'PRIVATE') return;
+        ttlMs = allowed.maxAge * 1000;
+        contextValue.liveCounters = [];
       },
+      willSendResponse({ response, contextValue: ctx, operationName }) {
+        const counters = ctx.liveCounters;
+        if (!ttlMs || !counters || response.body.kind !== 'single') return;
+        const { data, errors, extensions } = response.body.singleResult;
+        if (errors || extensions || !data) return;
+        prepared = { ...split(data, counters, token), ttlMs, operationName: operationName ?? null };
+      },
+      learnt: () =>
+        prepared && {
+          bodies: [joined(prepared.parts, prepared.values)],
+          keep(reply) {
+            const { parts, counters, ttlMs, operationName } = prepared!;
+            const cacheControl = reply.getHeader('cache-control');
+            answers.set(
+              key,
+              {
+                parts,
+                counters,
+                contentType: String(reply.getHeader('content-type')),
+                cacheControl: cacheControl === undefined ? undefined : String(cacheControl),
+                keptAt: Date.now(),
+                operationName,
+              },
+              { ttl: ttlMs },
+            );
+            texts.set(sha256(text), text);
+          },
+        },
     };
-  }
-
-  /** Fastify's onSend for /graphql: keeps a prepared answer if the bytes sent are the ones it would send. */
-  onSend(tally: StatementTally, reply: FastifyReply, payload: unknown): void {
-    const prepared = this.pending.get(tally)?.prepared;
-    if (!prepared || reply.statusCode !== 200 || typeof payload !== 'string') return;
-    if (joined(prepared.parts, prepared.values) !== payload) return;
-    const { key, text } = this.pending.get(tally)!;
-    const cacheControl = reply.getHeader('cache-control');
-    this.answers.set(
-      key,
-      {
-        parts: prepared.parts,
-        counters: prepared.counters,
-        contentType: String(reply.getHeader('content-type')),
-        cacheControl: cacheControl === undefined ? undefined : String(cacheControl),
-        keptAt: Date.now(),
-        operationName: prepared.operationName,
-      },
-      { ttl: prepared.ttlMs },
-    );
-    this.texts.set(sha256(text), text);
   }
 
   /** Forgets every answer (tests measure executed requests with it). */
@@ -252,7 +209,7 @@ function getParams(query: unknown): Record<string, unknown> | null {
  * The body Apollo sends for `data` (JSON and a newline), split where the counters are, with the
  * counters in the order they appear. The counters are swapped for tokens and put back.
  */
-function split(data: Record<string, unknown>, counters: LiveCounter[], token: string): { parts: string[]; counters: CounterReading[]; values: number[] } {
+function split(data: Record<string, unknown>, counters: LiveValue[], token: string): { parts: string[]; counters: Reading[]; values: number[] } {
   const places = counters.map(({ path }) => {
     let parent: any = data;
     for (const key of path.slice(0, -1)) parent = parent[key];
@@ -278,7 +235,7 @@ function split(data: Record<string, unknown>, counters: LiveCounter[], token: st
     counters: order.map((i) => {
       const { path, ...reading } = counters[i];
       void path;
-      return reading as CounterReading;
+      return reading;
     }),
     values: order.map((i) => values[i]),
   };

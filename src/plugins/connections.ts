@@ -2,7 +2,7 @@ import { ServerOptions } from 'node:http';
 import { Socket } from 'node:net';
 import { FastifyInstance } from 'fastify';
 import ipaddr from 'ipaddr.js';
-import { addressKey } from '../modules/visits/visitCounters';
+import { addressKey } from '../modules/visits/admission/visitAdmission';
 
 /** How the gateway bounds its connections (HEADERS_TIMEOUT_MS, BODY_TIMEOUT_MS, CONNECTIONS_MAX, CONNECTIONS_PER_ADDRESS, DRAIN_TIMEOUT_MS). */
 export interface ConnectionLimits {

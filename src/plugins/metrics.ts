@@ -11,7 +11,7 @@ import { ProcessServices } from '../services';
  * The operations the gateway knows by name: CONTRACT.md's benchmark scenarios
  * (tests/operations/*.graphql, the Sandbox example in exampleQuery.ts, record-visit's `Visit` in
  * scripts/bench/recordVisit.ts) and the syndicate job's (src/jobs/operations/*.graphql). Only these
- * and the configured METRICS_OPERATIONS get a label of their own (tests/server.test.ts checks the
+ * and the configured METRICS_OPERATIONS get a label of their own (tests/http/server.test.ts checks the
  * list against those files).
  */
 export const KNOWN_OPERATIONS: readonly string[] = ['CommuneHome', 'ProvinceDashboard', 'ProvinceDashboardToday', 'Search', 'Visit', 'SourceFeed', 'Syndicate'];
@@ -45,7 +45,7 @@ function processMetrics(): Registry {
 
 /**
  * What mysql2 (3.x) keeps in a pool; the fields are private, so they are read at each scrape, never
- * kept, and tests/operatorView.test.ts notices if an upgrade renames them.
+ * kept, and tests/http/operatorView.test.ts notices if an upgrade renames them.
  */
 interface Mysql2Pool {
   config: { connectionLimit: number };

@@ -25,16 +25,13 @@ import {
   SelectionSetNode,
   TypeMetaFieldDef,
 } from 'graphql';
-import { PageSize, pageSizeForCost } from '../common/pageSize';
 import { conditionHolds, isIncluded } from '../common/selections';
-import { RELATED_PAGE_SIZE } from '../modules/articles/article.resolver';
-import { RELATED_CANDIDATES_PER_TOPIC } from '../modules/articles/article.service';
-import { FEED_PAGE_SIZE } from '../modules/articles/feed.types';
-import { AUDIT_PAGE_SIZE } from '../modules/audit/audit.resolver';
-import { UNIT_SEARCH_PAGE_SIZE } from '../modules/units/unit.resolver';
 import { parseDay } from '../common/vietnamDay';
 import { MAX_DAILY_DAYS } from '../modules/visits/visitCounters';
 import { DataBounds } from './dataBounds';
+import { Args, ArgumentUse, ConnectionWork, declaredCosts, ENTITIES_COST, FieldModel, KEY_READS, list, one } from './fieldCost';
+
+export type { ArgumentUse, FieldModel } from './fieldCost';
 
 /*
  * The cost model: what one request makes MySQL read and the gateway resolve, as an upper bound.
@@ -43,141 +40,20 @@ import { DataBounds } from './dataBounds';
  * temporary-table rows included) or one field resolved. A list multiplies the cost of what is
  * selected under it by its length, and every length is an upper bound: `first` where there is one,
  * else the largest such list in the data (DataBounds, read from MySQL in the background). So the
- * estimate of an accepted query bounds its real work, which tests/hostileQueries.test.ts checks
+ * estimate of an accepted query bounds its real work, which tests/limits/hostileQueries.test.ts checks
  * against the Handler counters.
  *
- * Every weight is here, each with why. The walk is memoised per selection set, fragment and type, so
- * it takes time linear in the document (graphql-query-complexity, used before, walks a fragment
- * again wherever it is spread: 2^n for n levels of fragments spreading the next twice, 20-46 s for 25
- * where this walk takes under 1 ms; and its estimators cannot see a feed's arguments where
- * `totalCount` is priced).
+ * Each field's weights are declared beside it (@Cost, plugins/fieldCost.ts), each with why. The
+ * walk is memoised per selection set, fragment and type, so it takes time linear in the document
+ * (graphql-query-complexity, used before, walks a fragment again wherever it is spread: 2^n for n
+ * levels of fragments spreading the next twice, 20-46 s for 25 where this walk takes under 1 ms;
+ * and its estimators cannot see a feed's arguments where `totalCount` is priced).
  */
 
-/** Rows read for one row of a feed walked in order: its index entry, the article joined for filters or order, a topic match. */
-const FEED_ROW_READS = 3;
-/** Rows read for one article of a page: the article and its source, joined once outside the page's branch, and its temporary-table row. */
-const PAGE_ROW_READS = 4;
-/**
- * A row whose text a search tests (FeedService's scan: the search document joined and matched word
- * by word) costs the time of about this many index reads: 75 µs a row measured at 60,000 articles,
- * where an index entry is 1-2 µs. Rows count for time here, not only for their number. Ranking by
- * RELEVANCE scores each row as well: twice that.
- */
-const SEARCH_ROW_READS = 50;
-/** FeedService's SEARCH_WINDOW: a search first tests the feed's newest rows to choose its way. */
-const SEARCH_WINDOW = 1000;
-/** Rows read to count one row of a feed (index entry; the article or search document when filtered). */
-const COUNT_ROW_READS = 3;
-/** A candidate of `related` is read off the topic index into a derived table, read there per article sharing the topic, grouped and ranked (5.1 reads measured at 60,000 articles). */
-const RELATED_CANDIDATE_READS = 6;
 /** A day of `daily` is in one of two tables (archive and recent days). */
 const DAILY_ROW_READS = 2;
-/** A row read by primary key (a unit, an article, a source), through a loader: one read, plus one for a missing key's probe. */
-const KEY_READS = 2;
 /** The visit counters: the total, the recent days and today's archive, and the flush mark. */
 const VISIT_COUNTS_READS = 4;
-
-/** What a field costs for one parent object, and how many items it returns (1 for a non-list). */
-interface FieldWork {
-  /** Rows MySQL reads for it, per parent. */
-  rows: number;
-  /** Items of a list (what its selection is multiplied by). */
-  items: number;
-  /** For a feed: what its connection's fields cost (see ConnectionWork). */
-  connection?: ConnectionWork;
-}
-
-/** What an ArticleConnection's fields cost: the page it holds and its whole feed's count. */
-interface ConnectionWork {
-  /** Articles on the page (nodes, edges). */
-  page: number;
-  /** Rows read to count the whole feed (totalCount). */
-  countRows: number;
-}
-
-type Args = Record<string, unknown>;
-
-/** How a model reads one of its field's arguments. */
-export type ArgumentUse =
-  /** Its value. */
-  | 'value'
-  /** Only whether it is given (not null). */
-  | 'given'
-  /** An input object: only which of its fields are given (not null). */
-  | 'conditions';
-
-/**
- * What a field costs, and which of its arguments that reads. Estimates are remembered by the
- * values of what the models read (queryLimits.ts, costKey): a model reads only the arguments it
- * declares, and only as it declares them (tests/queryCostModels.test.ts runs every model with
- * arguments that throw on anything else).
- */
-export interface FieldModel {
-  reads: Readonly<Record<string, ArgumentUse>>;
-  work(args: Args, bounds: DataBounds, connection: ConnectionWork | undefined): FieldWork;
-}
-
-const model = (reads: FieldModel['reads'], work: FieldModel['work']): FieldModel => ({ reads, work });
-const one = (rows: number): FieldModel => model({}, () => ({ rows, items: 1 }));
-const list = (items: (args: Args, bounds: DataBounds) => number, rowsPerItem: number, reads: FieldModel['reads'] = {}): FieldModel =>
-  model(reads, (args, bounds) => {
-    const n = items(args, bounds);
-    return { rows: n * rowsPerItem, items: n };
-  });
-const page = (args: Args, rule: PageSize) => pageSizeForCost(rule, args.first);
-
-/** How many units' feeds a unit's feed gathers: with history (the default), its predecessors' too. */
-function historyUnits(args: Args, bounds: DataBounds): number {
-  return args.history === false ? 1 : bounds.historyUnits;
-}
-
-/** The largest feed of a unit in a scope, with its history unless `history: false`. */
-function unitFeedSize(args: Args, bounds: DataBounds): number {
-  const history = args.history !== false;
-  if (args.scope === 'SUBTREE') return history ? bounds.subtreeFeedWithHistory : bounds.subtreeFeed;
-  if (args.scope === 'LINEAGE') return bounds.lineageFeed * historyUnits(args, bounds);
-  return history ? bounds.unitFeedWithHistory : bounds.unitFeed;
-}
-
-/** What a feed reads (see feed): its page size, which conditions its filter gives, its order. A source's feed has only a page size. */
-const FEED_READS = { first: 'value', filter: 'conditions', orderBy: 'value' } as const;
-/** What a unit's feed reads besides (unitFeedSize, historyUnits). */
-const UNIT_FEED_READS = { ...FEED_READS, scope: 'value', history: 'value' } as const;
-
-/**
- * A feed (see FeedService): its page reads `first`+1 rows of the feed's index when nothing narrows
- * it; a filter that the index does not order by (kinds, topics, sources) or MOST_VIEWED may read the
- * whole feed to fill a page; the count reads the whole feed.
- *
- * A search in date order tests the feed's newest rows (twice the window: the window's boundary,
- * then its rows), and when they hold too few matches (rare words) reads the FULLTEXT index's
- * matches joined with the feed: at most the feed, read off indexes. Any other search, and every
- * searched count, may test every row of the feed (common words are scanned, not indexed).
- */
-function feed(
-  reads: FieldModel['reads'],
-  sizeOf: (args: Args, bounds: DataBounds) => number,
-  branchesOf: (args: Args, bounds: DataBounds) => number = () => 1,
-): FieldModel {
-  return model(reads, (args, bounds) => {
-    const first = page(args, FEED_PAGE_SIZE);
-    // A source's feed has neither filter nor order.
-    const filter = ((reads.filter && args.filter) ?? {}) as Record<string, unknown>;
-    const orderBy = reads.orderBy && args.orderBy;
-    const size = sizeOf(args, bounds);
-    const window = Math.min(SEARCH_WINDOW, size) * SEARCH_ROW_READS;
-    // An empty list narrows nothing, but counts as given: estimates are remembered by which conditions are given (costKey).
-    const narrowed = ['kinds', 'topics', 'sourceIds'].some((name) => filter[name] != null);
-    const wholeFeed = narrowed || orderBy === 'MOST_VIEWED';
-    let scanned: number;
-    // A page reads first+1 rows of each unit's feed it gathers (one branch each, see FeedService).
-    if (filter.search == null) scanned = (wholeFeed ? size : (first + 1) * branchesOf(args, bounds)) * FEED_ROW_READS;
-    else if (orderBy === 'NEWEST' || orderBy === 'OLDEST') scanned = 2 * window + size * FEED_ROW_READS;
-    else scanned = window + size * SEARCH_ROW_READS * (orderBy === 'RELEVANCE' ? 2 : 1);
-    const counted = filter.search == null ? size * COUNT_ROW_READS : window + size * SEARCH_ROW_READS;
-    return { rows: scanned + (first + 1) * PAGE_ROW_READS, items: 1, connection: { page: first, countRows: counted } };
-  });
-}
 
 /** Days of `daily(from, to)`, both included; a range the resolver refuses counts as the most it takes. */
 function days(args: Args): number {
@@ -188,88 +64,68 @@ function days(args: Args): number {
 }
 
 /**
- * Fields that read rows or return lists, by `Type.field` (an interface's name stands for every
- * type implementing it). Other fields cost 1 each (a value already read with their parent).
+ * The visit fields' models, until modules/visits/visits.resolver.ts declares them with @Cost beside
+ * its fields (the one place left where a field's cost is not beside it).
  */
-export const FIELD_MODELS: Readonly<Record<string, FieldModel>> = {
-  'Query.provinces': list((_, b) => b.provinces, 1),
-  'Query.province': one(KEY_READS),
-  'Query.district': one(KEY_READS),
-  'Query.commune': one(KEY_READS),
-  'Query.unit': one(KEY_READS),
-  'Query.article': one(KEY_READS),
-  'Query.source': one(KEY_READS),
-  'Query.sources': list((_, b) => b.sources, 1),
-  // A scan of every unit's folded name (UnitService.search), whatever `first` is.
-  'Query.searchUnits': model({ first: 'value' }, (args, bounds) => {
-    const first = page(args, UNIT_SEARCH_PAGE_SIZE);
-    return { rows: bounds.units + first * KEY_READS, items: first };
-  }),
-  'Query.auditLog': list((args) => page(args, AUDIT_PAGE_SIZE), 1, { first: 'value' }),
-  // A router's representations: each one entity, read by key.
-  'Query._entities': list((args) => (Array.isArray(args.representations) ? args.representations.length : 1), KEY_READS, { representations: 'value' }),
-  // All articles, or a unit's feed (SUBTREE by default there).
-  'Query.articles': feed(
-    { ...UNIT_FEED_READS, unit: 'given' },
-    (args, b) => (args.unit == null ? b.articles : unitFeedSize(args, b)),
-    (args, b) => (args.unit == null ? 1 : historyUnits(args, b)),
-  ),
-  'AdministrativeUnit.articles': feed(UNIT_FEED_READS, unitFeedSize, historyUnits),
-  'Source.articles': feed({ first: 'value' }, (_, b) => b.sourceFeed),
-  'AdministrativeUnit.parent': one(KEY_READS),
-  'Commune.district': one(KEY_READS),
-  'Commune.province': one(KEY_READS),
-  'District.province': one(KEY_READS),
-  'Query.unitById': one(KEY_READS),
-  'AdministrativeUnit.successors': list((_, b) => b.successionsPerUnit, 1),
-  'AdministrativeUnit.predecessors': list((_, b) => b.successionsPerUnit, 1),
-  'Succession.unit': one(KEY_READS),
-  'Province.districts': list((_, b) => b.districtsPerProvince, 1),
-  'Province.communes': list((_, b) => b.communesPerProvince, 1),
-  'District.communes': list((_, b) => b.communesPerDistrict, 1),
+const VISIT_FIELD_MODELS: Readonly<Record<string, FieldModel>> = {
   'AdministrativeUnit.visits': one(0),
   'VisitStats.total': one(VISIT_COUNTS_READS),
   'VisitStats.today': one(VISIT_COUNTS_READS),
   'VisitStats.daily': list(days, DAILY_ROW_READS, { from: 'value', to: 'value' }),
-  'Article.body': one(KEY_READS),
-  'Article.source': one(KEY_READS),
-  'Article.origin': one(KEY_READS),
   'Article.views': one(KEY_READS),
-  // article_topics joined with topics.
-  'Article.topics': list((_, b) => b.topicsPerArticle, 2),
-  'Article.publications': list((_, b) => b.publicationsPerArticle, 1),
-  // ArticleService.related: each of the article's topics' newest candidates, then the newest of its
-  // origin to fill what is left (the page itself and what it skips).
-  'Article.related': model({ first: 'value' }, (args, bounds) => {
-    const first = page(args, RELATED_PAGE_SIZE);
-    const candidates = bounds.topicsPerArticle * Math.min(RELATED_CANDIDATES_PER_TOPIC, bounds.articlesPerTopic);
-    return { rows: candidates * RELATED_CANDIDATE_READS + 3 * first * PAGE_ROW_READS, items: first };
-  }),
-  'Publication.unit': one(KEY_READS),
-  'ArticleConnection.totalCount': model({}, (_, __, connection) => ({ rows: connection?.countRows ?? 0, items: 1 })),
-  'ArticleConnection.nodes': model({}, (_, __, connection) => ({ rows: 0, items: connection?.page ?? FEED_PAGE_SIZE.max })),
-  'ArticleConnection.edges': model({}, (_, __, connection) => ({ rows: 0, items: connection?.page ?? FEED_PAGE_SIZE.max })),
 };
+
+/** Built on first use: the type-graphql schema is built once, after every module is loaded. */
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
+/** A value made on first use, for exports read as plain values (FIELD_MODELS, ESTIMATED_ARGUMENTS). */
+function lazily<T extends object>(target: () => T): T {
+  return new Proxy({} as T, {
+    get(_, name) {
+      const value = Reflect.get(target(), name);
+      return typeof value === 'function' ? value.bind(target()) : value;
+    },
+    has: (_, name) => Reflect.has(target(), name),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_, name) => Reflect.getOwnPropertyDescriptor(target(), name),
+  });
+}
+
+const fieldModels = once((): Readonly<Record<string, FieldModel>> => ({ 'Query._entities': ENTITIES_COST, ...VISIT_FIELD_MODELS, ...declaredCosts() }));
+
+/**
+ * Fields that read rows or return lists, by `Type.field`, as their declarations give them (@Cost,
+ * plugins/fieldCost.ts); an interface's field stands for every type implementing it. Other fields
+ * cost 1 each (a value already read with their parent). Read from the type-graphql schema as it is
+ * built (declareCosts): the served federation schema, rebuilt from SDL, keeps no field extensions.
+ */
+export const FIELD_MODELS: Readonly<Record<string, FieldModel>> = lazily(fieldModels);
 
 /**
  * Every argument some model reads, by name (costKey does not know which field an argument is of),
  * with the most any model reads of it: its value over which conditions are given, over whether it
  * is given.
  */
-export const ESTIMATED_ARGUMENTS: ReadonlyMap<string, ArgumentUse> = (() => {
-  const rank: Record<ArgumentUse, number> = { given: 0, conditions: 1, value: 2 };
-  const uses = new Map<string, ArgumentUse>();
-  for (const { reads } of Object.values(FIELD_MODELS)) {
-    for (const [name, use] of Object.entries(reads)) {
-      const known = uses.get(name);
-      if (known === undefined || rank[use] > rank[known]) uses.set(name, use);
+export const ESTIMATED_ARGUMENTS: ReadonlyMap<string, ArgumentUse> = lazily(
+  once(() => {
+    const rank: Record<ArgumentUse, number> = { given: 0, conditions: 1, value: 2 };
+    const uses = new Map<string, ArgumentUse>();
+    for (const { reads } of Object.values(fieldModels())) {
+      for (const [name, use] of Object.entries(reads)) {
+        const known = uses.get(name);
+        if (known === undefined || rank[use] > rank[known]) uses.set(name, use);
+      }
     }
-  }
-  return uses;
-})();
+    return uses;
+  }),
+);
 
 function modelOf(type: GraphQLObjectType, field: string): FieldModel | undefined {
-  return FIELD_MODELS[`${type.name}.${field}`] ?? type.getInterfaces().map((i) => FIELD_MODELS[`${i.name}.${field}`]).find((m) => m !== undefined);
+  const models = fieldModels();
+  return models[`${type.name}.${field}`] ?? type.getInterfaces().map((i) => models[`${i.name}.${field}`]).find((m) => m !== undefined);
 }
 
 function isList(field: GraphQLField<unknown, unknown>): boolean {

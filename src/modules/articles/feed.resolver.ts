@@ -9,6 +9,8 @@ import { AdministrativeUnit } from '../units/unit.types';
 import { Article } from './article.entity';
 import { ArticleConnection, FeedArgs, FeedScope, PageArgs } from './feed.types';
 import { FeedBase, FeedQuery, toFeedQuery } from './feedQuery';
+import { Cost, model } from '../../plugins/fieldCost';
+import { feed, historyUnits, UNIT_FEED_READS, unitFeedSize } from './feedCost';
 
 /** The connection object resolvers pass around; it keeps its query so totalCount can be asked later. */
 export class FeedConnection extends ArticleConnection {
@@ -48,6 +50,7 @@ function emptyConnection(query: FeedQuery): FeedConnection {
 @Resolver(() => ArticleConnection)
 export class ArticleConnectionResolver {
   @FieldResolver(() => Int, { description: 'Articles in the whole feed, all pages together.' })
+  @Cost(model({}, (_, __, feed) => ({ rows: feed?.countRows ?? 0, items: 1 })))
   totalCount(@Root() conn: FeedConnection, @Ctx() ctx: Context): Promise<number> | number {
     return conn.totalCount ?? ctx.loaders.feedCount.load(conn.query);
   }
@@ -68,6 +71,7 @@ async function unitFeed(ctx: Context, unit: Unit, history: boolean | null, scope
 @Resolver(() => AdministrativeUnit)
 export class UnitFeedResolver {
   @FieldResolver(() => ArticleConnection, { description: "This unit's feed: the articles its portal shows (or its subtree's, or its lineage's), a page at a time." })
+  @Cost(feed(UNIT_FEED_READS, unitFeedSize, historyUnits))
   async articles(
     @Root() unit: Unit,
     @Arg('scope', () => FeedScope, { nullable: true, defaultValue: FeedScope.UNIT, description: 'Whose articles: this unit only, with everything below, or with everything above.' }) scope: FeedScope | null,
@@ -82,6 +86,7 @@ export class UnitFeedResolver {
 @Resolver(() => Source)
 export class SourceFeedResolver {
   @FieldResolver(() => ArticleConnection, { description: 'Articles taken from this source, newest first.' })
+  @Cost(feed({ first: 'value' }, (_, b) => b.sourceFeed))
   articles(
     @Root() source: Source,
     @Args(() => PageArgs) args: PageArgs,
@@ -94,6 +99,14 @@ export class SourceFeedResolver {
 @Resolver()
 export class FeedQueryResolver {
   @Query(() => ArticleConnection, { description: "All articles, or one unit's feed when unit is given." })
+  // All articles, or a unit's feed (SUBTREE by default here).
+  @Cost(
+    feed(
+      { ...UNIT_FEED_READS, unit: 'given' },
+      (args, b) => (args.unit == null ? b.articles : unitFeedSize(args, b)),
+      (args, b) => (args.unit == null ? 1 : historyUnits(args, b)),
+    ),
+  )
   async articles(
     @Arg('unit', () => ID, { nullable: true, description: 'Code of the unit whose feed to read (the unit `unit(code, on)` gives); all articles when left out.' })
     code: string | null,

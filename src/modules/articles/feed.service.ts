@@ -57,7 +57,7 @@ type SearchMode = { kind: 'index'; terms: SearchTerms } | { kind: 'scan'; terms:
  * order first tries the window; otherwise common words (at least DENSE_MATCHES in the window) scan
  * the unit's feed, and rare ones, or any search across all articles, go to the index.
  */
-const SEARCH_WINDOW = 1000;
+export const SEARCH_WINDOW = 1000;
 const DENSE_MATCHES = 10;
 
 /** A unit feed's own rows, or with history those of every unit in `q.units`. */

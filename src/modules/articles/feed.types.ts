@@ -3,6 +3,7 @@ import { CONTENT_MAX_AGE, cacheFor } from '../../cache/cacheHints';
 import { PageSize } from '../../common/pageSize';
 import { DateScalar, DateTimeScalar } from '../../common/scalars';
 import { Article, ArticleKind } from './article.entity';
+import { Cost, model } from '../../plugins/fieldCost';
 
 export enum FeedScope {
   UNIT = 'UNIT',
@@ -95,13 +96,18 @@ export class ArticleEdge {
   node: Article;
 }
 
+/** What a connection's nodes or edges cost: no rows (read with the page, see feedCost.ts), as many items as its feed's page, or the largest page outside one. */
+const connectionPage = model({}, (_, __, feed) => ({ rows: 0, items: feed?.page ?? FEED_PAGE_SIZE.max }));
+
 @Directive(cacheFor(CONTENT_MAX_AGE))
 @ObjectType({ description: 'A page of a feed (Relay connection).' })
 export class ArticleConnection {
   @Field(() => [ArticleEdge], { description: 'The articles of this page with their cursors.' })
+  @Cost(connectionPage)
   edges: ArticleEdge[];
 
   @Field(() => [Article], { description: 'The articles of this page, without cursors.' })
+  @Cost(connectionPage)
   nodes: Article[];
 
   @Field(() => PageInfo, { description: 'Where this page stands in the feed.' })

@@ -5,6 +5,7 @@ import { PageSize, pageSizeOf } from '../../common/pageSize';
 import { Context } from '../../context';
 import { adminKey } from '../keys/authorization';
 import { AuditEntry } from './audit.types';
+import { Cost, list, page } from '../../plugins/fieldCost';
 
 export const AUDIT_PAGE_SIZE: PageSize = { min: 1, max: 500, default: 50 };
 
@@ -12,6 +13,7 @@ export const AUDIT_PAGE_SIZE: PageSize = { min: 1, max: 500, default: 50 };
 export class AuditResolver {
   @Query(() => [AuditEntry], { description: 'The audit trail of mutations, newest first. Admin keys only.' })
   @Authorized(adminKey())
+  @Cost(list((args) => page(args, AUDIT_PAGE_SIZE), 1, { first: 'value' }))
   auditLog(
     @Arg('first', () => Int, { nullable: true, defaultValue: AUDIT_PAGE_SIZE.default, description: `At most this many entries (${AUDIT_PAGE_SIZE.min} to ${AUDIT_PAGE_SIZE.max}).` }) first: number | null,
     @Arg('before', () => ID, { nullable: true, description: 'Only entries older than this entry id (for the next page).' }) before: string | null,

@@ -5,15 +5,18 @@ import { AuditedWrite } from '../audit/auditTrail';
 import { adminKey } from '../keys/authorization';
 import { Source } from './source.entity';
 import { CreateSourceInput } from './sourceInput.types';
+import { Cost, KEY_READS, list, one } from '../../plugins/fieldCost';
 
 @Resolver(() => Source)
 export class SourceResolver {
   @Query(() => [Source], { description: 'Every source, by name.' })
+  @Cost(list((_, b) => b.sources, 1))
   sources(@Ctx() ctx: Context): Promise<Source[]> {
     return ctx.services.sources.all();
   }
 
   @Query(() => Source, { nullable: true, description: 'A source by id; null if there is none.' })
+  @Cost(one(KEY_READS))
   async source(@Arg('id', () => ID, { description: 'The source id.' }) id: string, @Ctx() ctx: Context): Promise<Source | null> {
     const sourceId = parseId(id);
     return sourceId === null ? null : ctx.loaders.source.load(sourceId);

@@ -1,9 +1,10 @@
 import { ApolloServerPlugin } from '@apollo/server';
-import { getArgumentValues, getVariableValues, GraphQLError } from 'graphql';
-import { fragmentsOf, rootFields } from '../../common/selections';
+import { GraphQLError } from 'graphql';
+import { fragmentsOf } from '../../common/selections';
 import { rethrowIfDatabaseUnavailable } from '../../common/databaseErrors';
 import { Context } from '../../context';
-import { RecordVisitInput, VisitsToRecord } from './visitCounters';
+import { VisitsToRecord } from './visitCounters';
+import { planRecordVisits } from './recordVisitPlan';
 
 /** The refusal of a whole request, before any field runs: HTTP 400 (Apollo's default here is 500). */
 function refusal(message: string, extensions: Record<string, unknown>, path?: string): GraphQLError {
@@ -28,27 +29,15 @@ export function recordVisitChecksPlugin(): ApolloServerPlugin<Context> {
       return {
         async didResolveOperation({ operation, document, request, schema, contextValue }) {
           if (operation?.operation !== 'mutation') return;
-          const mutation = schema.getMutationType()!;
-          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 1 });
-          // Execution refuses such variables itself, before any field runs.
-          if (coerced.errors) return;
-          const fragments = fragmentsOf(document);
-          const fields = rootFields(operation, fragments, coerced.coerced);
-          const visits = [...fields].filter(([, node]) => node.name.value === 'recordVisit');
-          if (visits.length === 0) return;
-          const other = [...fields.values()].find((node) => node.name.value !== 'recordVisit' && node.name.value !== '__typename');
-          if (other) {
-            throw refusal(`recordVisit cannot share a request with other mutations (here ${other.name.value}): send it in a request of its own`, { code: 'BAD_USER_INPUT' });
+          // Null: execution refuses such variables itself, before any field runs.
+          const plan = planRecordVisits(schema, operation, request.variables ?? {}, fragmentsOf(document));
+          if (!plan || plan.visits.length === 0) return;
+          if (plan.other) {
+            throw refusal(`recordVisit cannot share a request with other mutations (here ${plan.other.name.value}): send it in a request of its own`, { code: 'BAD_USER_INPUT' });
           }
-          const field = mutation.getFields().recordVisit;
+          const { visits } = plan;
           const { services } = contextValue;
-          const checks = await Promise.allSettled(
-            visits.map(([, node]) => {
-              const args = getArgumentValues(field, node, coerced.coerced);
-              const input: RecordVisitInput = { unitCode: args.unitCode as string, articleId: (args.articleId as string | null | undefined) ?? null, visitorId: args.visitorId as string };
-              return services.visits.check(input, services.db);
-            }),
-          );
+          const checks = await Promise.allSettled(visits.map(([, input]) => services.visits.check(input, services.db)));
           const planned: VisitsToRecord = new Map();
           const units = new Set<string>();
           checks.forEach((check, i) => {

@@ -3,8 +3,8 @@ import { Clock } from '../../common/clock';
 import { dayFromNumber, vietnamDayNumber } from '../../common/vietnamDay';
 import { wholeSeconds } from '../../db/datetime';
 import { CommitOutcomeUnknown } from '../../db/transaction';
-import { VisitBatch } from './visitBatch';
-import { Snapshot, VisitRollups } from './visitRollups';
+import { Tally, VisitBatch } from './visitBatch';
+import { Snapshot, StoredCounts, VisitRollups } from './visitRollups';
 
 /** What the counter logs through (Fastify's pino logger in the server; silent by default). */
 export interface VisitLogger {
@@ -307,4 +307,54 @@ export class VisitBuffer {
       this.refused = 0;
     }
   }
+}
+
+/** A unit's counters as a portal reads them: MySQL's plus what is still buffered. */
+export interface UnitVisitCounts {
+  total: Tally;
+  today: Tally;
+}
+
+/*
+ * Merging a read of the rollups with the batches it lacks (VisitBuffer.read / pendingAfter: those
+ * after the flush mark its statement saw, and the open batch).
+ */
+
+/** A unit's total and `day`'s visits: stored, plus the pending batches. */
+export function withPendingUnit(code: string, day: string, stored: StoredCounts | undefined, pending: readonly VisitBatch[]): UnitVisitCounts {
+  const total = { own: stored?.total.own ?? 0, subtree: stored?.total.subtree ?? 0 };
+  const today = { own: stored?.today.own ?? 0, subtree: stored?.today.subtree ?? 0 };
+  for (const batch of pending) {
+    const t = batch.unitTotals.get(code);
+    if (t) {
+      total.own += t.own;
+      total.subtree += t.subtree;
+    }
+    const d = batch.unitDays.get(code)?.get(day);
+    if (d) {
+      today.own += d.own;
+      today.subtree += d.subtree;
+    }
+  }
+  return { total, today };
+}
+
+/** A unit's visits on `date`: stored, plus the pending batches. */
+export function withPendingDay(unitId: string, date: string, stored: Tally | undefined, pending: readonly VisitBatch[]): Tally {
+  const visits = { own: stored?.own ?? 0, subtree: stored?.subtree ?? 0 };
+  for (const batch of pending) {
+    const d = batch.unitDays.get(unitId)?.get(date);
+    if (d) {
+      visits.own += d.own;
+      visits.subtree += d.subtree;
+    }
+  }
+  return visits;
+}
+
+/** An article's views: stored, plus the pending batches. */
+export function withPendingViews(id: number, stored: number, pending: readonly VisitBatch[]): number {
+  let views = stored;
+  for (const batch of pending) views += batch.articleTotals.get(id) ?? 0;
+  return views;
 }

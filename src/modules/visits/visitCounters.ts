@@ -1,18 +1,20 @@
-import ipaddr from 'ipaddr.js';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { SharedRedis } from '../../db/redis';
-import { badUserInput } from '../../common/errors';
-import { isUnitCode, parseId } from '../../common/ids';
 import { AbuseRuleOptions, VisitAbuseRule } from './admission/abuseRule';
 import { Clock, systemClock } from '../../common/clock';
 import { Tally, VisitBatch } from './visitBatch';
-import { VisitBuffer, VisitBufferOptions, VisitLogger } from './visitBuffer';
+import { UnitVisitCounts, VisitBuffer, VisitBufferOptions, VisitLogger, withPendingDay, withPendingUnit, withPendingViews } from './visitBuffer';
 import { VisitorsOnline, VisitorsOnlineOptions } from './admission/visitorsOnline';
 import { SharedVisitRules } from './admission/sharedVisitRules';
+import { CheckedVisit, checkVisit, RecordVisitInput } from './visitInput';
+import { addressKey, VisitToAdmit } from './admission/visitAdmission';
 import { DailyRange, StoredCounts, VisitRollups } from './visitRollups';
 import { VisitTargets } from './visitTargets';
 import { dayFromNumber, parseDay, vietnamDay } from '../../common/vietnamDay';
+
+export type { CheckedVisit, RecordVisitInput } from './visitInput';
+export type { UnitVisitCounts } from './visitBuffer';
 
 export interface VisitCountersOptions {
   clock?: Clock;
@@ -32,69 +34,14 @@ interface StoredSnapshot {
   stored: StoredCounts | undefined;
 }
 
-export interface RecordVisitInput {
-  unitCode: string;
-  articleId: string | null;
-  visitorId: string;
-}
-
-/** A recordVisit whose input has been checked (check()): what count() needs. */
-export interface CheckedVisit {
-  unitCode: string;
-  /** The unit, then every unit above it. */
-  lineage: readonly string[];
-  article: number | null;
-  /** visitorKey() of its visitorId. */
-  visitor: string;
-}
-
 /**
  * The visits of one request, by response key, checked before the first is counted: null for a
  * second recordVisit of a unit already visited in the request (answered false, counts nothing).
  */
 export type VisitsToRecord = Map<string, CheckedVisit | null>;
 
-/** A unit's counters as a portal reads them: MySQL's plus what is still buffered. */
-export interface UnitVisitCounts {
-  total: Tally;
-  today: Tally;
-}
-
-/** 1-128 characters, none of them a control, format, unassigned or line/paragraph separator. */
-const VISITOR_ID = /^[^\p{C}\p{Zl}\p{Zp}]{1,128}$/u;
 /** `daily` returns at most this many days. */
 export const MAX_DAILY_DAYS = 366;
-
-/** A short fixed-size key for a visitorId (cyrb53, 53 bits): map keys stay small whatever the id's length. */
-export function visitorKey(visitorId: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < visitorId.length; i++) {
-    const c = visitorId.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
-
-/**
- * The key the per-address rule counts a caller by: its IPv4 address, or the first 64 bits of its
- * IPv6 address (one subscriber's network: an ISP hands each customer at least a /64, so a client
- * could otherwise take a new address for every call). ipaddr.js is Fastify's own address parser.
- */
-export function addressKey(ip: string): string {
-  if (!ipaddr.isValid(ip)) return ip;
-  const address = ipaddr.process(ip);
-  if (address.kind() === 'ipv4') return address.toString();
-  return `${(address as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
-}
-
-/** A caller's text quoted in an error message, cut short. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-}
 
 /**
  * The visit counters ('Thống kê truy cập') as resolvers use them: recordVisit's check and count, and
@@ -152,21 +99,8 @@ export class VisitCounters {
    * the unit and the article are in VisitTargets' caches. recordVisitChecks.ts runs it for every
    * recordVisit of a request before the first is counted.
    */
-  async check({ unitCode, articleId, visitorId }: RecordVisitInput, db: DataSource): Promise<CheckedVisit> {
-    if (!VISITOR_ID.test(visitorId)) throw badUserInput('visitorId must be 1 to 128 printable characters', 'visitorId');
-    if (!isUnitCode(unitCode)) throw badUserInput(`there is no unit with code ${quote(unitCode)}`, 'unitCode');
-    const article = articleId === null ? null : parseId(articleId);
-    if (articleId !== null && article === null) throw badUserInput(`there is no article with id ${quote(articleId)}`, 'articleId');
-
-    const lineage = await this.targets.lineage(unitCode, db);
-    if (!lineage) throw badUserInput(`there is no unit with code ${quote(unitCode)}`, 'unitCode');
-    if (article !== null) {
-      const state = await this.targets.articleOnUnit(article, lineage[0], db);
-      // A scheduled article does not exist for the public until its time.
-      if (state.kind === 'unknown' || state.visibleFrom > this.clock.now()) throw badUserInput(`there is no article with id ${quote(articleId!)}`, 'articleId');
-      if (state.kind === 'not-shown') throw badUserInput(`article ${article} is not shown on unit ${unitCode}`, 'articleId');
-    }
-    return { unitCode, lineage, article, visitor: visitorKey(visitorId) };
+  check(input: RecordVisitInput, db: DataSource): Promise<CheckedVisit> {
+    return checkVisit(input, this.targets, this.clock, db);
   }
 
   /**
@@ -175,25 +109,20 @@ export class VisitCounters {
    */
   async count({ unitCode, lineage, article, visitor }: CheckedVisit, clientAddress: string): Promise<boolean> {
     const now = this.clock.now();
-    const address = addressKey(clientAddress);
+    const visit: VisitToAdmit = { unitCode, lineage, article, visitor, address: addressKey(clientAddress), now };
     if (this.shared) {
-      const admitted = await this.shared.admit(lineage, visitor, address, unitCode, article, now).catch((error: Error) => this.sharedFailed(error));
+      const admitted = await this.shared.admit(visit).catch((error: Error) => this.sharedFailed(error));
       if (admitted !== null) {
         if (!admitted) return false;
         if (this.buffer.add(lineage, vietnamDay(now), article)) return true;
-        await this.shared.release(visitor, address, unitCode, article).catch((error: Error) => this.sharedFailed(error));
+        await this.shared.release(visit).catch((error: Error) => this.sharedFailed(error));
         return false;
       }
     }
-    const counted = this.abuse.admit(
-      visitor,
-      address,
-      unitCode,
-      article,
-      now,
-      () => this.online.seen(lineage, visitor, now),
-      () => this.buffer.add(lineage, vietnamDay(now), article),
-    );
+    const counted = this.abuse.admit(visit, {
+      seen: () => this.online.seen(lineage, visitor, now),
+      commit: () => this.buffer.add(lineage, vietnamDay(now), article),
+    });
     this.warnIfEvicting();
     return counted;
   }
@@ -230,21 +159,7 @@ export class VisitCounters {
       const { stored, flushedSeq } = snapshots.get(code)!;
       let pending = pendingBySeq.get(flushedSeq);
       if (!pending) pendingBySeq.set(flushedSeq, (pending = this.buffer.pendingAfter(flushedSeq)));
-      const total = { own: stored?.total.own ?? 0, subtree: stored?.total.subtree ?? 0 };
-      const today = { own: stored?.today.own ?? 0, subtree: stored?.today.subtree ?? 0 };
-      for (const batch of pending) {
-        const t = batch.unitTotals.get(code);
-        if (t) {
-          total.own += t.own;
-          total.subtree += t.subtree;
-        }
-        const d = batch.unitDays.get(code)?.get(day);
-        if (d) {
-          today.own += d.own;
-          today.subtree += d.subtree;
-        }
-      }
-      return { total, today };
+      return withPendingUnit(code, day, stored, pending);
     });
   }
 
@@ -256,16 +171,7 @@ export class VisitCounters {
       const days: { date: string; visits: Tally }[] = [];
       for (let n = parseDay(from)!, last = parseDay(to)!; n <= last; n++) {
         const date = dayFromNumber(n);
-        const s = stored?.get(date);
-        const visits = { own: s?.own ?? 0, subtree: s?.subtree ?? 0 };
-        for (const batch of pending) {
-          const d = batch.unitDays.get(unitId)?.get(date);
-          if (d) {
-            visits.own += d.own;
-            visits.subtree += d.subtree;
-          }
-        }
-        days.push({ date, visits });
+        days.push({ date, visits: withPendingDay(unitId, date, stored?.get(date), pending) });
       }
       return days;
     });
@@ -277,9 +183,7 @@ export class VisitCounters {
     return ids.map((id) => {
       const stored = value.get(id);
       if (stored === undefined) return null;
-      let views = stored;
-      for (const batch of pending) views += batch.articleTotals.get(id) ?? 0;
-      return views;
+      return withPendingViews(id, stored, pending);
     });
   }
 

@@ -1,12 +1,11 @@
-import { ApolloServerPlugin } from '@apollo/server';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { FieldNode, getArgumentValues, getVariableValues, GraphQLField, GraphQLSchema, Kind, OperationDefinitionNode } from 'graphql';
+import { FieldNode, GraphQLSchema, Kind, OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { Context } from '../../context';
+import { EarlyAnswer, Found, Lesson } from '../../common/earlyAnswer';
 import { requestDatabase } from '../../db/requestDatabase';
 import { StatementTally } from '../../db/statementCounter';
 import { ProcessServices } from '../../services';
-import { RecordVisitInput } from './visitCounters';
+import { planRecordVisits } from './recordVisitPlan';
 
 /**
  * recordVisit without Apollo's request pipeline. Every page view of every portal sends the same
@@ -32,14 +31,21 @@ export interface Plan {
   headers: [string, string][];
 }
 
-/** A plan being learnt from one request Apollo executes. */
-interface Pending {
+/** What a request asks: its plan's key, and the plan when one was learnt. */
+interface Lookup extends Found<Plan> {
   key: string;
-  plan?: Omit<Plan, 'headers'>;
 }
 
-/** The replies' headers that belong to the document; per-request ones (id, statements, CORS) are set per request. */
+/**
+ * The replies' headers that belong to the document, replayed with each answer; per-request ones (id,
+ * statements, CORS) are set per request. A header a plugin adds to every answer must be named here.
+ */
 const DOCUMENT_HEADERS = ['content-type', 'cache-control', 'x-query-cost'];
+const documentHeaders = (reply: FastifyReply) =>
+  DOCUMENT_HEADERS.flatMap((name): [string, string][] => {
+    const value = reply.getHeader(name);
+    return value === undefined ? [] : [[name, String(value)]];
+  });
 /**
  * Portals send a handful of short texts. Bounds keep made-up ones from growing the plans: a plan
  * holds its text twice (key, parsed document), and a text may be as long as a body (2 MiB).
@@ -50,38 +56,33 @@ const MAX_TEXT_LENGTH = 4096;
 /** The body Apollo sends for a lone field's value. */
 const body = (responseKey: string, value: boolean) => JSON.stringify({ data: { [responseKey]: value } }) + '\n';
 
-export class VisitShortcut {
+export class VisitShortcut implements EarlyAnswer<Plan> {
+  readonly operationType = 'mutation';
+  readonly cacheHit = undefined;
   private readonly plans = new LRUCache<string, Plan>({ max: MAX_PLANS });
-  private readonly pending = new WeakMap<StatementTally, Pending>();
-  private readonly recordVisit: GraphQLField<unknown, unknown>;
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly services: ProcessServices,
   ) {
-    this.recordVisit = schema.getMutationType()!.getFields().recordVisit;
   }
 
   /**
-   * The plan of a recordVisit request seen before; null for any other request, which Apollo then
-   * executes (and, if it is a lone recordVisit, its answer teaches this the plan).
+   * The plan of a recordVisit request seen before; null for a request that cannot have one. Without
+   * a plan, Apollo executes it (and, if it is a lone recordVisit, its answer teaches this the plan).
    */
-  lookup(request: FastifyRequest, tally: StatementTally): Plan | null {
+  lookup(request: FastifyRequest): Lookup | null {
     const key = this.keyOf(request);
-    if (key === null) return null;
-    const plan = this.plans.get(key);
-    if (plan === undefined) this.pending.set(tally, { key });
-    return plan ?? null;
+    return key === null ? null : { key, hit: this.plans.get(key) };
   }
 
   /** Counts the visit and answers as Apollo would; null when Apollo should answer instead (bad variables, a refusal, MySQL down). */
   async answer(plan: Plan, request: FastifyRequest, reply: FastifyReply, tally: StatementTally): Promise<string | null> {
     const variables = (request.body as { variables?: unknown }).variables;
     if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
-    const coerced = getVariableValues(this.schema, plan.operation.variableDefinitions ?? [], (variables ?? {}) as Record<string, unknown>, { maxErrors: 1 });
-    if (coerced.errors) return null;
-    const args = getArgumentValues(this.recordVisit, plan.field, coerced.coerced);
-    const input: RecordVisitInput = { unitCode: args.unitCode as string, articleId: (args.articleId as string | null | undefined) ?? null, visitorId: args.visitorId as string };
+    const planned = planRecordVisits(this.schema, plan.operation, (variables ?? {}) as Record<string, unknown>);
+    if (planned === null) return null;
+    const [[, input]] = planned.visits;
     const { visits, dataSource } = this.services;
     // A refusal (or MySQL down) is answered by Apollo, which makes the same check and says why.
     const checked = await visits.check(input, requestDatabase(dataSource, tally)).catch(() => null);
@@ -91,36 +92,26 @@ export class VisitShortcut {
     return plan.bodies[counted ? 1 : 0];
   }
 
-  /** Notes the plan of a lone recordVisit that Apollo is executing for a request answer() could not take. */
-  plugin(): ApolloServerPlugin<Context> {
-    const { pending } = this;
+  /** Notes the plan of a lone recordVisit that Apollo executes, kept when Apollo's answer is the one answer() would send. */
+  learn({ key, hit }: Lookup): Lesson | null {
+    if (hit) return null;
+    const { plans } = this;
+    let plan: Omit<Plan, 'headers'> | undefined;
     return {
-      async requestDidStart({ contextValue }) {
-        const expected = pending.get(contextValue.sql);
-        if (!expected) return;
-        return {
-          async didResolveOperation({ operation }) {
-            const field = loneRecordVisit(operation);
-            if (!field) return;
-            const responseKey = field.alias?.value ?? field.name.value;
-            expected.plan = { operation: operation!, field, operationName: operation!.name?.value ?? null, bodies: [body(responseKey, false), body(responseKey, true)] };
-          },
-        };
+      didResolveOperation({ operation }) {
+        const field = loneRecordVisit(operation);
+        if (!field) return;
+        const responseKey = field.alias?.value ?? field.name.value;
+        plan = { operation: operation!, field, operationName: operation!.name?.value ?? null, bodies: [body(responseKey, false), body(responseKey, true)] };
       },
+      learnt: () =>
+        plan && {
+          bodies: plan.bodies,
+          keep(reply) {
+            plans.set(key, { ...plan!, headers: documentHeaders(reply) });
+          },
+        },
     };
-  }
-
-  /** Fastify's onSend for /graphql: keeps the plan when Apollo's answer is the one answer() would send. */
-  onSend(tally: StatementTally, reply: FastifyReply, payload: unknown): void {
-    const learnt = this.pending.get(tally);
-    const plan = learnt?.plan;
-    if (!plan || reply.statusCode !== 200) return;
-    if (!plan.bodies.includes(payload as string)) return;
-    const headers = DOCUMENT_HEADERS.flatMap((name): [string, string][] => {
-      const value = reply.getHeader(name);
-      return value === undefined ? [] : [[name, String(value)]];
-    });
-    this.plans.set(learnt.key, { ...plan, headers });
   }
 
   /** The request's plan key: its Accept header (it picks the content type), operation name and text; null when it cannot have a plan. */

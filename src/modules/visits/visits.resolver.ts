@@ -1,7 +1,6 @@
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, FieldResolver, ID, Info, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { NEVER_CACHED } from '../../cache/cacheHints';
-import { noteLiveCounter } from '../../cache/keptAnswers';
 import { badUserInput } from '../../common/errors';
 import { Context } from '../../context';
 import { Article } from '../articles/article.entity';
@@ -11,6 +10,7 @@ import { parseDay } from '../../common/vietnamDay';
 import { MAX_DAILY_DAYS } from './visitCounters';
 import { DateScalar } from '../../common/scalars';
 import { DailyVisits, VisitStats } from './visits.types';
+import { LiveCounterField, noteLiveCounter } from './liveCounters';
 
 @Resolver()
 export class RecordVisitResolver {
@@ -27,20 +27,20 @@ export class RecordVisitResolver {
       'and the request counts none of its visits. recordVisit cannot share a request with other mutations (BAD_USER_INPUT).',
   })
   recordVisit(
-    @Arg('unitCode', () => ID, { description: "The GSO code of the unit whose portal was visited, e.g. '14620'." }) unitCode: string,
-    @Arg('articleId', () => ID, { nullable: true, description: 'The article read, if the visit was to an article page; it must be shown on that unit.' }) articleId: string | null,
-    @Arg('visitorId', () => String, { description: "The portal's anonymous id for the browser (e.g. a cookie value): 1-128 printable characters." }) visitorId: string,
+    @Arg('unitCode', () => ID, { description: "The GSO code of the unit whose portal was visited, e.g. '14620'." }) _unitCode: string,
+    @Arg('articleId', () => ID, { nullable: true, description: 'The article read, if the visit was to an article page; it must be shown on that unit.' }) _articleId: string | null,
+    @Arg('visitorId', () => String, { description: "The portal's anonymous id for the browser (e.g. a cookie value): 1-128 printable characters." }) _visitorId: string,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<boolean> {
-    // Checked with every other recordVisit of the request before any ran (recordVisitChecks.ts).
-    const visit = ctx.visitsToRecord?.get(String(info.path.key));
+    // Checked with every other recordVisit of the request before any ran (recordVisitChecks.ts): the
+    // arguments above are read there, once, as the shortcut reads them (recordVisitPlan.ts).
+    const visits = ctx.visitsToRecord;
+    if (!visits?.has(String(info.path.key))) throw new Error('recordVisit ran without recordVisitChecksPlugin (modules/visits/recordVisitChecks.ts)');
+    const visit = visits.get(String(info.path.key));
     // A second visit to the same unit in one request.
-    if (visit === null) return Promise.resolve(false);
-    const { visits, db } = ctx.services;
-    if (visit) return visits.count(visit, ctx.clientAddress);
-    // Only an Apollo server built without the plugin (tests comparing cache policies) gets here.
-    return visits.check({ unitCode, articleId: articleId ?? null, visitorId }, db).then((checked) => visits.count(checked, ctx.clientAddress));
+    if (!visit) return Promise.resolve(false);
+    return ctx.services.visits.count(visit, ctx.clientAddress);
   }
 }
 
@@ -60,21 +60,21 @@ export class UnitVisitsResolver {
 export class VisitStatsResolver {
   @FieldResolver(() => Int, { description: "All visits ever recorded ('Lượt truy cập')." })
   async total(@Root() stats: VisitStats, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
-    noteLiveCounter(ctx, info, { kind: 'total', unitId: stats.unitId, includeDescendants: stats.includeDescendants });
+    noteLiveCounter(ctx.liveCounters, info, { kind: 'total', unitId: stats.unitId, includeDescendants: stats.includeDescendants });
     const counts = await ctx.loaders.visitCounts.load(stats.unitId);
     return stats.includeDescendants ? counts.total.subtree : counts.total.own;
   }
 
   @FieldResolver(() => Int, { description: "Visits since midnight in Asia/Ho_Chi_Minh ('Hôm nay')." })
   async today(@Root() stats: VisitStats, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
-    noteLiveCounter(ctx, info, { kind: 'today', unitId: stats.unitId, includeDescendants: stats.includeDescendants });
+    noteLiveCounter(ctx.liveCounters, info, { kind: 'today', unitId: stats.unitId, includeDescendants: stats.includeDescendants });
     const counts = await ctx.loaders.visitCounts.load(stats.unitId);
     return stats.includeDescendants ? counts.today.subtree : counts.today.own;
   }
 
   @FieldResolver(() => Int, { description: "Distinct visitors seen in the last 5 minutes ('Trực tuyến')." })
   online(@Root() stats: VisitStats, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
-    noteLiveCounter(ctx, info, { kind: 'online', unitId: stats.unitId, includeDescendants: stats.includeDescendants });
+    noteLiveCounter(ctx.liveCounters, info, { kind: 'online', unitId: stats.unitId, includeDescendants: stats.includeDescendants });
     return ctx.loaders.visitOnline.load({ unitId: stats.unitId, includeDescendants: stats.includeDescendants });
   }
 
@@ -97,8 +97,9 @@ export class VisitStatsResolver {
 export class ArticleViewsResolver {
   @FieldResolver(() => Int, { description: 'Views recorded with recordVisit(articleId: …).' })
   @Directive(NEVER_CACHED)
+  @LiveCounterField()
   async views(@Root() article: Article, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
-    noteLiveCounter(ctx, info, { kind: 'views', articleId: article.id, views: article.views });
+    noteLiveCounter(ctx.liveCounters, info, { kind: 'views', articleId: article.id, views: article.views });
     // An article deleted since it was loaded keeps the number it was loaded with.
     return (await ctx.loaders.articleViews.load(article.id)) ?? article.views;
   }

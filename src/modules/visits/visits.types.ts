@@ -1,6 +1,7 @@
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { NEVER_CACHED } from '../../cache/cacheHints';
 import { DateScalar } from '../../common/scalars';
+import { LiveCounterField } from './liveCounters';
 
 @Directive(NEVER_CACHED)
 @ObjectType({ description: 'Visits to a portal on one day.' })
@@ -14,6 +15,7 @@ export class DailyVisits {
 
 /** VisitStats of one unit, as its field resolvers receive it; the numbers come through loaders. */
 @Directive(NEVER_CACHED)
+@LiveCounterField()
 @ObjectType('VisitStats', { description: "The visit counter of a portal ('Thống kê truy cập')." })
 export class VisitStats {
   unitId: string;
@@ -21,11 +23,14 @@ export class VisitStats {
   includeDescendants: boolean;
 
   @Field(() => Int, { description: "All visits ever recorded ('Lượt truy cập')." })
+  @LiveCounterField()
   total: number;
 
   @Field(() => Int, { description: "Visits since midnight in Asia/Ho_Chi_Minh ('Hôm nay')." })
+  @LiveCounterField()
   today: number;
 
   @Field(() => Int, { description: "Distinct visitors seen in the last 5 minutes ('Trực tuyến')." })
+  @LiveCounterField()
   online: number;
 }

@@ -1,3 +1,4 @@
+import { VisitToAdmit } from './visitAdmission';
 import { ExpiringMap } from './expiringMap';
 
 /**
@@ -67,7 +68,7 @@ export class VisitAbuseRule {
    * the check and the remembering and may still refuse (a full buffer): a visit not counted uses up
    * nothing.
    */
-  admit(visitorKey: string, addressKey: string, unitCode: string, articleId: number | null, now: number, seen: () => void, commit: () => boolean): boolean {
+  admit({ visitor: visitorKey, address: addressKey, unitCode, article: articleId, now }: VisitToAdmit, { seen, commit }: { seen: () => void; commit: () => boolean }): boolean {
     this.expire(now);
     const addressWindowKey = `${unitCode}|${addressKey}`;
     const addressWindow = this.perAddress.get(addressWindowKey);

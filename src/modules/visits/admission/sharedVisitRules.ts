@@ -1,3 +1,4 @@
+import { VisitToAdmit } from './visitAdmission';
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
@@ -188,7 +189,7 @@ export class SharedVisitRules {
    * Applies the three abuse rules, marking the visitor online on the lineage unless its address is
    * over its limit: true when the visit counts.
    */
-  admit(lineage: readonly string[], visitorKey: string, addressKey: string, unitCode: string, articleId: number | null, now: number): Promise<boolean> {
+  admit({ lineage, visitor: visitorKey, address: addressKey, unitCode, article: articleId, now }: VisitToAdmit): Promise<boolean> {
     return this.admissions.load({
       ruleKey: this.ruleKey(visitorKey, unitCode),
       addressKey: this.addressKey(addressKey, unitCode),
@@ -232,7 +233,8 @@ export class SharedVisitRules {
     return answers.slice(0, batch.length).map((a) => a === 1);
   }
 
-  async release(visitorKey: string, addressKey: string, unitCode: string, articleId: number | null): Promise<void> {
+  /** Gives back what admit() took for a visit the buffer then refused. */
+  async release({ visitor: visitorKey, address: addressKey, unitCode, article: articleId }: VisitToAdmit): Promise<void> {
     await this.run(RELEASE, [this.ruleKey(visitorKey, unitCode), this.addressKey(addressKey, unitCode)], [`p:${this.page(articleId)}`]);
   }
 

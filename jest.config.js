@@ -12,5 +12,7 @@ module.exports = {
   globalSetup: '<rootDir>/tests/helpers/requiredServices.ts',
   // Every suite makes its own database; two workers keep MariaDB and both cores busy without thrashing.
   maxWorkers: 2,
-  testTimeout: 60000,
+  // Only an upper bound for a test that hangs: every wait inside a test is on an event, and on a
+  // loaded machine a suite that seeds both maps or starts a gateway process takes minutes.
+  testTimeout: 180_000,
 };

@@ -65,7 +65,7 @@ export async function spawnGatewayProcess(env: NodeJS.ProcessEnv): Promise<Gatew
  * A real gateway process (spawnGatewayProcess), resolved once /healthz answers (whatever LOG_LEVEL it
  * writes); fails with what it printed if it exits or does not answer within `startMs`.
  */
-export async function startGatewayProcess(env: NodeJS.ProcessEnv, { startMs = 30_000 } = {}): Promise<GatewayProcess> {
+export async function startGatewayProcess(env: NodeJS.ProcessEnv, { startMs = 120_000 } = {}): Promise<GatewayProcess> {
   const gateway = await spawnGatewayProcess(env);
   let gone = false;
   void gateway.exited.then(() => (gone = true));

@@ -35,7 +35,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await db.dataSource.transaction((m) => seedDemoContent(m));
   side = await connectToDatabase(db.url);
-}, 120_000);
+}, 180_000);
 afterAll(async () => {
   await side?.end();
   await db?.drop();
@@ -185,7 +185,7 @@ describe('request timeouts', () => {
     const answer = await within(10_000, 'the search', search);
     expect(answer.status).toBe(200);
     expect(answer.body.data.articles.nodes).toEqual(expect.any(Array));
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('connections per address and in all', () => {
@@ -217,13 +217,13 @@ describe('connections per address and in all', () => {
     gone.socket.destroy();
     await waitFor('the gateway to see the connection closed', async () => (await new Promise<number>((resolve) => app.server.getConnections((_, n) => resolve(n)))) === 6);
     held.push(await heldOpen(port, '127.0.0.1'));
-  }, 30_000);
+  }, 180_000);
 
   it('closes a connection beyond CONNECTIONS_MAX at once, whatever its address', async () => {
     held.push(await heldOpen(port, '127.0.0.3'));
     expect(held.length).toBe(LIMITS.maxConnections);
     await refused('127.0.0.4');
-  }, 30_000);
+  }, 180_000);
 });
 
 describe('the drain after app.close()', () => {
@@ -256,7 +256,7 @@ describe('the drain after app.close()', () => {
     expect(answer.headers.connection).toBe('close');
     await within(10_000, 'app.close()', closing);
     expect(await storedVisits()).toBe(before + 1);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('SIGTERM with slow clients attached (the real process)', () => {
@@ -284,7 +284,7 @@ describe('SIGTERM with slow clients attached (the real process)', () => {
     } finally {
       await gateway.stop();
     }
-  }, 90_000);
+  }, 180_000);
 });
 
 describe('settings', () => {

@@ -37,7 +37,7 @@ beforeAll(async () => {
     throw failed.reason;
   }
   [a, b] = started.map((s) => (s as PromiseFulfilledResult<Gateway>).value);
-}, 90_000);
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);

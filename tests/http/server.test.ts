@@ -133,7 +133,7 @@ describe('npm start', () => {
     } finally {
       await dropDatabase(url);
     }
-  }, 60_000);
+  }, 180_000);
 
   it('creates, migrates and seeds a missing database, serves it, and stops cleanly on SIGTERM', async () => {
     const url = throwawayDatabaseUrl();

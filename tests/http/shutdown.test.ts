@@ -40,7 +40,7 @@ let gateway: ChildProcess | undefined;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   gateway?.kill('SIGKILL');
@@ -169,4 +169,4 @@ it('answers every request in flight, exits 0 promptly and keeps every counted vi
   expect({ visits: after.visits - before.visits, views: after.views - before.views }).toEqual({ visits: counted, views: articleVisits });
   expect(articleVisits).toBeGreaterThan(0);
   expect(counted).toBeGreaterThan(CONCURRENCY);
-}, 60_000);
+}, 180_000);

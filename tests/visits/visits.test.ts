@@ -101,7 +101,7 @@ beforeAll(async () => {
   );
   [notShownOnPhatDiem] = await insertArticles(db, [{ title: 'Tin Hà Nội', origin: '001', publishedAt: at }]);
   [scheduled] = await insertArticles(db, [{ title: 'Tin sắp đăng', origin: '14620', publishedAt: new Date('2030-01-01T00:00:00Z') }]);
-}, 120_000);
+}, 180_000);
 afterAll(() => server.close());
 
 describe('recordVisit', () => {

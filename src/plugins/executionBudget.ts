@@ -40,7 +40,7 @@ export const ANSWER_TOO_LARGE = 'ANSWER_TOO_LARGE';
 const MEASURED_STRING = 256;
 
 /** What the caller of a request refused for its answer's size gets: ask for less. */
-export function answerTooLargeError(max: number, actual: number): GraphQLError {
+function answerTooLargeError(max: number, actual: number): GraphQLError {
   return new GraphQLError(
     `The answer would be larger than ${max} bytes and was not sent; ask for less (fewer items, smaller pages, no article bodies in lists).`,
     { extensions: { code: 'BAD_USER_INPUT', reason: ANSWER_TOO_LARGE, limit: 'answerBytes', max, actual, http: { status: 400 } } },

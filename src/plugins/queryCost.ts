@@ -26,10 +26,8 @@ import {
   TypeMetaFieldDef,
 } from 'graphql';
 import { conditionHolds, isIncluded } from '../common/selections';
-import { parseDay } from '../common/vietnamDay';
-import { MAX_DAILY_DAYS } from '../modules/visits/visitCounters';
 import { DataBounds } from './dataBounds';
-import { Args, ArgumentUse, ConnectionWork, declaredCosts, ENTITIES_COST, FieldModel, KEY_READS, list, one } from './fieldCost';
+import { ArgumentUse, ConnectionWork, declaredCosts, ENTITIES_COST, FieldModel } from './fieldCost';
 
 export type { ArgumentUse, FieldModel } from './fieldCost';
 
@@ -50,31 +48,6 @@ export type { ArgumentUse, FieldModel } from './fieldCost';
  * and its estimators cannot see a feed's arguments where `totalCount` is priced).
  */
 
-/** A day of `daily` is in one of two tables (archive and recent days). */
-const DAILY_ROW_READS = 2;
-/** The visit counters: the total, the recent days and today's archive, and the flush mark. */
-const VISIT_COUNTS_READS = 4;
-
-/** Days of `daily(from, to)`, both included; a range the resolver refuses counts as the most it takes. */
-function days(args: Args): number {
-  const from = typeof args.from === 'string' ? parseDay(args.from) : null;
-  const to = typeof args.to === 'string' ? parseDay(args.to) : null;
-  if (from == null || to == null) return MAX_DAILY_DAYS;
-  return Math.max(1, Math.min(to - from + 1, MAX_DAILY_DAYS));
-}
-
-/**
- * The visit fields' models, until modules/visits/visits.resolver.ts declares them with @Cost beside
- * its fields (the one place left where a field's cost is not beside it).
- */
-const VISIT_FIELD_MODELS: Readonly<Record<string, FieldModel>> = {
-  'AdministrativeUnit.visits': one(0),
-  'VisitStats.total': one(VISIT_COUNTS_READS),
-  'VisitStats.today': one(VISIT_COUNTS_READS),
-  'VisitStats.daily': list(days, DAILY_ROW_READS, { from: 'value', to: 'value' }),
-  'Article.views': one(KEY_READS),
-};
-
 /** Built on first use: the type-graphql schema is built once, after every module is loaded. */
 function once<T>(make: () => T): () => T {
   let made: T | undefined;
@@ -94,7 +67,7 @@ function lazily<T extends object>(target: () => T): T {
   });
 }
 
-const fieldModels = once((): Readonly<Record<string, FieldModel>> => ({ 'Query._entities': ENTITIES_COST, ...VISIT_FIELD_MODELS, ...declaredCosts() }));
+const fieldModels = once((): Readonly<Record<string, FieldModel>> => ({ 'Query._entities': ENTITIES_COST, ...declaredCosts() }));
 
 /**
  * Fields that read rows or return lists, by `Type.field`, as their declarations give them (@Cost,

@@ -11,6 +11,20 @@ import { MAX_DAILY_DAYS } from './visitCounters';
 import { DateScalar } from '../../common/scalars';
 import { DailyVisits, VisitStats } from './visits.types';
 import { LiveCounterField, noteLiveCounter } from './liveCounters';
+import { Args, Cost, KEY_READS, list, one } from '../../plugins/fieldCost';
+
+/** A day of `daily` is in one of two tables (archive and recent days). */
+const DAILY_ROW_READS = 2;
+/** The visit counters: the total, the recent days and today's archive, and the flush mark. */
+const VISIT_COUNTS_READS = 4;
+
+/** Days of `daily(from, to)`, both included; a range the resolver refuses counts as the most it takes. */
+function dailyDays(args: Args): number {
+  const from = typeof args.from === 'string' ? parseDay(args.from) : null;
+  const to = typeof args.to === 'string' ? parseDay(args.to) : null;
+  if (from == null || to == null) return MAX_DAILY_DAYS;
+  return Math.max(1, Math.min(to - from + 1, MAX_DAILY_DAYS));
+}
 
 @Resolver()
 export class RecordVisitResolver {
@@ -47,6 +61,7 @@ export class RecordVisitResolver {
 @Resolver(() => AdministrativeUnit)
 export class UnitVisitsResolver {
   @FieldResolver(() => VisitStats, { description: "This unit's visit counter: its own portal, or its whole subtree." })
+  @Cost(one(0))
   visits(
     @Root() unit: Unit,
     @Arg('includeDescendants', () => Boolean, { nullable: true, defaultValue: false, description: 'Add the visits of every unit below this one.' })
@@ -59,6 +74,7 @@ export class UnitVisitsResolver {
 @Resolver(() => VisitStats)
 export class VisitStatsResolver {
   @FieldResolver(() => Int, { description: "All visits ever recorded ('Lượt truy cập')." })
+  @Cost(one(VISIT_COUNTS_READS))
   async total(@Root() stats: VisitStats, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
     noteLiveCounter(ctx.liveCounters, info, { kind: 'total', unitId: stats.unitId, includeDescendants: stats.includeDescendants });
     const counts = await ctx.loaders.visitCounts.load(stats.unitId);
@@ -66,6 +82,7 @@ export class VisitStatsResolver {
   }
 
   @FieldResolver(() => Int, { description: "Visits since midnight in Asia/Ho_Chi_Minh ('Hôm nay')." })
+  @Cost(one(VISIT_COUNTS_READS))
   async today(@Root() stats: VisitStats, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {
     noteLiveCounter(ctx.liveCounters, info, { kind: 'today', unitId: stats.unitId, includeDescendants: stats.includeDescendants });
     const counts = await ctx.loaders.visitCounts.load(stats.unitId);
@@ -79,6 +96,7 @@ export class VisitStatsResolver {
   }
 
   @FieldResolver(() => [DailyVisits], { description: `Visits on every day from \`from\` to \`to\` (both included, at most ${MAX_DAILY_DAYS} days), in order, days without visits as 0.` })
+  @Cost(list(dailyDays, DAILY_ROW_READS, { from: 'value', to: 'value' }))
   async daily(
     @Root() stats: VisitStats,
     @Arg('from', () => DateScalar, { description: 'The first day.' }) from: string,
@@ -96,6 +114,7 @@ export class VisitStatsResolver {
 @Resolver(() => Article)
 export class ArticleViewsResolver {
   @FieldResolver(() => Int, { description: 'Views recorded with recordVisit(articleId: …).' })
+  @Cost(one(KEY_READS))
   @Directive(NEVER_CACHED)
   @LiveCounterField()
   async views(@Root() article: Article, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<number> {

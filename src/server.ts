@@ -8,6 +8,7 @@ import cors from '@fastify/cors';
 import Fastify, { FastifyInstance, FastifyServerOptions, LogController } from 'fastify';
 import { DataSource } from 'typeorm';
 import { CachePolicies, staticCachePolicyPlugin } from './cache/cachePolicy';
+import { DocumentPlans } from './plugins/documentPlan';
 import { KeptAnswers } from './cache/keptAnswers';
 import { LocalContentVersion } from './cache/contentVersion';
 import { connectRedis } from './db/redis';
@@ -119,7 +120,9 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   const timeouts = config.requestTimeouts ?? DEFAULT_REQUEST_TIMEOUTS;
   // Resolvers stop at the deadline and the answer's size is counted as it is built (plugins/executionBudget.ts).
   const schema = guardExecution(subgraphSchema());
-  const policies = new CachePolicies(schema, liveCounterFields(graphqlSchema()));
+  // What each parsed operation asks, worked out once (plugins/documentPlan.ts): limits, cost, cache policy, visits.
+  const plans = new DocumentPlans(schema, liveCounterFields(graphqlSchema()));
+  const policies = new CachePolicies(plans);
   // Automatic persisted queries (hashes of queries clients sent before).
   const persistedQueries = createPersistedQueryStore(
     redis,
@@ -133,7 +136,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   app.decorate('responses', persistedQueries);
   const kept = responseCache ? new KeptAnswers(contentVersion, policies, readLiveCounters(services)) : null;
   app.decorate('keptAnswers', kept);
-  const visitShortcut = new VisitShortcut(schema, services);
+  const visitShortcut = new VisitShortcut(plans, services);
   const heavyLimits = config.heavyRequests ?? DEFAULT_HEAVY_REQUEST_LIMITS;
   const heavySlots = new HeavySlots(heavyLimits.concurrency, heavyLimits.queue);
   app.decorate('heavySlots', heavySlots);
@@ -164,8 +167,8 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       requestLog.plugin(),
       metrics.plugin(),
       authenticationPlugin(),
-      queryLimitsPlugin(schema, config.queryLimits ?? DEFAULT_QUERY_LIMITS, dataBounds, policies.plans),
-      recordVisitChecksPlugin(),
+      queryLimitsPlugin(config.queryLimits ?? DEFAULT_QUERY_LIMITS, dataBounds, plans),
+      recordVisitChecksPlugin(plans),
       requestTransactionPlugin(app.log),
       readReplicaPlugin(contentVersion),
       requestDeadlinePlugin(timeouts),

@@ -1,7 +1,7 @@
 import { ApolloServerPlugin, BaseContext, GraphQLResponse } from '@apollo/server';
-import { DocumentNode, OperationDefinitionNode, GraphQLSchema } from 'graphql';
+import { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { DocumentPlans } from '../plugins/documentPlan';
-import { CacheHint, LiveCounterField, RequestPolicy, restrict } from './cacheHintRules';
+import { CacheHint, RequestPolicy, restrict } from './cacheHintRules';
 
 export type { LiveCounterField, RequestPolicy } from './cacheHintRules';
 export { POLICIES_PER_OPERATION } from '../plugins/documentPlan';
@@ -38,12 +38,7 @@ function cacheControlHeader(overall: CacheHint, response: GraphQLResponse): stri
  * remember them once per parsed operation and @skip/@include values.
  */
 export class CachePolicies {
-  /** The plans the policies come from; queryLimitsPlugin reads the same ones (server.ts). */
-  readonly plans: DocumentPlans;
-
-  constructor(schema: GraphQLSchema, isLiveCounter: LiveCounterField = () => false) {
-    this.plans = new DocumentPlans(schema, isLiveCounter);
-  }
+  constructor(private readonly plans: DocumentPlans) {}
 
   /** Null when the variables do not coerce: execution fails before any field resolves, and Apollo's policy stays unset. */
   of(document: DocumentNode, operation: OperationDefinitionNode, rawVariables: Record<string, unknown>): RequestPolicy | null {

@@ -46,7 +46,7 @@ export function conditionHolds(schema: GraphQLSchema, fragment: InlineFragmentNo
  * The operation's root fields by response key, in execution order, as graphql-js collects them
  * (fields of the same key are one field): fragments followed once each, @skip/@include applied.
  */
-export function rootFields(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, variables: Record<string, unknown>): Map<string, FieldNode> {
+export function rootFields(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, variables: Record<string, unknown>): Map<string, FieldNode> {
   const fields = new Map<string, FieldNode>();
   const spread = new Set<string>();
   const included = (node: SelectionNode) => isIncluded(node, variables);

@@ -16,12 +16,15 @@ import { LiveCounterField, RequestPolicy, requestPolicy, StaticPolicy, staticPol
 import { fragmentsOf } from '../common/selections';
 import { ESTIMATED_ARGUMENTS, estimateCost } from './queryCost';
 import { DataBounds } from './dataBounds';
+import { planRecordVisits, RecordVisitPlan } from '../modules/visits/recordVisitPlan';
 
 /*
  * What the gateway works out from one parsed operation, remembered once per operation (Apollo hands
  * the same document object for the same query text, and a document it lets go takes its plan with
  * it): its depth and aliases (queryLimits.ts), what its cost estimate reads of the variables and the
- * estimates made (queryCost.ts), and its cache policy per @skip/@include values (cacheHintRules.ts).
+ * estimates made (queryCost.ts), its cache policy per @skip/@include values (cacheHintRules.ts), and
+ * what it asks of recordVisit (modules/visits/recordVisitPlan.ts), for the visit shortcut and for
+ * Apollo's path alike.
  *
  * What does not depend on variables is found by walking the document alone, once, when first asked;
  * the estimate and the policy walk it against the schema, each with its own memo per selection set
@@ -188,10 +191,29 @@ function policyInputs(document: DocumentNode, operation: OperationDefinitionNode
   return { conditions, readsVariables: conditions.length > 0 || entities };
 }
 
+const NO_VISITS: RecordVisitPlan = Object.freeze({ visits: [], other: undefined }) as RecordVisitPlan;
+
+/** Whether recordVisit is among the operation's root fields, whatever its conditions. */
+function mentionsRecordVisit(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): boolean {
+  const seen = new Set<string>();
+  const inSet = (set: SelectionSetNode): boolean =>
+    set.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === 'recordVisit';
+      if (selection.kind === Kind.INLINE_FRAGMENT) return inSet(selection.selectionSet);
+      if (seen.has(selection.name.value)) return false;
+      seen.add(selection.name.value);
+      const fragment = fragments.get(selection.name.value);
+      return fragment !== undefined && inSet(fragment.selectionSet);
+    });
+  return inSet(operation.selectionSet);
+}
+
 /** One operation's plan (see the top of this file). */
 export class OperationPlan {
   private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   private shape?: Shape;
+  /** Whether a root field of the operation is recordVisit (in any fragment or condition). */
+  private visits?: boolean;
   private keyOf?: (variables: Record<string, unknown>) => string;
   private readonly costs = new Map<string, number>();
   private inputs?: PolicyInputs;
@@ -232,17 +254,17 @@ export class OperationPlan {
   }
 
   /**
-   * The cost for one request's variables (`raw` as sent, to remember it by; `coerce` gives them as
-   * execution takes them, asked only when the cost is not remembered), null when the variables do
-   * not fit their types, or why there is no estimate: an argument that does not fit its type (a
-   * null for a non-null one).
+   * The cost for one request's variables (as sent: remembered by them, and coerced as execution
+   * takes them only when the cost is not remembered), null when the variables do not fit their
+   * types, or why there is no estimate: an argument that does not fit its type (a null for a
+   * non-null one).
    */
-  cost(raw: Record<string, unknown>, coerce: () => ReturnType<typeof getVariableValues>, bounds: BoundsSource): number | null | GraphQLError {
+  cost(raw: Record<string, unknown>, bounds: BoundsSource): number | null | GraphQLError {
     this.keyOf ??= costKey(this.operation, this.fragments);
     const key = `${bounds.revision()}:${this.keyOf(raw)}`;
     const remembered = this.costs.get(key);
     if (remembered !== undefined) return remembered;
-    const coerced = coerce();
+    const coerced = this.coerce(raw);
     if (coerced.errors) return null;
     let cost: number;
     try {
@@ -262,13 +284,33 @@ export class OperationPlan {
     return cost;
   }
 
+  /** Whether the variables fit their types (else execution refuses them before any field resolves). */
+  variablesFit(raw: Record<string, unknown>): boolean {
+    return !this.coerce(raw).errors;
+  }
+
+  /** The variables as execution takes them (defaults included). */
+  private coerce(raw: Record<string, unknown>): ReturnType<typeof getVariableValues> {
+    return getVariableValues(this.schema, this.operation.variableDefinitions ?? [], raw);
+  }
+
+  /**
+   * The operation's recordVisit fields and their inputs with one request's variables; null when the
+   * variables do not coerce (execution refuses them itself).
+   */
+  recordVisits(rawVariables: Record<string, unknown>): RecordVisitPlan | null {
+    this.visits ??= this.operation.operation === 'mutation' && mentionsRecordVisit(this.operation, this.fragments);
+    if (!this.visits) return NO_VISITS;
+    return planRecordVisits(this.schema, this.operation, rawVariables, this.fragments);
+  }
+
   /** The cache policy for one request's variables; null when they do not coerce (execution fails before any field resolves). */
   policy(rawVariables: Record<string, unknown>): RequestPolicy | null {
     const inputs = (this.inputs ??= policyInputs(this.document, this.operation));
     // Coerced as execution coerces them (defaults included).
     let variables: Record<string, unknown> = {};
     if (inputs.readsVariables) {
-      const coerced = getVariableValues(this.schema, this.operation.variableDefinitions ?? [], rawVariables);
+      const coerced = this.coerce(rawVariables);
       if (coerced.errors) return null;
       variables = coerced.coerced;
     }

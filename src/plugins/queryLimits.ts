@@ -1,5 +1,5 @@
 import { ApolloServerPlugin } from '@apollo/server';
-import { getVariableValues, GraphQLError, GraphQLSchema } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { BoundsSource, DocumentPlans } from './documentPlan';
 import { Context } from '../context';
 
@@ -43,7 +43,7 @@ function refusal(message: string, limit: string, max: number, actual: number): G
  * The estimate is left on the context (`queryCost`, for the gates that come after) and in the
  * `x-query-cost` response header (for portal developers).
  */
-export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, bounds: BoundsSource, plans = new DocumentPlans(schema)): ApolloServerPlugin<Context> {
+export function queryLimitsPlugin(limits: QueryLimits, bounds: BoundsSource, plans: DocumentPlans): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
@@ -57,10 +57,7 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, bo
             throw refusal(`introspection is ${introspectionDepth} fields deep; at most ${INTROSPECTION_MAX_DEPTH} are allowed`, 'depth', INTROSPECTION_MAX_DEPTH, introspectionDepth);
           }
           if (aliases > limits.maxAliases) throw refusal(`query has ${aliases} aliases; at most ${limits.maxAliases} are allowed`, 'aliases', limits.maxAliases, aliases);
-          const variables = request.variables ?? {};
-          // Coerced only when needed: most requests repeat an estimate already remembered.
-          const coerce = () => getVariableValues(schema, operation.variableDefinitions ?? [], variables);
-          const cost = plan.cost(variables, coerce, bounds);
+          const cost = plan.cost(request.variables ?? {}, bounds);
           // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT
           // before any resolver runs, and a cost refusal must not hide that.
           if (cost === null) return;
@@ -72,7 +69,7 @@ export function queryLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, bo
           contextValue.queryCost = cost;
           if (cost > limits.maxCost) {
             // A remembered estimate was made for other values of the variables it does not read.
-            if (coerce().errors) return;
+            if (!plan.variablesFit(request.variables ?? {})) return;
             throw refusal(`query would cost ${cost} (rows read and fields resolved, lists at their largest); at most ${limits.maxCost} is allowed: ask for fewer or smaller pages`, 'cost', limits.maxCost, cost);
           }
         },

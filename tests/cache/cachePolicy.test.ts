@@ -6,6 +6,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { buildSchema, GraphQLSchema } from 'graphql';
 import { seedDemoContent } from '../../seeds/demo';
 import { CachePolicies, staticCachePolicyPlugin } from '../../src/cache/cachePolicy';
+import { DocumentPlans } from '../../src/plugins/documentPlan';
 import { Context, createContext } from '../../src/context';
 import { createServices, ProcessServices } from '../../src/services';
 import { EXAMPLE_QUERY } from '../../src/exampleQuery';
@@ -53,7 +54,7 @@ async function pair<TContext extends BaseContext>(schema: GraphQLSchema, rootVal
   };
   // Apollo installs its cache-control plugin unless told not to.
   const apollo = new ApolloServer<TContext>({ schema, rootValue, plugins: [ApolloServerPluginInlineTraceDisabled(), ...before, capture] });
-  const candidate = new ApolloServer<TContext>({ schema, rootValue, plugins: [ApolloServerPluginInlineTraceDisabled(), ...before, ApolloServerPluginCacheControlDisabled(), staticCachePolicyPlugin(new CachePolicies(schema)), capture] });
+  const candidate = new ApolloServer<TContext>({ schema, rootValue, plugins: [ApolloServerPluginInlineTraceDisabled(), ...before, ApolloServerPluginCacheControlDisabled(), staticCachePolicyPlugin(new CachePolicies(new DocumentPlans(schema))), capture] });
   await Promise.all([apollo.start(), candidate.start()]);
   const execute = async (server: ApolloServer<TContext>, request: Request, context?: () => Promise<TContext>): Promise<Outcome> => {
     const response = await server.executeOperation(request, context ? { contextValue: await context() } : undefined);
@@ -376,7 +377,7 @@ describe('the gateway schema, over the demo content', () => {
     key = (await env.asAdmin()).key;
     services = createServices(gateway.db.dataSource);
     // recordVisit counts what recordVisitChecksPlugin checked: its one way in, as in the gateway.
-    servers = await pair<Context>(subgraphSchema(), undefined, [recordVisitChecksPlugin()]);
+    servers = await pair<Context>(subgraphSchema(), undefined, [recordVisitChecksPlugin(new DocumentPlans(subgraphSchema()))]);
   }, 60_000);
   afterAll(async () => {
     await servers.stop();

@@ -5,6 +5,7 @@ import { createClient } from '@redis/client';
 import { FastifyInstance } from 'fastify';
 import { OperationDefinitionNode, parse } from 'graphql';
 import { CachePolicies, POLICIES_PER_OPERATION } from '../../src/cache/cachePolicy';
+import { DocumentPlans } from '../../src/plugins/documentPlan';
 import { subgraphSchema } from '../../src/federation';
 import { createCaches } from '../../src/cache/caches';
 import { LocalContentVersion } from '../../src/cache/contentVersion';
@@ -120,7 +121,7 @@ describe('bounded memory', () => {
     const document = parse(`query Combinations(${Array.from({ length: BITS }, (_, i) => `$v${i}: Boolean!`).join(', ')}) { ${Array.from({ length: BITS }, (_, i) => `f${i}: __typename @include(if: $v${i})`).join(' ')} }`);
     const operation = document.definitions[0] as OperationDefinitionNode;
     // The gateway's policies for one parsed query, asked as its requests ask them (server.ts), without HTTP in between.
-    const policies = new CachePolicies(subgraphSchema());
+    const policies = new CachePolicies(new DocumentPlans(subgraphSchema()));
     const ask = (from: number, to: number) => {
       for (let n = from; n < to; n++) expect(policies.of(document, operation, Object.fromEntries(Array.from({ length: BITS }, (_, b) => [`v${b}`, ((n >> b) & 1) === 1])))).not.toBeNull();
     };

@@ -1,10 +1,9 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { fragmentsOf } from '../../common/selections';
 import { rethrowIfDatabaseUnavailable } from '../../common/databaseErrors';
 import { Context } from '../../context';
 import { VisitsToRecord } from './visitCounters';
-import { planRecordVisits } from './recordVisitPlan';
+import type { DocumentPlans } from '../../plugins/documentPlan';
 
 /** The refusal of a whole request, before any field runs: HTTP 400 (Apollo's default here is 500). */
 function refusal(message: string, extensions: Record<string, unknown>, path?: string): GraphQLError {
@@ -23,14 +22,14 @@ function refusal(message: string, extensions: Record<string, unknown>, path?: st
  * article are known), all fields at once, so a request costs no more statements than before.
  * The resolver then counts what was checked here (ctx.visitsToRecord), one visit per unit.
  */
-export function recordVisitChecksPlugin(): ApolloServerPlugin<Context> {
+export function recordVisitChecksPlugin(plans: DocumentPlans): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, request, schema, contextValue }) {
+        async didResolveOperation({ operation, document, request, contextValue }) {
           if (operation?.operation !== 'mutation') return;
           // Null: execution refuses such variables itself, before any field runs.
-          const plan = planRecordVisits(schema, operation, request.variables ?? {}, fragmentsOf(document));
+          const plan = plans.of(document, operation).recordVisits(request.variables ?? {});
           if (!plan || plan.visits.length === 0) return;
           if (plan.other) {
             throw refusal(`recordVisit cannot share a request with other mutations (here ${plan.other.name.value}): send it in a request of its own`, { code: 'BAD_USER_INPUT' });

@@ -7,7 +7,7 @@ import { RecordVisitInput } from './visitCounters';
  * and their inputs, coerced as graphql-js's execution would coerce them. The one reading of
  * recordVisit's arguments, for both ways in: the shortcut (visitShortcut.ts), for a lone recordVisit
  * Apollo has answered before, and recordVisitChecks.ts inside Apollo's pipeline, whose plan the
- * resolver counts.
+ * resolver counts. Both ask the operation's plan (plugins/documentPlan.ts, recordVisits).
  */
 export interface RecordVisitPlan {
   /** recordVisit fields by response key, in execution order (@skip/@include applied). */
@@ -16,14 +16,12 @@ export interface RecordVisitPlan {
   other: FieldNode | undefined;
 }
 
-const NO_FRAGMENTS = new Map<string, FragmentDefinitionNode>();
-
 /** The plan of `operation` (a mutation) with `variables`; null when they do not coerce (execution refuses them itself). */
 export function planRecordVisits(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-  fragments: Map<string, FragmentDefinitionNode> = NO_FRAGMENTS,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
 ): RecordVisitPlan | null {
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
   if (coerced.errors) return null;

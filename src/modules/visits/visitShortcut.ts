@@ -1,11 +1,11 @@
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { FieldNode, GraphQLSchema, Kind, OperationDefinitionNode } from 'graphql';
+import { FieldNode, Kind, OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { EarlyAnswer, Found, Lesson } from '../../common/earlyAnswer';
 import { requestDatabase } from '../../db/requestDatabase';
 import { StatementTally } from '../../db/statementCounter';
 import { ProcessServices } from '../../services';
-import { planRecordVisits } from './recordVisitPlan';
+import type { DocumentPlans, OperationPlan } from '../../plugins/documentPlan';
 
 /**
  * recordVisit without Apollo's request pipeline. Every page view of every portal sends the same
@@ -22,7 +22,8 @@ import { planRecordVisits } from './recordVisitPlan';
 
 /** A recordVisit document as Apollo executed it: what answering it again needs. */
 export interface Plan {
-  operation: OperationDefinitionNode;
+  /** The operation's plan (plugins/documentPlan.ts), whose recordVisits reads each request's input. */
+  operation: OperationPlan;
   field: FieldNode;
   operationName: string | null;
   /** Apollo's body for false and for true. */
@@ -59,13 +60,13 @@ const body = (responseKey: string, value: boolean) => JSON.stringify({ data: { [
 export class VisitShortcut implements EarlyAnswer<Plan> {
   readonly operationType = 'mutation';
   readonly cacheHit = undefined;
-  private readonly plans = new LRUCache<string, Plan>({ max: MAX_PLANS });
+  /** Plans learnt from Apollo's answers, by request key. */
+  private readonly learnt = new LRUCache<string, Plan>({ max: MAX_PLANS });
 
   constructor(
-    private readonly schema: GraphQLSchema,
+    private readonly documentPlans: DocumentPlans,
     private readonly services: ProcessServices,
-  ) {
-  }
+  ) {}
 
   /**
    * The plan of a recordVisit request seen before; null for a request that cannot have one. Without
@@ -73,14 +74,14 @@ export class VisitShortcut implements EarlyAnswer<Plan> {
    */
   lookup(request: FastifyRequest): Lookup | null {
     const key = this.keyOf(request);
-    return key === null ? null : { key, hit: this.plans.get(key) };
+    return key === null ? null : { key, hit: this.learnt.get(key) };
   }
 
   /** Counts the visit and answers as Apollo would; null when Apollo should answer instead (bad variables, a refusal, MySQL down). */
   async answer(plan: Plan, request: FastifyRequest, reply: FastifyReply, tally: StatementTally): Promise<string | null> {
     const variables = (request.body as { variables?: unknown }).variables;
     if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
-    const planned = planRecordVisits(this.schema, plan.operation, (variables ?? {}) as Record<string, unknown>);
+    const planned = plan.operation.recordVisits((variables ?? {}) as Record<string, unknown>);
     if (planned === null) return null;
     const [[, input]] = planned.visits;
     const { visits, dataSource } = this.services;
@@ -95,20 +96,20 @@ export class VisitShortcut implements EarlyAnswer<Plan> {
   /** Notes the plan of a lone recordVisit that Apollo executes, kept when Apollo's answer is the one answer() would send. */
   learn({ key, hit }: Lookup): Lesson | null {
     if (hit) return null;
-    const { plans } = this;
+    const { learnt, documentPlans } = this;
     let plan: Omit<Plan, 'headers'> | undefined;
     return {
-      didResolveOperation({ operation }) {
+      didResolveOperation({ document, operation }) {
         const field = loneRecordVisit(operation);
         if (!field) return;
         const responseKey = field.alias?.value ?? field.name.value;
-        plan = { operation: operation!, field, operationName: operation!.name?.value ?? null, bodies: [body(responseKey, false), body(responseKey, true)] };
+        plan = { operation: documentPlans.of(document, operation!), field, operationName: operation!.name?.value ?? null, bodies: [body(responseKey, false), body(responseKey, true)] };
       },
       learnt: () =>
         plan && {
           bodies: plan.bodies,
           keep(reply) {
-            plans.set(key, { ...plan!, headers: documentHeaders(reply) });
+            learnt.set(key, { ...plan!, headers: documentHeaders(reply) });
           },
         },
     };

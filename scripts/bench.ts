@@ -7,10 +7,12 @@ import mysql, { RowDataPacket } from 'mysql2/promise';
 import { join } from 'node:path';
 import { RAW_BASELINE_SCENARIOS, RAW_SCENARIOS, rawScenario } from './bench/rawBaseline';
 import { scenarios } from './bench/scenarios';
+import { rawTrafficScenario, TrafficMap, trafficScenario } from './bench/traffic';
 import { BenchEnv, Scenario, ScenarioRun } from './bench/scenario';
 
 const USAGE = `usage: npm run bench -- [--scenario NAME[,NAME…]] [--url URL]… [--duration S] [--warmup S] [--connections N]
                         [--rounds N] [--raw URL [--raw-scenarios DIR]] [--static]
+       npm run bench -- --traffic [--map today|old] [--edits N] [--url URL]… [--rounds N] [--raw URL] …
 
 Runs benchmark scenarios against a running gateway (start it first, e.g. npm start) and prints
 req/s, latency percentiles, errors and SQL statements per request. Give --url once per gateway
@@ -27,6 +29,12 @@ scripts/bench/raw-sql/scenarios). --rounds repeats every scenario (default 1; me
 staticServer.ts, started here) that replies to each request with the gateway's own answer to it,
 captured first. It shows what a kept answer could cost at best; the gateway/ceiling ratio is what
 its own pipeline leaves of that.
+
+--traffic runs portals' real traffic instead (scripts/bench/traffic.ts): pages drawn from a Zipf
+law over every unit of the map (85 % commune homes, 5 % province dashboards, 10 % searches), and
+with --edits N, N edits a second sent through the API meanwhile (BENCH_KEY: an admin key). It
+prints the share answered from kept answers, each kind's rate and the edits' latency. On the old
+map, --raw sends the same draws to the raw-SQL baseline.
 
 scenarios:
 ${scenarios.map((s) => `  ${s.name.padEnd(20)} ${s.description}`).join('\n')}`;
@@ -89,7 +97,7 @@ async function load(env: BenchEnv, run: ScenarioRun, connections: number, second
           answers++;
           headerStatements += Number(headers['x-sql-statements'] ?? 0);
           if (status !== 200 || body.includes('"errors"')) graphqlErrors++;
-          run.onResponse?.(context.tag, status, body);
+          run.onResponse?.(context.tag, status, body, headers);
         },
       },
     ],
@@ -189,12 +197,19 @@ async function main(): Promise<void> {
       raw: { type: 'string' },
       'raw-scenarios': { type: 'string', default: RAW_BASELINE_SCENARIOS },
       static: { type: 'boolean' },
+      traffic: { type: 'boolean' },
+      map: { type: 'string', default: 'today' },
+      edits: { type: 'string', default: '0' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) return console.log(USAGE);
+  const map = values.map as TrafficMap;
+  const edits = Number(values.edits);
+  if ((map !== 'old' && map !== 'today') || !(edits >= 0)) throw new Error(USAGE);
+  const traffic = values.traffic ? trafficScenario({ map, edits, key: process.env.BENCH_KEY }) : null;
   const names = (values.scenario ?? scenarios.map((s) => s.name)).flatMap((s) => s.split(','));
-  const chosen = names.map((name) => scenarios.find((s) => s.name === name) ?? (() => { throw new Error(`unknown scenario "${name}"\n\n${USAGE}`); })());
+  const chosen = traffic ? [traffic] : names.map((name) => scenarios.find((s) => s.name === name) ?? (() => { throw new Error(`unknown scenario "${name}"\n\n${USAGE}`); })());
   const opts = { duration: Number(values.duration), warmup: Number(values.warmup), connections: Number(values.connections) };
   const rounds = Number(values.rounds);
   if (!(opts.duration > 0) || !(opts.warmup >= 0) || !(opts.connections >= 1) || !(Number.isInteger(rounds) && rounds >= 1)) throw new Error(USAGE);
@@ -234,7 +249,7 @@ async function main(): Promise<void> {
       return r.row;
     };
     for (const scenario of chosen) {
-      const raw = rawEnv && RAW_SCENARIOS.includes(scenario.name) ? rawScenario(scenario.name, values['raw-scenarios']!) : null;
+      const raw = !rawEnv ? null : scenario === traffic ? (map === 'old' ? rawTrafficScenario() : null) : RAW_SCENARIOS.includes(scenario.name) ? rawScenario(scenario.name, values['raw-scenarios']!) : null;
       const atCeiling = staticEnv && scenario.repeats ? ceilingScenario(scenario) : null;
       const ours: Row[] = [];
       const theirs: Row[] = [];

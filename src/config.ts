@@ -4,6 +4,7 @@ import { DEFAULT_ANSWER_MAX_BYTES } from './plugins/executionBudget';
 import { DEFAULT_HEAVY_REQUEST_LIMITS, HeavyRequestLimits } from './plugins/heavyRequests';
 import { DEFAULT_VISITS_PER_ADDRESS_PER_MINUTE } from './modules/visits/admission/abuseRule';
 import { OPERATION_NAME } from './plugins/metrics';
+import { EdgeTarget } from './cache/edgePurge';
 import { DEFAULT_QUERY_LIMITS, QueryLimits } from './plugins/queryLimits';
 import { DEFAULT_REQUEST_TIMEOUTS, RequestTimeouts } from './plugins/requestDeadline';
 
@@ -50,6 +51,12 @@ export interface Config {
   corsOrigins: string[];
   /** Counted visits per client address and unit per minute (modules/visits/admission/abuseRule.ts); Infinity: no limit. */
   visitsPerAddressPerMinute: number;
+  /**
+   * Edges told of every change (cache/edgePurge.ts): EDGE_VARNISH_URLS (Varnish with xkey, sent
+   * `PURGE` with `xkey-purge`) and EDGE_PURGE_HOOK_URLS (sent a JSON POST of the tags), each a
+   * comma-separated list of http(s) URLs.
+   */
+  edges: EdgeTarget[];
   /** How long a request may run; its reads are stopped in MySQL at its deadline (db/deadline.ts). */
   requestTimeouts: RequestTimeouts;
   /** Requests estimated expensive run a few at a time (plugins/heavyRequests.ts). */
@@ -155,6 +162,28 @@ function trustProxy(env: NodeJS.ProcessEnv): string[] | false {
   return proxies;
 }
 
+/** EDGE_VARNISH_URLS and EDGE_PURGE_HOOK_URLS: http(s) URLs separated by commas. */
+function edges(env: NodeJS.ProcessEnv): EdgeTarget[] {
+  const list = (name: string, kind: EdgeTarget['kind']): EdgeTarget[] =>
+    (env[name] ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '')
+      .map((url) => {
+        let parsed: URL | null = null;
+        try {
+          parsed = new URL(url);
+        } catch {
+          // refused below
+        }
+        if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+          throw new ConfigError(`${name} must be http(s) URLs separated by commas (e.g. http://127.0.0.1:6081/), got "${url}"`);
+        }
+        return { kind, url: parsed.toString() };
+      });
+  return [...list('EDGE_VARNISH_URLS', 'varnish'), ...list('EDGE_PURGE_HOOK_URLS', 'hook')];
+}
+
 /** CORS_ORIGINS: origins (scheme, host, port: no path) separated by commas, or *. */
 function corsOrigins(env: NodeJS.ProcessEnv): string[] {
   const raw = env.CORS_ORIGINS?.trim();
@@ -243,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: metricsConfig(env),
     trustProxy: trustProxy(env),
     corsOrigins: corsOrigins(env),
+    edges: edges(env),
     visitsPerAddressPerMinute: visitsPerAddressPerMinute(env),
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',

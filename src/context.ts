@@ -11,14 +11,14 @@ import { LiveCounter } from './modules/visits/liveCounters';
 import { ProcessServices, requestServices, Services } from './services';
 
 /** One request's loaders (common/loaders.ts), each domain's from its module, as `ctx.loaders.x`. */
-export function createLoaders(services: Services, visibleUntil: Date, anonymous: boolean) {
-  const { unit, unitsByCode, unitChildren, unitCommunes, successors, predecessors, unitHistory } = unitLoaders(services);
-  const { source } = sourceLoaders(services);
-  const { article, articleBySlug, articleBody, topics, legalDocument, publications, related, feedPage, feedCount } = articleLoaders(services, visibleUntil, anonymous, source);
+export function createLoaders(services: Services, visibleUntil: Date, answerTags: Set<string> | undefined) {
+  const { unit, unitsByCode, unitChildren, unitCommunes, successors, predecessors, unitHistory, unitLineage } = unitLoaders(services);
+  const { source } = sourceLoaders(services, answerTags);
+  const { article, articleBySlug, articleBody, topics, legalDocument, publications, related, feedPage, feedCount } = articleLoaders(services, visibleUntil, answerTags, source);
   const { visitCounts, visitDaily, visitOnline, articleViews } = visitLoaders(services);
   // Listed, not spread: an object spread from several is built slowly and stays slow to read (x10 here).
   return {
-    unit, unitsByCode, unitChildren, unitCommunes, successors, predecessors, unitHistory,
+    unit, unitsByCode, unitChildren, unitCommunes, successors, predecessors, unitHistory, unitLineage,
     article, articleBySlug, articleBody, topics, legalDocument, publications, related, source, feedPage, feedCount, visitCounts, visitDaily, visitOnline, articleViews };
 }
 
@@ -38,6 +38,11 @@ export interface Context {
   visibleUntil: Date;
   loaders: Loaders;
   sql: StatementTally;
+  /**
+   * Anonymous requests: the tags of what the answer read (cache/contentTags.ts's Tag), noted by the
+   * loaders, under which it is kept (cache/keptAnswers.ts) and which an edge is told (Surrogate-Key).
+   */
+  answerTags?: Set<string>;
   /** Where the response's visit counters are, while a response that shows them is to be kept (modules/visits/liveCounters.ts). */
   liveCounters?: LiveCounter[];
   /** What the request's answer has taken so far, and what stopped its execution (plugins/executionBudget.ts). */
@@ -70,8 +75,6 @@ export interface WritesTogether {
   run<T>(args: Record<string, unknown>, write: () => Promise<T>): Promise<T>;
   /** A write's audit record, kept until the end decides whether `applied` stands. */
   record(record: Parameters<Services['audit']['record']>[0], key: string): void;
-  /** A write changed content: the content version moves on when the transaction commits. */
-  changesContent(): void;
 }
 
 /** Far enough ahead that every scheduled article is before it (articleInput.ts refuses later ones); within DATETIME's range. */
@@ -88,6 +91,8 @@ export async function createContext(
   const services = requestServices(shared, sql);
   const auth = await services.keys.authenticate(authorization, now);
   const visibleUntil = auth.key ? END_OF_TIME : now;
-  return { requestId, services, auth, now, visibleUntil, loaders: createLoaders(services, visibleUntil, !auth.key), sql, clientAddress };
+  // Only anonymous answers are kept or sent to an edge: a key holder's never are.
+  const answerTags = auth.key ? undefined : new Set<string>();
+  return { requestId, services, auth, now, visibleUntil, loaders: createLoaders(services, visibleUntil, answerTags), answerTags, sql, clientAddress };
 }
 

@@ -9,10 +9,13 @@ import Fastify, { FastifyInstance, FastifyServerOptions, LogController } from 'f
 import { DataSource } from 'typeorm';
 import { CachePolicies, staticCachePolicyPlugin } from './cache/cachePolicy';
 import { DocumentPlans } from './plugins/documentPlan';
+import { edgeTagsPlugin } from './cache/edgeTags';
+import { EdgePurger } from './cache/edgePurge';
 import { KeptAnswers } from './cache/keptAnswers';
-import { LocalContentVersion } from './cache/contentVersion';
+import { LocalContentChanges } from './cache/contentChanges';
 import { connectRedis } from './db/redis';
-import { RedisContentVersion } from './cache/redisContentVersion';
+import { RedisContentChanges } from './cache/redisContentChanges';
+import { ScheduledArticles } from './modules/articles/scheduledArticles';
 import { createPersistedQueryStore, keyHoldersPrivatePlugin, PERSISTED_QUERY_TTL_SECONDS } from './cache/responseCache';
 import { Config, DEFAULT_BODY_LIMIT, DEFAULT_PERSISTED_QUERIES_MAX, DEFAULT_PERSISTED_QUERIES_MAX_TOTAL_BYTES, DEFAULT_PERSISTED_QUERY_MAX_BYTES } from './config';
 import { Context } from './context';
@@ -58,12 +61,14 @@ declare module 'fastify' {
     dataBounds: DataBoundsKeeper;
     /** The slots heavy requests run in (tests wait for them to fill or empty). */
     heavySlots: HeavySlots;
+    /** The purges sent to the edges in front (tests wait for them to be taken). */
+    edges: EdgePurger;
   }
 }
 
 export interface ServerDeps {
   config: Pick<Config, 'production'> &
-    Partial<Pick<Config, 'queryLimits' | 'bodyLimit' | 'responseCache' | 'redisUrl' | 'requestTimeouts' | 'heavyRequests' | 'trustProxy' | 'corsOrigins' | 'visitsPerAddressPerMinute' | 'persistedQueryMaxBytes' | 'persistedQueriesMax' | 'persistedQueriesMaxTotalBytes' | 'connections' | 'metrics' | 'answerMaxBytes'>>;
+    Partial<Pick<Config, 'queryLimits' | 'bodyLimit' | 'responseCache' | 'redisUrl' | 'requestTimeouts' | 'heavyRequests' | 'trustProxy' | 'corsOrigins' | 'visitsPerAddressPerMinute' | 'persistedQueryMaxBytes' | 'persistedQueriesMax' | 'persistedQueriesMaxTotalBytes' | 'connections' | 'metrics' | 'answerMaxBytes' | 'edges'>>;
   dataSource: DataSource;
   /** Fastify's pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
@@ -96,13 +101,13 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   boundConnections(app, connections, config.trustProxy ?? false);
   await allowOrigins(app, config.corsOrigins ?? []);
   const redis = config.redisUrl ? { client: await connectRedis(config.redisUrl, app.log), namespace: `lienthong:${String(dataSource.options.database)}` } : null;
-  const contentVersion = redis ? await RedisContentVersion.connect(redis, app.log) : new LocalContentVersion();
+  const contentChanges = redis ? await RedisContentChanges.connect(redis, app.log) : new LocalContentChanges();
   const responseCache = config.responseCache ?? true;
   const metrics = new Metrics({ operations: config.metrics?.operations, schema: printSchemaFile() });
   const requestLog = new RequestLog(app.log);
   const services = createServices(dataSource, {
     visits: { ...visits, abuse: { perAddressLimit: config.visitsPerAddressPerMinute, ...visits?.abuse }, clock, logger: app.log, redis },
-    contentVersion,
+    contentChanges,
     contentCaches: responseCache,
     onBatch: metrics.observeBatch,
     logger: app.log,
@@ -110,7 +115,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   app.decorate('visits', services.visits);
   // Read on the process's pool, never by a request: requests' statement counts stay what they are.
   const dataBounds = new DataBoundsKeeper(dataSource, app.log, boundsOptions);
-  await dataBounds.start(contentVersion);
+  await dataBounds.start(contentChanges);
   app.decorate('dataBounds', dataBounds);
   app.decorate('caches', services.caches);
   metrics.watch(services);
@@ -134,7 +139,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     app.log,
   );
   app.decorate('responses', persistedQueries);
-  const kept = responseCache ? new KeptAnswers(contentVersion, policies, readLiveCounters(services)) : null;
+  const kept = responseCache ? new KeptAnswers(contentChanges, policies, readLiveCounters(services)) : null;
   app.decorate('keptAnswers', kept);
   const visitShortcut = new VisitShortcut(plans, services);
   const heavyLimits = config.heavyRequests ?? DEFAULT_HEAVY_REQUEST_LIMITS;
@@ -170,7 +175,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       queryLimitsPlugin(config.queryLimits ?? DEFAULT_QUERY_LIMITS, dataBounds, plans),
       recordVisitChecksPlugin(plans),
       requestTransactionPlugin(app.log),
-      readReplicaPlugin(contentVersion),
+      readReplicaPlugin(contentChanges),
       requestDeadlinePlugin(timeouts),
       // After the response cache plugins: a kept answer never waits for a slot.
       heavyRequestsPlugin(heavyLimits, heavySlots),
@@ -181,6 +186,8 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       // Apollo's cache-control plugin, which hooks every resolver call (src/cache/cachePolicy.ts).
       ApolloServerPluginCacheControlDisabled(),
       staticCachePolicyPlugin(policies),
+      // After the policy: tags only on answers a shared cache may keep.
+      edgeTagsPlugin(),
     ],
     formatError: maskInternalError,
     includeStacktraceInErrorResponses: false,
@@ -216,12 +223,20 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   // onClose runs once in-flight requests are done, so every visit they counted is in the last flush.
   app.addHook('onClose', async () => {
     dataBounds.close();
+    scheduled.stop();
+    edges.close();
     await apollo.stop();
     await services.visits.close();
-    if (contentVersion instanceof RedisContentVersion) await contentVersion.close();
+    if (contentChanges instanceof RedisContentChanges) await contentChanges.close();
     await redis?.client.quit().catch(() => {});
   });
   services.visits.start();
+  // Scheduled articles are announced as changes when their time comes (modules/articles/scheduledArticles.ts).
+  const scheduled = new ScheduledArticles(dataSource, contentChanges, app.log);
+  scheduled.start();
+  // The edges in front are told of every change made here (cache/edgePurge.ts).
+  const edges = new EdgePurger(config.edges ?? [], contentChanges, app.log);
+  app.decorate('edges', edges);
   return app;
 }
 

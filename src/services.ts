@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Caches, createCaches } from './cache/caches';
-import { ContentVersion, LocalContentVersion } from './cache/contentVersion';
+import { ContentChanges, LocalContentChanges } from './cache/contentChanges';
 import { systemClock } from './common/clock';
 import { OnBatch } from './common/loaders';
 import { requestDatabase } from './db/requestDatabase';
@@ -35,8 +35,8 @@ export interface ProcessServices {
   dataSource: DataSource;
   /** Stateful (buffer, flush timer): start() and close() with the server. */
   visits: VisitCounters;
-  /** Changes when content does; content mutations bump it (cache/contentChange.ts). */
-  contentVersion: ContentVersion;
+  /** Content changes by tag, here and in the other processes: what cached answers drop (cache/contentChanges.ts). */
+  contentChanges: ContentChanges;
   caches: GatewayCaches;
   /** Told the size of every loader batch (for /metrics). */
   onBatch: OnBatch;
@@ -62,7 +62,7 @@ export interface Services extends ProcessServices {
 export interface ServiceOptions {
   visits?: VisitCountersOptions;
   /** Told of the other processes' changes when there are several (Redis); on its own by default. */
-  contentVersion?: ContentVersion;
+  contentChanges?: ContentChanges;
   /** Content caches under the loaders: on with the response cache. Default on. */
   contentCaches?: boolean;
   onBatch?: OnBatch;
@@ -71,11 +71,11 @@ export interface ServiceOptions {
 }
 
 export function createServices(dataSource: DataSource, options: ServiceOptions = {}): ProcessServices {
-  const contentVersion = options.contentVersion ?? new LocalContentVersion();
+  const contentChanges = options.contentChanges ?? new LocalContentChanges();
   return {
     dataSource,
-    contentVersion,
-    caches: createCaches<GatewayRows>(contentVersion, { content: options.contentCaches ?? true }),
+    contentChanges,
+    caches: createCaches<GatewayRows>(contentChanges, { content: options.contentCaches ?? true }),
     onBatch: options.onBatch ?? (() => {}),
     // On the visit counters' clock: tests move it past the log's interval instead of sleeping.
     refusals: new RefusalLog(options.logger ?? { warn() {} }, REFUSAL_LOG_INTERVAL_MS, () => (options.visits?.clock ?? systemClock).now()),
@@ -89,11 +89,11 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
  */
 export function requestServices(shared: ProcessServices, sql: StatementTally, db = requestDatabase(shared.dataSource, sql)): Services {
   // Listed, not spread: V8 builds `{ ...shared, more }` slowly (about 8 µs, a few % of a visit's time).
-  const { dataSource, visits, contentVersion, caches, onBatch, refusals } = shared;
+  const { dataSource, visits, contentChanges, caches, onBatch, refusals } = shared;
   return {
     dataSource,
     visits,
-    contentVersion,
+    contentChanges,
     caches,
     onBatch,
     refusals,
@@ -101,10 +101,10 @@ export function requestServices(shared: ProcessServices, sql: StatementTally, db
     units: new UnitService(db),
     unitTree: new UnitTree(db),
     articles: new ArticleService(db),
-    articleWriter: new ArticleWriter(db),
+    articleWriter: new ArticleWriter(db, contentChanges),
     feeds: new FeedService(db),
-    sources: new SourceService(db),
-    syndication: new SyndicationService(db),
+    sources: new SourceService(db, contentChanges),
+    syndication: new SyndicationService(db, contentChanges),
     keys: new ApiKeyService(db),
     audit: new AuditService(db, refusals),
   };

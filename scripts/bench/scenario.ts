@@ -38,8 +38,8 @@ export interface BenchRequest<Tag = unknown> {
 
 export interface ScenarioRun<Tag = unknown> {
   nextRequest(): BenchRequest<Tag>;
-  /** An answer (any HTTP status), with the tag of the request it answers. */
-  onResponse?(tag: Tag, status: number, body: string): void;
+  /** An answer (any HTTP status), with the tag of the request it answers, and its headers. */
+  onResponse?(tag: Tag, status: number, body: string, headers?: Record<string, string | string[] | undefined>): void;
   /**
    * After a load: the requests that got no answer (still in flight when autocannon stopped, or built
    * and never sent). A scenario that counts effects must settle them here.

@@ -1,5 +1,6 @@
 import { CONTENT_MAX_AGE, SOURCE_MAX_AGE, UNIT_MAX_AGE } from './cacheHints';
-import { ContentVersion } from './contentVersion';
+import { ContentChanges } from './contentChanges';
+import { articleTag, sourceTag, Tag } from './contentTags';
 import { DataCache } from './dataCache';
 
 /**
@@ -7,9 +8,10 @@ import { DataCache } from './dataCache';
  * clients may keep the same data (cacheHints.ts).
  *
  * Units are reference data: they change only with a new administrative map (a migration or seed),
- * never through the API, so they are always cached, for an hour. Content (feeds, articles,
- * sources) is kept only when the response cache is on, and emptied whenever content changes; its
- * TTL also bounds how late a scheduled article appears to anonymous readers. With the response
+ * never through the API, so they are always cached, for an hour (a map step empties them). Content
+ * (feeds, articles, sources) is kept only when the response cache is on, each entry dropped when a
+ * change touches its tags (contentTags.ts); its TTL also bounds how late a scheduled article
+ * appears to anonymous readers. With the response
  * cache off, every request reads content afresh, but requests that need one row at the same
  * moment share its read (dataCache.ts).
  */
@@ -23,6 +25,8 @@ export interface Caches<R extends CachedRows = CachedRows> {
   successions: DataCache<string, R['succession'][]>;
   /** A unit's history: itself and every unit that became (part of) it (unitTree.ts). */
   unitHistories: DataCache<string, string[]>;
+  /** A unit's lineage: its id, then every unit above it. */
+  unitLineages: DataCache<string, string[]>;
   sources: DataCache<number, R['source']>;
   /** Anonymous readers' feed pages and counts, keyed by the query without its instant. */
   feedPages: DataCache<string, R['feedPage']>;
@@ -40,8 +44,8 @@ export interface CachedRows {
   succession: {};
   source: {};
   article: {};
-  /** Feed pages are bounded by the articles they hold (FEED_PAGES_MAX_SIZE). */
-  feedPage: { articles: readonly unknown[] };
+  /** Feed pages are bounded by the articles they hold (FEED_PAGES_MAX_SIZE), and show each article's source. */
+  feedPage: { articles: readonly { sourceId: number | null }[] };
 }
 
 /**
@@ -51,7 +55,17 @@ export interface CachedRows {
  */
 const FEED_PAGES_MAX_SIZE = { total: 60_000, size: (page: CachedRows['feedPage']) => page.articles.length + 1 };
 
-export function createCaches<R extends CachedRows = CachedRows>(version: ContentVersion, { content }: { content: boolean }): Caches<R> {
+/**
+ * What a feed page shows besides its feed (its key's tags): its articles' sources. Its articles need
+ * no tag: a change to one of them drops every feed that shows it.
+ */
+function feedPageTags(page: CachedRows['feedPage']): Tag[] {
+  const tags = new Set<Tag>();
+  for (const article of page.articles) if (article.sourceId !== null) tags.add(sourceTag(article.sourceId));
+  return [...tags];
+}
+
+export function createCaches<R extends CachedRows = CachedRows>(changes: ContentChanges, { content }: { content: boolean }): Caches<R> {
   const seconds = (s: number) => s * 1000;
   return {
     units: new DataCache('units', { max: 20_000, ttlMs: seconds(UNIT_MAX_AGE) }),
@@ -60,10 +74,11 @@ export function createCaches<R extends CachedRows = CachedRows>(version: Content
     unitCommunes: new DataCache('unit_communes', { max: 200, ttlMs: seconds(UNIT_MAX_AGE) }),
     successions: new DataCache('successions', { max: 40_000, ttlMs: seconds(UNIT_MAX_AGE) }),
     unitHistories: new DataCache('unit_histories', { max: 20_000, ttlMs: seconds(UNIT_MAX_AGE) }),
-    sources: new DataCache('sources', { max: 10_000, ttlMs: seconds(SOURCE_MAX_AGE), version, keepsValues: content }),
-    feedPages: new DataCache('feed_pages', { max: 20_000, maxSize: FEED_PAGES_MAX_SIZE, ttlMs: seconds(CONTENT_MAX_AGE), version, keepsValues: content }),
-    feedCounts: new DataCache('feed_counts', { max: 20_000, ttlMs: seconds(CONTENT_MAX_AGE), version, keepsValues: content }),
-    articles: new DataCache('articles', { max: 50_000, ttlMs: seconds(CONTENT_MAX_AGE), version, keepsValues: content }),
+    unitLineages: new DataCache('unit_lineages', { max: 20_000, ttlMs: seconds(UNIT_MAX_AGE) }),
+    sources: new DataCache('sources', { max: 10_000, ttlMs: seconds(SOURCE_MAX_AGE), changes, keyTags: (id) => [sourceTag(id)], keepsValues: content }),
+    feedPages: new DataCache('feed_pages', { max: 20_000, maxSize: FEED_PAGES_MAX_SIZE, ttlMs: seconds(CONTENT_MAX_AGE), changes, valueTags: feedPageTags, keepsValues: content }),
+    feedCounts: new DataCache('feed_counts', { max: 20_000, ttlMs: seconds(CONTENT_MAX_AGE), changes, keepsValues: content }),
+    articles: new DataCache('articles', { max: 50_000, ttlMs: seconds(CONTENT_MAX_AGE), changes, keyTags: (id) => [articleTag(id)], keepsValues: content }),
   };
 }
 
@@ -78,9 +93,14 @@ export function cachesWithinTransaction<R extends CachedRows>(caches: Caches<R>)
   return { ...caches, sources: own(caches.sources), feedPages: own(caches.feedPages), feedCounts: own(caches.feedCounts), articles: own(caches.articles) };
 }
 
-/** Reads through `cache` when there is one. */
-export function readThrough<K extends {}, V extends {}>(cache: DataCache<K, V> | null, keys: readonly K[], read: (keys: K[]) => Promise<Map<K, V>>): Promise<Map<K, V>> {
-  return cache ? cache.getMany(keys, read) : read([...keys]);
+/** Reads through `cache` when there is one (`keyTags`: see DataCache.getMany). */
+export function readThrough<K extends {}, V extends {}>(
+  cache: DataCache<K, V> | null,
+  keys: readonly K[],
+  read: (keys: K[]) => Promise<Map<K, V>>,
+  keyTags?: (key: K) => readonly Tag[],
+): Promise<Map<K, V>> {
+  return cache ? cache.getMany(keys, read, keyTags) : read([...keys]);
 }
 
 /** Empties every shared cache (tests measure cold requests with it). */

@@ -5,7 +5,10 @@ import { vietnamDay } from '../common/vietnamDay';
 import { EarlyAnswer, Found, Lesson } from '../common/earlyAnswer';
 import { StatementTally } from '../db/statementCounter';
 import { CachePolicies } from './cachePolicy';
-import { ContentVersion } from './contentVersion';
+import { ContentChanges } from './contentChanges';
+import { EVERYTHING, Tag } from './contentTags';
+import { TagIndex } from './tagIndex';
+import { edgeTagHeaders } from './edgeTags';
 
 /**
  * Kept answers: the body an anonymous query was answered with, sent again as it was to the next
@@ -17,9 +20,12 @@ import { ContentVersion } from './contentVersion';
  * - What is kept: an anonymous query (no Authorization header: key holders see scheduled articles)
  *   whose fields' @cacheControl hints allow it (cachePolicy.ts, visit counters left out), answered
  *   without errors, for as long as the hints allow (the smallest maxAge).
- * - Under what: the content version (an edit in any process empties every process's kept answers),
- *   the day in Vietnam (a code names today's unit), the Accept header (it picks the content type),
- *   the operation name, the variables and the query text (sent, or known by its APQ hash).
+ * - Under what: the day in Vietnam (a code names today's unit), the Accept header (it picks the
+ *   content type), the operation name, the variables and the query text (sent, or known by its APQ
+ *   hash).
+ * - Until when: an answer carries the tags of what it read (cache/contentTags.ts), and a change
+ *   that touches one, in any process, drops it (contentChanges.ts); an answer whose read overlapped
+ *   such a change is not kept at all.
  * - Visit counters ('Lượt truy cập', 'Hôm nay', Article.views) are never kept: the body is kept
  *   split around them, and each answer reads them afresh (buffered visits included, stored ones
  *   reused for at most a second), so it says what running the query would say.
@@ -38,6 +44,7 @@ interface Kept {
   cacheControl: string | undefined;
   keptAt: number;
   operationName: string | null;
+  tags: readonly Tag[];
 }
 
 /** An answer executed for a key: kept once Fastify is about to send it and its bytes check out. */
@@ -48,12 +55,15 @@ interface Prepared {
   values: number[];
   ttlMs: number;
   operationName: string | null;
+  tags: readonly Tag[];
 }
 
 /** What a request asks, as the key of its answer. */
 export interface Lookup extends Found<Kept> {
   key: string;
   text: string;
+  /** ContentChanges' mark when the request came: a change since to what its answer read keeps it from being kept. */
+  mark: number;
 }
 
 /** ~50 MB of answers per process; one answer is at most a page of 100 articles with their bodies. */
@@ -94,18 +104,22 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
     maxSize: MAX_BYTES,
     maxEntrySize: MAX_ANSWER_BYTES,
     sizeCalculation: (kept, key) => key.length + kept.parts.reduce((n, part) => n + part.length, 0),
+    noDisposeOnSet: true,
+    dispose: (_, key) => this.tags.delete(key),
   });
+  /** The tags of each kept answer. */
+  private readonly tags = new TagIndex<string>();
   // Bounded by size, not count: one caller's long texts must not grow it past its share.
   private readonly texts = new LRUCache<string, string>({ maxSize: MAX_TEXT_BYTES, maxEntrySize: MAX_ANSWER_BYTES, sizeCalculation: (text) => text.length });
   /** Stands in a counter's place while its answer is split (a NUL and a nonce: no text can hold it by chance). */
   private readonly token = `\u0000${randomBytes(8).toString('hex')}:`;
 
   constructor(
-    private readonly version: ContentVersion,
+    private readonly changes: ContentChanges,
     private readonly policies: CachePolicies,
     private readonly live: LiveValues<Reading>,
   ) {
-    version.onChange(() => this.answers.clear());
+    changes.onChange((tags) => this.drop(tags));
   }
 
   /**
@@ -124,23 +138,24 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
     // With both, Apollo checks that they agree: a pair not seen here goes to Apollo.
     const text = typeof query === 'string' ? (hash === undefined || known === query ? query : undefined) : known;
     if (text === undefined || (operationName != null && typeof operationName !== 'string')) return null;
-    const key = [this.version.current(), vietnamDay(Date.now()), headers.accept ?? '', operationName ?? '', JSON.stringify(variables ?? {}), text].join('\n');
-    return { key, text, hit: this.answers.get(key) };
+    const key = [vietnamDay(Date.now()), headers.accept ?? '', operationName ?? '', JSON.stringify(variables ?? {}), text].join('\n');
+    return { key, text, mark: this.changes.mark(), hit: this.answers.get(key) };
   }
 
   /** The answer `lookup` found, its counters read afresh; null when they cannot be read (MySQL down): executing says so, or answers if it can. */
-  async answer(kept: Kept, _request: FastifyRequest, reply: FastifyReply, tally: StatementTally): Promise<string | null> {
+  async answer(kept: Kept, request: FastifyRequest, reply: FastifyReply, tally: StatementTally): Promise<string | null> {
     const values = kept.counters.length ? await this.live.read(kept.counters, tally).catch(() => null) : [];
     if (values === null) return null;
     const body = kept.counters.length ? joined(kept.parts, values) : kept.parts[0];
     void reply.header('content-type', kept.contentType).header('age', String(Math.round((Date.now() - kept.keptAt) / 1000)));
     if (kept.cacheControl !== undefined) void reply.header('cache-control', kept.cacheControl);
+    for (const [name, value] of edgeTagHeaders(request.method, kept.cacheControl, kept.tags)) void reply.header(name, value);
     return body;
   }
 
   /** The request is executed: its counters are noted, and its answer kept under the lookup's key if it may be. */
-  learn({ key, text }: Lookup): Lesson {
-    const { policies, token, answers, texts } = this;
+  learn({ key, text, mark }: Lookup): Lesson {
+    const { policies, token, answers, texts, changes, tags: index } = this;
     let ttlMs = 0;
     let prepared: Prepared | undefined;
     return {
@@ -155,16 +170,18 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
       },
       willSendResponse({ response, contextValue: ctx, operationName }) {
         const counters = ctx.liveCounters;
-        if (!ttlMs || !counters || response.body.kind !== 'single') return;
+        if (!ttlMs || !counters || !ctx.answerTags || response.body.kind !== 'single') return;
         const { data, errors, extensions } = response.body.singleResult;
         if (errors || extensions || !data) return;
-        prepared = { ...split(data, counters, token), ttlMs, operationName: operationName ?? null };
+        prepared = { ...split(data, counters, token), ttlMs, operationName: operationName ?? null, tags: [...ctx.answerTags] };
       },
       learnt: () =>
         prepared && {
           bodies: [joined(prepared.parts, prepared.values)],
           keep(reply) {
-            const { parts, counters, ttlMs, operationName } = prepared!;
+            const { parts, counters, ttlMs, operationName, tags } = prepared!;
+            // What it read changed (or is changing) since the request came: it may show the old.
+            if (!changes.unchangedSince(mark, tags)) return;
             const cacheControl = reply.getHeader('cache-control');
             answers.set(
               key,
@@ -175,18 +192,27 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
                 cacheControl: cacheControl === undefined ? undefined : String(cacheControl),
                 keptAt: Date.now(),
                 operationName,
+                tags,
               },
               { ttl: ttlMs },
             );
+            if (answers.has(key)) index.set(key, tags);
             texts.set(sha256(text), text);
           },
         },
     };
   }
 
+  /** A change touched these tags: the answers that read them go. */
+  private drop(tags: ReadonlySet<Tag>): void {
+    if (tags.has(EVERYTHING)) return this.clear();
+    for (const key of this.tags.keysWith(tags)) this.answers.delete(key);
+  }
+
   /** Forgets every answer (tests measure executed requests with it). */
   clear(): void {
     this.answers.clear();
+    this.tags.clear();
   }
 }
 

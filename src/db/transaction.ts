@@ -89,6 +89,9 @@ export class CommitOutcomeUnknown extends Error {
  */
 export async function transactionOn<T>(runner: QueryRunner, work: (m: EntityManager) => Promise<T>, { isolation, rollback = false }: TransactionOptions = {}): Promise<T> {
   const hooks = new Map<unknown, CommitHook>();
+  /** Hooks whose beforeCommit ran (or began): told when the COMMIT does not follow. */
+  const prepared: CommitHook[] = [];
+  let committed = false;
   try {
     await runner.startTransaction(isolation);
     commitHooks.set(runner, hooks);
@@ -97,17 +100,22 @@ export async function transactionOn<T>(runner: QueryRunner, work: (m: EntityMana
       await runner.rollbackTransaction();
       return result;
     }
-    for (const hook of hooks.values()) await hook.beforeCommit(runner.manager);
+    for (const hook of hooks.values()) {
+      prepared.push(hook);
+      await hook.beforeCommit(runner.manager);
+    }
     try {
       await runner.commitTransaction();
     } catch (error) {
       throw new CommitOutcomeUnknown(error);
     }
-    for (const hook of hooks.values()) hook.afterCommit();
+    committed = true;
+    for (const hook of hooks.values()) await hook.afterCommit();
     return result;
   } catch (error) {
     // A rollback that fails too (the connection is gone) would hide what went wrong first.
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    if (!committed) for (const hook of prepared) await hook.afterRollback?.();
     throw error;
   } finally {
     commitHooks.delete(runner);
@@ -118,11 +126,14 @@ export async function transactionOn<T>(runner: QueryRunner, work: (m: EntityMana
  * Work a transaction leaves to its end: `beforeCommit` sends its last statements (a lock they take
  * is held only until the COMMIT right after, and never while waiting for another), `afterCommit`
  * runs once the COMMIT succeeded. A transaction rolled back, or whose COMMIT got no answer, runs
- * no `afterCommit`. The data bounds' growth is one (plugins/dataBounds.ts).
+ * no `afterCommit` but `afterRollback` for the hooks prepared. The data bounds' growth is one
+ * (plugins/dataBounds.ts), the content a write changes another (modules/articles/articleChanges.ts).
  */
 export interface CommitHook {
   beforeCommit(m: EntityManager): Promise<void>;
-  afterCommit(): void;
+  afterCommit(): void | Promise<void>;
+  /** After beforeCommit ran (or began), when no COMMIT followed or its answer was lost. */
+  afterRollback?(): void | Promise<void>;
 }
 
 /** The hooks of the transactions transactionOn is running, by their connection. */

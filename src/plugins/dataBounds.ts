@@ -1,6 +1,6 @@
 import { FastifyBaseLogger } from 'fastify';
 import { DataSource, EntityManager } from 'typeorm';
-import { ContentVersion } from '../cache/contentVersion';
+import { ContentChanges } from '../cache/contentChanges';
 import { commitHook, CommitHook } from '../db/transaction';
 import { UnitLevelEnum } from '../modules/units/unit.types';
 import { unitHistory } from '../modules/units/unitTree';
@@ -401,7 +401,7 @@ export class DataBoundsKeeper {
   }
 
   /** Reads once (a failure keeps the previous bounds and is logged), then keeps them fresh. */
-  async start(contentVersion: ContentVersion): Promise<void> {
+  async start(contentChanges: ContentChanges): Promise<void> {
     const keepers = keepersByPool.get(this.db.driver) ?? new Set();
     keepersByPool.set(this.db.driver, keepers.add(this));
     await this.refresh();
@@ -409,7 +409,7 @@ export class DataBoundsKeeper {
       if (!this.polling) void this.poll();
     };
     this.timers = [setInterval(() => void this.refresh(), this.refreshMs).unref(), setInterval(poll, this.pollMs).unref()];
-    contentVersion.onChange(() => this.soon());
+    contentChanges.onChange(() => this.soon());
   }
 
   /** Reads the data now and stores what it found for every process (main.ts calls it after seeding). */

@@ -1,5 +1,5 @@
 import { ApolloServerPlugin } from '@apollo/server';
-import { ContentVersion } from '../cache/contentVersion';
+import { ContentChanges } from '../cache/contentChanges';
 import { Context } from '../context';
 
 /**
@@ -19,9 +19,9 @@ export const PRIMARY_AFTER_CHANGE_MS = 5000;
  * Authentication happens before this (context creation) and so always on the primary: a new or
  * revoked key takes effect at once.
  */
-export function readReplicaPlugin(contentVersion?: Pick<ContentVersion, 'onChange'>, primaryAfterChangeMs = PRIMARY_AFTER_CHANGE_MS): ApolloServerPlugin<Context> {
+export function readReplicaPlugin(contentChanges?: Pick<ContentChanges, 'onChange'>, primaryAfterChangeMs = PRIMARY_AFTER_CHANGE_MS): ApolloServerPlugin<Context> {
   let primaryUntil = -Infinity;
-  contentVersion?.onChange(() => {
+  contentChanges?.onChange(() => {
     primaryUntil = Date.now() + primaryAfterChangeMs;
   });
   return {

@@ -1,7 +1,7 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { FastifyBaseLogger } from 'fastify';
 import { DocumentNode, FormattedExecutionResult, getVariableValues, GraphQLSchema, OperationDefinitionNode } from 'graphql';
-import { isDryRun } from '../cache/contentChange';
+import { isDryRun } from '../modules/syndication/dryRun';
 import { isTransactionConflict, writeConflictError } from '../common/databaseErrors';
 import { badUserInput } from '../common/errors';
 import { fragmentsOf, rootFields } from '../common/selections';
@@ -32,14 +32,13 @@ const ROLL_BACK = new Error("the request's writes are rolled back");
  *
  * The audit records of the writes wait for the end: committed, they are written in the
  * transaction itself (`applied` exactly when the writes are in); rolled back, they are written
- * after it, each write that ran as `rolledBack` with the reason. The content version moves on once,
- * after the COMMIT, and not at all after a rollback.
+ * after it, each write that ran as `rolledBack` with the reason. What the writes changed is
+ * announced by the transaction's commit hook (modules/articles/articleChanges.ts), as it commits.
  */
 export class RequestTransaction implements WritesTogether {
   private readonly records: AuditRecord[] = [];
   /** The first write refused or failed: why the others are rolled back. */
   private failure: { key: string; operation: string; outcome: string; code: string | null } | null = null;
-  private changedContent = false;
   private begun: Promise<void> | null = null;
   /** Settles once the transaction has committed or rolled back; null until it begins. */
   private settled: Promise<void> | null = null;
@@ -72,11 +71,6 @@ export class RequestTransaction implements WritesTogether {
   record(record: AuditRecord, key: string): void {
     this.records.push(record);
     if (record.outcome !== 'applied') this.failure ??= { key, operation: record.operation, outcome: record.outcome, code: record.errorCode };
-  }
-
-  /** A write changed content: the content version moves on when the transaction commits. */
-  changesContent(): void {
-    this.changedContent = true;
   }
 
   /**
@@ -112,14 +106,10 @@ export class RequestTransaction implements WritesTogether {
     this.decide(commit);
     let error: unknown = null;
     await this.settled?.catch((e: unknown) => (error = e));
-    if (commit && error === null) {
-      if (this.changedContent) await this.outside.contentVersion.bump();
-      return;
-    }
+    if (commit && error === null) return;
     if (commit) {
       // The COMMIT (or what precedes it) failed: the answer cannot show writes that may not be in.
       this.log.error({ err: error, requestId: this.ctx.requestId }, "a request's writes could not be committed");
-      if (error instanceof CommitOutcomeUnknown && this.changedContent) await this.outside.contentVersion.bump();
       const failed = maskInternalError({ message: "the request's writes could not be committed" }, error);
       result!.data = null;
       result!.errors = [...(result!.errors ?? []), failed];
@@ -200,5 +190,5 @@ export function requestTransactionPlugin(log: FastifyBaseLogger): ApolloServerPl
 function continueInTransaction(ctx: Context, runner: QueryRunner): void {
   const shared = { ...ctx.services, caches: cachesWithinTransaction(ctx.services.caches) };
   ctx.services = requestServices(shared, ctx.sql, requestDatabaseWithin(ctx.services.db, runner));
-  ctx.loaders = createLoaders(ctx.services, ctx.visibleUntil, !ctx.auth.key);
+  ctx.loaders = createLoaders(ctx.services, ctx.visibleUntil, ctx.answerTags);
 }

@@ -1,3 +1,4 @@
+import { LocalContentChanges } from '../../src/cache/contentChanges';
 import { DataSource } from 'typeorm';
 import { entityColumns } from '../../src/db/entityColumns';
 import { Article } from '../../src/modules/articles/article.entity';
@@ -65,7 +66,7 @@ const feeds: [string, () => FeedBase, ArticleOrder][] = [
   ['a unit', () => ({ kind: 'unit', units: ['14623'], scope: FeedScope.UNIT }), ArticleOrder.NEWEST],
   ['a syndicated unit', () => ({ kind: 'unit', units: ['14620'], scope: FeedScope.UNIT }), ArticleOrder.OLDEST],
   ['a province SUBTREE', () => ({ kind: 'unit', units: ['37'], scope: FeedScope.SUBTREE }), ArticleOrder.NEWEST],
-  ['a commune LINEAGE', () => ({ kind: 'unit', units: ['14620'], scope: FeedScope.LINEAGE }), ArticleOrder.NEWEST],
+  ['a commune LINEAGE', () => ({ kind: 'unit', units: ['14620'], scope: FeedScope.LINEAGE, lineage: ['14620', '376', '37'] }), ArticleOrder.NEWEST],
   ['a source', () => ({ kind: 'source', id: sourceWithHome }), ArticleOrder.NEWEST],
   ['most viewed', () => ({ kind: 'all' }), ArticleOrder.MOST_VIEWED],
 ];
@@ -102,7 +103,7 @@ describe('every column read is the stored one', () => {
 
   it("through the source loader's batch read", async () => {
     const [page] = await new FeedService(db).pages([toFeedQuery({ kind: 'all' }, {}, visibleUntil)]);
-    const sources = await new SourceService(db).byIds([...page.sources!.keys()]);
+    const sources = await new SourceService(db, new LocalContentChanges()).byIds([...page.sources!.keys()]);
     expect(sources.size).toBe(2);
     // A feed primes the loader with the sources it read: both ways must give one value.
     for (const [id, source] of sources) {

@@ -231,11 +231,12 @@ describe('statements', () => {
     const single = await send(editor, one('Lượt hai'));
     const authentication = (await send(editor, '{ __typename }')).statements;
     // The key's lookup; the write's transaction (START, lock, scope check, UPDATE, published_at, the
-    // text and INSERT of its search index, COMMIT); the reload; the audit row.
-    expect(single.statements).toBe(11);
+    // text and INSERT of its search index, the tags of what it changed, COMMIT); the reload; the audit row.
+    expect(single.statements).toBe(12);
     const pair = await send(editor, updates(a, b, 'Đếm'));
     expect(pair.errors).toBeUndefined();
-    // One key lookup, each write's work and audit row and reload, and one SET TRANSACTION ISOLATION, BEGIN and COMMIT in all.
-    expect(pair.statements).toBe(authentication + 2 * (single.statements - authentication - 2) + 3);
+    // One key lookup, each write's work and audit row and reload, and one SET TRANSACTION ISOLATION,
+    // BEGIN, read of the tags of what both changed, and COMMIT in all.
+    expect(pair.statements).toBe(authentication + 2 * (single.statements - authentication - 3) + 4);
   });
 });

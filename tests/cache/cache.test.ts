@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { seedDemoContent } from '../../seeds/demo';
-import { LocalContentVersion } from '../../src/cache/contentVersion';
+import { LocalContentChanges } from '../../src/cache/contentChanges';
 import { DataCache } from '../../src/cache/dataCache';
 import { CREATE_SOURCE, DELETE_ARTICLE, SYNDICATE, UPDATE_ARTICLE, WITHDRAW } from '../helpers/operations';
 import { startTestServer, TestServer } from '../helpers/testServer';
@@ -241,11 +241,11 @@ describe('shared reads (cache/dataCache.ts)', () => {
   };
 
   it('never gives a request that began after a content change a read from before it', async () => {
-    const version = new LocalContentVersion();
-    const cache = new DataCache<string, string>('test', { max: 10, ttlMs: 60_000, version });
+    const changes = new LocalContentChanges();
+    const cache = new DataCache<string, string>('test', { max: 10, ttlMs: 60_000, changes, keyTags: (key) => [`tag-of-${key}`] });
     const before = deferred<Map<string, string>>();
     const first = cache.getMany(['page'], () => before.promise);
-    await version.bump();
+    await (await changes.begin(['tag-of-page'])).done();
     const reads: string[][] = [];
     const second = cache.getMany(['page'], async (keys) => (reads.push(keys), new Map([['page', 'after the change']])));
     before.resolve(new Map([['page', 'before the change']]));
@@ -254,6 +254,25 @@ describe('shared reads (cache/dataCache.ts)', () => {
     expect(reads).toEqual([['page']]);
     // Nor is the read from before the change kept.
     expect((await cache.getMany(['page'], async () => new Map())).get('page')).toBe('after the change');
+  });
+
+  it('drops exactly the entries whose tags a change touches, and keeps nothing read while a change is under way', async () => {
+    const changes = new LocalContentChanges();
+    const cache = new DataCache<string, string>('test', { max: 10, ttlMs: 60_000, changes, keyTags: (key) => [`tag-of-${key}`], valueTags: (value) => [`shows-${value}`] });
+    const read = (value: string) => async (keys: string[]) => new Map(keys.map((k) => [k, `${k}:${value}`]));
+    await cache.getMany(['a', 'b'], read('1'));
+    await (await changes.begin(['tag-of-a'])).done();
+    expect([...(await cache.getMany(['a', 'b'], read('2')))]).toEqual([['b', 'b:1'], ['a', 'a:2']]);
+    // A tag of what the value shows drops it too.
+    await (await changes.begin(['shows-b:1'])).done();
+    expect((await cache.getMany(['b'], read('3'))).get('b')).toBe('b:3');
+    // Read while a change of its tag is begun and not done: not kept.
+    const pending = await changes.begin(['tag-of-a']);
+    await cache.getMany(['a'], read('4'));
+    expect((await cache.getMany(['a'], read('5'))).get('a')).toBe('a:5');
+    await pending.done();
+    expect((await cache.getMany(['a'], read('6'))).get('a')).toBe('a:6');
+    expect((await cache.getMany(['a', 'b'], read('7'))).get('a')).toBe('a:6');
   });
 
   it('lets the read it waits for fail while its own read is still under way, without an unhandled rejection', async () => {

@@ -29,7 +29,7 @@ export interface TestServer {
 }
 
 /** What a test may choose about the gateway: the clock, the visit counters' tuning, the caches. */
-export type TestServerOptions = Pick<ServerDeps, 'clock' | 'visits'> & { config?: Partial<Pick<ServerDeps['config'], 'queryLimits' | 'responseCache' | 'redisUrl' | 'requestTimeouts' | 'heavyRequests' | 'trustProxy' | 'corsOrigins' | 'visitsPerAddressPerMinute' | 'persistedQueryMaxBytes' | 'metrics' | 'answerMaxBytes'>> };
+export type TestServerOptions = Pick<ServerDeps, 'clock' | 'visits'> & { config?: Partial<Pick<ServerDeps['config'], 'queryLimits' | 'responseCache' | 'redisUrl' | 'requestTimeouts' | 'heavyRequests' | 'trustProxy' | 'corsOrigins' | 'visitsPerAddressPerMinute' | 'persistedQueryMaxBytes' | 'metrics' | 'answerMaxBytes' | 'edges'>> };
 
 /** The whole gateway over a throwaway database, listening on a free loopback port. */
 export async function startTestServer(options: { units?: boolean } & TestServerOptions = {}): Promise<TestServer> {

@@ -8,7 +8,7 @@ import { CachePolicies, POLICIES_PER_OPERATION } from '../../src/cache/cachePoli
 import { DocumentPlans } from '../../src/plugins/documentPlan';
 import { subgraphSchema } from '../../src/federation';
 import { createCaches } from '../../src/cache/caches';
-import { LocalContentVersion } from '../../src/cache/contentVersion';
+import { LocalContentChanges } from '../../src/cache/contentChanges';
 import { Article } from '../../src/modules/articles/article.entity';
 import { createServer } from '../../src/server';
 import { createTestDatabase, TestDatabase } from '../helpers/testDatabase';
@@ -133,15 +133,17 @@ describe('bounded memory', () => {
   });
 
   it('bounds the shared feed-page cache by the articles its pages hold, not only by their number', async () => {
-    const caches = createCaches(new LocalContentVersion(), { content: true });
-    const article = (id: number) => ({ id, title: `Bài ${id}`, summary: 'Tóm tắt '.repeat(20) }) as unknown as Article;
+    const caches = createCaches(new LocalContentChanges(), { content: true });
+    const article = (id: number) => ({ id, title: `Bài ${id}`, summary: 'Tóm tắt '.repeat(20), sourceId: null }) as unknown as Article;
+    // Each page a feed of its own (its key's tags, as the feed loader gives them).
+    const tags = (key: string) => [`shown:${key}`];
     // 2,000 distinct pages of 100 articles (any caller can ask for them: other units, cursors, filters).
     for (let n = 0; n < 2_000; n++) {
-      await caches.feedPages.getMany([`page ${n}`], async ([key]) => new Map([[key, { articles: Array.from({ length: 100 }, (_, i) => article(n * 100 + i)), hasNextPage: true }]]));
+      await caches.feedPages.getMany([`page ${n}`], async ([key]) => new Map([[key, { articles: Array.from({ length: 100 }, (_, i) => article(n * 100 + i)), hasNextPage: true }]]), tags);
     }
     let held = 0;
     for (let n = 0; n < 2_000; n++) {
-      const found = await caches.feedPages.getMany([`page ${n}`], async () => new Map());
+      const found = await caches.feedPages.getMany([`page ${n}`], async () => new Map(), tags);
       held += found.get(`page ${n}`)?.articles.length ?? 0;
     }
     // All 200,000 were kept before (20,000 pages of 100: ~3 GB of heap); now ~100 MB worth.

@@ -1,3 +1,4 @@
+import { LocalContentChanges } from '../../src/cache/contentChanges';
 import { FastifyInstance } from 'fastify';
 import { getIntrospectionQuery, print } from 'graphql';
 import { DataSource } from 'typeorm';
@@ -51,7 +52,7 @@ beforeAll(async () => {
     "SELECT u.code FROM publications p JOIN units u ON u.id = p.unit_id WHERE u.level = 'DISTRICT' GROUP BY u.id, u.code ORDER BY COUNT(*) DESC, u.id LIMIT 1",
   );
   const shown: { article_id: number }[] = await db.dataSource.query('SELECT article_id FROM publications WHERE unit_id = ?', [district]);
-  const syndicated = await new SyndicationService(db.dataSource).syndicate({
+  const syndicated = await new SyndicationService(db.dataSource, new LocalContentChanges()).syndicate({
     articleIds: shown.map((r) => String(r.article_id)),
     targetCodes: [district],
     includeDescendants: true,

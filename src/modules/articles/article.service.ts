@@ -94,13 +94,13 @@ export class ArticleService {
    *
    * Two statements for any number of articles: topic matches, then the origin fallback.
    */
-  async related(requests: readonly RelatedRequest[], visibleUntil: Date): Promise<Article[][]> {
+  async related(requests: readonly RelatedRequest[], visibleUntil: Date, onTopics: (topicIds: number[]) => void = () => {}): Promise<Article[][]> {
     const limit = Math.max(...requests.map((r) => r.first));
     if (limit === 0) return requests.map(() => []);
     // Several requests may name one article (related(first: 3) and related(first: 10) in one query).
     const articles = new Map(requests.map((r) => [r.article.id, r.article]));
     const ids = [...articles.keys()];
-    const byTopics = await this.relatedByTopics(ids, limit, visibleUntil);
+    const byTopics = await this.relatedByTopics(ids, limit, visibleUntil, onTopics);
 
     const needs = new Map<number, number>();
     for (const r of requests) {
@@ -112,9 +112,10 @@ export class ArticleService {
   }
 
   /** Up to `limit` articles per given article, by shared topics then newest (see related()). */
-  private async relatedByTopics(ids: number[], limit: number, visibleUntil: Date): Promise<Map<number, Article[]>> {
+  private async relatedByTopics(ids: number[], limit: number, visibleUntil: Date, onTopics: (topicIds: number[]) => void): Promise<Map<number, Article[]>> {
     const found = new Map<number, Article[]>();
     const topicRows: { topic_id: number }[] = await this.db.query('SELECT DISTINCT topic_id FROM article_topics WHERE article_id IN (?)', [ids]);
+    onTopics(topicRows.map((t) => Number(t.topic_id)));
     if (topicRows.length === 0) return found;
     const branches = topicRows
       .map(() => '(SELECT topic_id, article_id, sort_at FROM article_topics WHERE topic_id = ? AND sort_at <= ? ORDER BY sort_at DESC, article_id DESC LIMIT ?)')

@@ -8,6 +8,8 @@ import { ArticleKind } from './article.entity';
 import { ArticleChanges, ArticleDraft, DocumentDraft, slugFromTitle } from './articleInput';
 import { insertLegalDocuments } from './legalDocuments';
 import { publishChange, publishNew } from './publishing';
+import { ContentChanges } from '../../cache/contentChanges';
+import { articlesChanged, articlesLeaving } from './articleChanges';
 
 function slugTaken(slug: string): GraphQLError {
   return badUserInput(`input.slug "${slug}" is taken`, 'input.slug');
@@ -24,10 +26,14 @@ export interface ArticleOrigin {
  * what publishing.ts keeps in step with it, so a refused or failed call leaves nothing
  * half-written; given a transaction already open, it joins it (db/transaction.ts). Callers check
  * permissions first (see keys/access.ts); the `authorize` callback runs inside the transaction,
- * after the article row is locked.
+ * after the article row is locked. What each change touches is announced as it commits
+ * (articleChanges.ts), so cached answers that showed it are dropped, and only those.
  */
 export class ArticleWriter {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly changes: ContentChanges,
+  ) {}
 
   /**
    * READ COMMITTED: when a concurrent create takes the slug first, the next look for a free one must
@@ -44,6 +50,7 @@ export class ArticleWriter {
         const id = await this.insertWithFreeSlug(m, draft, originId, publishedAt, now);
         if (draft.document) await this.saveDocument(m, id, draft.document);
         await publishNew(m, { id, originId, sourceId: draft.sourceId, publishedAt, topics: draft.topics });
+        articlesChanged(m, this.changes, [id]);
         return id;
       },
       { isolation: 'READ COMMITTED' },
@@ -84,6 +91,9 @@ export class ArticleWriter {
       const article = await this.lock(m, id);
       await authorize(article);
       await this.assertReferences(m, changes);
+      // A new source or new topics take the article out of what the old ones list.
+      if (changes.sourceId !== undefined || changes.topics !== undefined) await articlesLeaving(m, this.changes, [id]);
+      articlesChanged(m, this.changes, [id]);
       const kind = changes.kind ?? article.kind;
       if (changes.document && kind !== ArticleKind.LEGAL_DOCUMENT) throw badUserInput(`input.document is only for kind LEGAL_DOCUMENT, not ${kind}`, 'input.document');
       if (kind === ArticleKind.LEGAL_DOCUMENT && article.kind !== kind && !changes.document) {
@@ -120,6 +130,7 @@ export class ArticleWriter {
       const rows = await m.query('SELECT id, origin_id FROM articles WHERE id = ? FOR UPDATE', [id]);
       if (rows.length === 0) return false;
       await authorize({ id, originId: rows[0].origin_id });
+      await articlesLeaving(m, this.changes, [id]);
       await m.query('DELETE FROM articles WHERE id = ?', [id]);
       return true;
     });

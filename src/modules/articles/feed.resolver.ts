@@ -64,8 +64,13 @@ const HISTORY = {
 
 /** A unit's feed of one scope, gathering the unit and, with history, every unit that became (part of) it. */
 async function unitFeed(ctx: Context, unit: Unit, history: boolean | null, scope: FeedScope): Promise<FeedBase> {
-  const units = history === false ? [unit.id] : await ctx.loaders.unitHistory.load(unit.id);
-  return { kind: 'unit', units: units.length > 0 ? units : [unit.id], scope };
+  const found = history === false ? [unit.id] : await ctx.loaders.unitHistory.load(unit.id);
+  const units = found.length > 0 ? found : [unit.id];
+  if (scope !== FeedScope.LINEAGE) return { kind: 'unit', units, scope };
+  const lineages = await ctx.loaders.unitLineage.loadMany(units);
+  const lineage = new Set(units);
+  for (const found of lineages) if (Array.isArray(found)) for (const id of found) lineage.add(id);
+  return { kind: 'unit', units, scope, lineage: [...lineage] };
 }
 
 @Resolver(() => AdministrativeUnit)

@@ -6,12 +6,16 @@ import { foldDocumentNumber, slugify } from '../../common/vietnameseText';
 import { ArticleKind } from './article.entity';
 import { ArticleFilter, ArticleOrder, FEED_PAGE_SIZE, FeedScope } from './feed.types';
 import { parseSearch, SearchTerms } from './search/searchText';
+import { feedTags, Tag } from '../../cache/contentTags';
 
 /** Whose articles a feed lists. */
 export type FeedBase =
   | { kind: 'all' }
-  /** `units`: the unit's id, then (with history) every unit that became (part of) it. */
-  | { kind: 'unit'; units: string[]; scope: FeedScope }
+  /**
+   * `units`: the unit's id, then (with history) every unit that became (part of) it; `lineage`
+   * (LINEAGE only): those units and every unit above them, whose publications it reads.
+   */
+  | { kind: 'unit'; units: string[]; scope: FeedScope; lineage?: string[] }
   | { kind: 'source'; id: number };
 
 /** The order a feed is read in; RELEVANCE without a search is NEWEST. */
@@ -27,6 +31,8 @@ export interface FeedQuery {
   owner: string;
   /** The units whose feeds this one gathers: the owner, and with history every unit that became (part of) it. */
   units: string[];
+  /** LINEAGE: `units` and every unit above them (whose publications it reads, what its tags name); else null. */
+  lineage: string[] | null;
   kinds: ArticleKind[] | null;
   topicSlugs: string[] | null;
   sourceIds: number[] | null;
@@ -65,15 +71,25 @@ function list<T>(values: T[] | null | undefined, field: string): T[] | null {
 }
 
 /** The one place a base's kind and scope are told apart. */
-function kindAndOwner(base: FeedBase): Pick<FeedQuery, 'kind' | 'owner' | 'units'> {
+function kindAndOwner(base: FeedBase): Pick<FeedQuery, 'kind' | 'owner' | 'units' | 'lineage'> {
   switch (base.kind) {
     case 'all':
-      return { kind: 'ALL', owner: 'all', units: [] };
+      return { kind: 'ALL', owner: 'all', units: [], lineage: null };
     case 'source':
-      return { kind: 'SOURCE', owner: String(base.id), units: [] };
+      return { kind: 'SOURCE', owner: String(base.id), units: [], lineage: null };
     case 'unit':
-      return { kind: base.scope, owner: base.units[0], units: base.units };
+      if (base.scope === 'LINEAGE' && !base.lineage) throw new Error('a LINEAGE feed needs its lineage (the units above its units)');
+      return { kind: base.scope, owner: base.units[0], units: base.units, lineage: base.scope === 'LINEAGE' ? base.lineage! : null };
   }
+}
+
+/** The tags of what a feed reads (cache/contentTags.ts): a change to an article it could show drops them. */
+export function feedQueryTags(q: FeedQuery): Tag[] {
+  if (q.kind === 'ALL') return feedTags({ kind: 'ALL' });
+  if (q.kind === 'SOURCE') return feedTags({ kind: 'SOURCE', sourceId: q.owner });
+  if (q.kind === FeedScope.SUBTREE) return feedTags({ kind: 'SUBTREE', roots: q.units });
+  // A LINEAGE feed reads the publications of its units and of every unit above them.
+  return feedTags({ kind: 'UNIT', units: q.kind === FeedScope.LINEAGE ? q.lineage! : q.units });
 }
 
 export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date): FeedQuery {
@@ -91,13 +107,14 @@ export function toFeedQuery(base: FeedBase, args: FeedArgs, visibleUntil: Date):
     throw badUserInput('filter.issuedFrom must be earlier than filter.issuedBefore', 'filter.issuedFrom');
   }
   const order: FeedOrder = !args.orderBy || (args.orderBy === ArticleOrder.RELEVANCE && !search) ? 'NEWEST' : args.orderBy;
-  const { kind, owner, units } = kindAndOwner(base);
+  const { kind, owner, units, lineage } = kindAndOwner(base);
   // Every field listed, none spread: V8 builds `{ ...x, more }` as a slow object (7 µs here, and
   // every later read of it slower), on a path every feed takes.
   return {
     kind,
     owner,
     units,
+    lineage,
     kinds: list(filter.kinds, 'filter.kinds'),
     topicSlugs: topics && topics.map((t) => slugify(t)).filter((s) => s.length > 0),
     sourceIds: sourceIdNumbers as number[] | null,
@@ -126,7 +143,7 @@ function shapeOf(q: FeedQuery, page: boolean): unknown[] {
   ];
 }
 type Listed =
-  | 'kind' | 'kinds' | 'topicSlugs' | 'sourceIds' | 'publishedFrom' | 'publishedBefore' | 'documentNumber' | 'issuedFrom' | 'issuedBefore' | 'search' | 'order' | 'first' | 'after' | 'owner' | 'units' | 'visibleUntil';
+  | 'kind' | 'kinds' | 'topicSlugs' | 'sourceIds' | 'publishedFrom' | 'publishedBefore' | 'documentNumber' | 'issuedFrom' | 'issuedBefore' | 'search' | 'order' | 'first' | 'after' | 'owner' | 'units' | 'lineage' | 'visibleUntil';
 // Fails to compile when FeedQuery has a field that none of the keys below account for.
 const everyFieldListed: Exclude<keyof FeedQuery, Listed> extends never ? true : never = true;
 void everyFieldListed;
@@ -136,7 +153,7 @@ export function feedShapeKey(q: FeedQuery): string {
   return JSON.stringify([shapeOf(q, true), q.visibleUntil.getTime()]);
 }
 
-/** A feed page as the shared cache files it: without the instant, which its content version stands for. */
+/** A feed page as the shared cache files it: without the instant (a scheduled article reaching its time drops the pages it enters: scheduledArticles.ts). */
 export function feedPageKey(q: FeedQuery): string {
   return JSON.stringify([shapeOf(q, true), q.owner, q.units]);
 }

@@ -1,6 +1,6 @@
 import { GraphQLError, GraphQLField, GraphQLSchema } from 'graphql';
 import { Extensions, MiddlewareFn } from 'type-graphql';
-import { ChangesContent, isDryRun } from '../../cache/contentChange';
+import { isDryRun } from '../syndication/dryRun';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, SERVICE_UNAVAILABLE } from '../../common/databaseErrors';
 import { Context } from '../../context';
 import { AuditOutcome, AuditRecord, summarizeArguments } from './audit.service';
@@ -54,7 +54,8 @@ const AUDITED_WRITE = 'auditedWrite';
 
 /**
  * Marks a mutation that changes content (articles, publications, sources): it is recorded in the
- * audit trail, its key check included, and once it has committed the content version moves on.
+ * audit trail, its key check included. (What it changes is announced by its transaction as it
+ * commits: modules/articles/articleChanges.ts.)
  */
 export function AuditedWrite(): MethodDecorator {
   return Extensions({ [AUDITED_WRITE]: true });
@@ -66,8 +67,8 @@ export function isAuditedWrite(field: GraphQLField<unknown, unknown> | undefined
 }
 
 /**
- * Wraps the resolver of every mutation marked @AuditedWrite in the audit trail and ChangesContent,
- * and in the request's transaction when it has one.
+ * Wraps the resolver of every mutation marked @AuditedWrite in the audit trail, and in the
+ * request's transaction when it has one.
  * Done on the built schema, not with @UseMiddleware, because type-graphql runs the @Authorized check
  * before every middleware, and a write refused for its key must be audited like any other.
  */
@@ -77,7 +78,7 @@ export function auditWrites(schema: GraphQLSchema): GraphQLSchema {
     if (!field.extensions[AUDITED_WRITE] || !resolve) continue;
     field.resolve = (root, args, context: Context, info) => {
       const action = { root, args, context, info };
-      const write = () => ChangesContent(action, async () => resolve(root, args, context, info));
+      const write = async () => resolve(root, args, context, info);
       const transaction = context.requestTransaction;
       return AuditTrail(action, transaction ? () => transaction.run(args, write) : write);
     };

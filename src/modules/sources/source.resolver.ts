@@ -1,3 +1,4 @@
+import { SOURCE_LIST } from '../../cache/contentTags';
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { parseId } from '../../common/ids';
 import { Context } from '../../context';
@@ -12,6 +13,7 @@ export class SourceResolver {
   @Query(() => [Source], { description: 'Every source, by name.' })
   @Cost(list((_, b) => b.sources, 1))
   sources(@Ctx() ctx: Context): Promise<Source[]> {
+    ctx.answerTags?.add(SOURCE_LIST);
     return ctx.services.sources.all();
   }
 

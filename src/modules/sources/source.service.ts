@@ -4,12 +4,18 @@ import { wholeSeconds } from '../../db/datetime';
 import { growDataBounds } from '../../plugins/dataBounds';
 import { plainText, sourceUrl } from '../articles/articleInput';
 import { Source } from './source.entity';
+import { ContentChanges } from '../../cache/contentChanges';
+import { SOURCE_LIST, sourceTag } from '../../cache/contentTags';
+import { contentChanged } from '../articles/articleChanges';
 
 /** Column sizes of `sources`, in characters as stored. */
 const SOURCE_LIMITS = { name: 200, url: 500 };
 
 export class SourceService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly changes: ContentChanges,
+  ) {}
 
   async byIds(ids: readonly number[]): Promise<Map<number, Source>> {
     const sources = await this.db.getRepository(Source).findBy({ id: In([...ids]) });
@@ -32,6 +38,8 @@ export class SourceService {
       throw error;
     });
     await growDataBounds(this.db.manager, { sources: 1 });
+    // A read of this id before it was there answered null, and the list lacked it.
+    await contentChanged(this.db.manager, this.changes, [sourceTag(Number(result.insertId)), SOURCE_LIST]);
     return (await this.byIds([Number(result.insertId)])).get(Number(result.insertId))!;
   }
 }

@@ -4,6 +4,8 @@ import { isUnitCode, parseId } from '../../common/ids';
 import { wholeSeconds } from '../../db/datetime';
 import { Database, withTransaction } from '../../db/transaction';
 import { syndicate, withdraw } from '../articles/publishing';
+import { ContentChanges } from '../../cache/contentChanges';
+import { articlesChanged, articlesLeaving } from '../articles/articleChanges';
 import { vietnamDay } from '../../common/vietnamDay';
 import { unitWithCode } from '../units/unit.service';
 import { UnitTree } from '../units/unitTree';
@@ -45,7 +47,10 @@ interface Plan {
  * does all of it and rolls back, so its counts are exactly what a real call would report.
  */
 export class SyndicationService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly changes: ContentChanges,
+  ) {}
 
   syndicate(request: SyndicationRequest): Promise<SyndicationResult> {
     return this.run('syndicate', request);
@@ -157,6 +162,7 @@ export class SyndicationService {
   private async applySyndicate(m: EntityManager, plan: Plan, now: Date): Promise<SyndicationResult> {
     const applicable = plan.articleIds.length * plan.units.length;
     const changed = applicable > 0 ? await syndicate(m, plan.articleIds, plan.units, now) : 0;
+    if (changed > 0) articlesChanged(m, this.changes, plan.articleIds);
     return { requested: plan.requested, changed, unchanged: applicable - changed, rejectedPairs: plan.rejectedPairs, rejected: plan.rejected };
   }
 
@@ -170,6 +176,7 @@ export class SyndicationService {
       rejected.push({ articleId: String(articleId), targetCode: plan.codeOf.get(origin) ?? origin, reason: 'an article is never withdrawn from its origin' });
     }
     const applicable = plan.articleIds.length * plan.units.length;
+    if (applicable > 0) await articlesLeaving(m, this.changes, plan.articleIds);
     const changed = applicable > 0 ? await withdraw(m, plan.articleIds, plan.units) : 0;
     return {
       requested: plan.requested,

@@ -26,5 +26,7 @@ export function unitLoaders({ units, unitTree, caches, onBatch }: Services) {
     predecessors: successions('to'),
     /** The unit and every unit that became (part of) it: whose feeds its feed gathers with history. */
     unitHistory: batchLoader<string, string[]>(onBatch, 'unit_history', async (ids) => byKey(ids, await readThrough(caches.unitHistories, ids, (i) => unitTree.histories(i)), [])),
+    /** The unit's id, then the ids of every unit above it, nearest first. */
+    unitLineage: batchLoader<string, string[]>(onBatch, 'unit_lineage', async (ids) => byKey(ids, await readThrough(caches.unitLineages, ids, (i) => unitTree.lineages(i)), [])),
   };
 }

@@ -87,6 +87,11 @@ export class UnitTree {
     return lineagesFrom(await this.db.query('SELECT descendant_id AS id, ancestor_id AS ancestor FROM unit_closure ORDER BY descendant_id, depth'));
   }
 
+  /** Each unit's lineage: its id, then the ids of every unit above it, nearest first. */
+  async lineages(ids: readonly string[]): Promise<Map<string, string[]>> {
+    return lineagesFrom(await this.db.query('SELECT descendant_id AS id, ancestor_id AS ancestor FROM unit_closure WHERE descendant_id IN (?) ORDER BY descendant_id, depth', [ids]));
+  }
+
   /**
    * Whether `descendant` is `root`, lies below it, or lies below a unit whose archive it keeps (see
    * HISTORY): the archive a unit inherited is in its keeping as its own subtree is.

@@ -120,7 +120,8 @@ export function trafficScenario(options: TrafficOptions): Scenario {
       };
       const counts: Record<Page['kind'], KindCounts> = { home: { answers: 0, kept: 0 }, dashboard: { answers: 0, kept: 0 }, search: { answers: 0, kept: 0 } };
       let errors = 0;
-      const editor = options.edits > 0 ? new Editor(env, options, units.communes) : null;
+      // Editors write at units in force today, whichever map readers read.
+      const editor = options.edits > 0 ? new Editor(env, options, options.map === 'today' ? units.communes : (await unitsOf(env, 'today')).communes) : null;
       return {
         nextRequest() {
           const page = next();

@@ -4,7 +4,7 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../helpers/gatewayProcess';
-import { insertArticles, minutesAfter } from '../helpers/fixtures';
+import { insertArticles, minutesAfter, neighbourhood } from '../helpers/fixtures';
 import { CREATE_ARTICLE } from '../helpers/operations';
 import { createTestEnvironment, KeyedClient, TestEnvironment } from '../helpers/testEnvironment';
 import { waitFor } from '../helpers/waitFor';
@@ -35,10 +35,7 @@ describe('Varnish with xkey in front of the gateway', () => {
     env = await createTestEnvironment({ config: { edges: [{ kind: 'varnish', url: `${edge}/` }] } });
     admin = await env.asAdmin();
     const db = env.dataSource;
-    const [phatDiem] = await db.query("SELECT id, parent_id FROM units WHERE code = '14620' AND valid_to IS NULL");
-    const [neighbour] = await db.query('SELECT id, code FROM units WHERE parent_id = ? AND id <> ? AND valid_to IS NULL ORDER BY code LIMIT 1', [phatDiem.parent_id, phatDiem.id]);
-    const [province] = await db.query('SELECT code FROM units WHERE id = ?', [phatDiem.parent_id]);
-    const [haNoiCommune] = await db.query("SELECT u.id, u.code FROM units u JOIN units p ON p.id = u.parent_id WHERE p.code = '01' AND p.valid_to IS NULL AND u.valid_to IS NULL ORDER BY u.code LIMIT 1");
+    const { phatDiem, neighbour, province, haNoiCommune } = await neighbourhood(db);
     Object.assign(codes, { neighbour: neighbour.code, ninhBinh: province.code, haNoiCommune: haNoiCommune.code });
     await insertArticles(db, [
       { title: 'Tin của Phát Diệm', origin: phatDiem.id, publishedAt: minutesAfter(1) },

@@ -39,3 +39,21 @@ export async function insertArticles(db: DataSource, fixtures: ArticleFixture[])
 export function minutesAfter(n: number, base = Date.UTC(2024, 0, 1)): Date {
   return new Date(base + n * 60_000);
 }
+
+/** A unit as the edge and tag tests name it: its id (what fixtures write) and its code (what queries ask). */
+export interface UnitRef {
+  id: string;
+  code: string;
+}
+
+/**
+ * Units in force today that tests of what an edit touches use: Xã Phát Diệm, the next commune of
+ * the same province, that province (the new Tỉnh Ninh Bình), and a commune of Hà Nội (another province).
+ */
+export async function neighbourhood(db: DataSource): Promise<{ phatDiem: UnitRef; neighbour: UnitRef; province: UnitRef; haNoiCommune: UnitRef }> {
+  const [phatDiem] = await db.query("SELECT id, code, parent_id FROM units WHERE code = '14620' AND valid_to IS NULL");
+  const [neighbour] = await db.query('SELECT id, code FROM units WHERE parent_id = ? AND id <> ? AND valid_to IS NULL ORDER BY code LIMIT 1', [phatDiem.parent_id, phatDiem.id]);
+  const [province] = await db.query('SELECT id, code FROM units WHERE id = ?', [phatDiem.parent_id]);
+  const [haNoiCommune] = await db.query("SELECT u.id, u.code FROM units u JOIN units p ON p.id = u.parent_id WHERE p.code = '01' AND p.valid_to IS NULL AND u.valid_to IS NULL ORDER BY u.code LIMIT 1");
+  return { phatDiem: { id: phatDiem.id, code: phatDiem.code }, neighbour, province, haNoiCommune };
+}

@@ -13,8 +13,8 @@ import { ancestorPairs } from '../units/unitTree';
  * the change commits for what it adds.
  */
 
-/** Facts of the articles `IN (?)` as they are now, one row each: what their tags are made of. */
 const closure = ancestorPairs('c');
+/** Facts of the articles `IN (?)` as they are now, one row each: what their tags are made of. */
 const ARTICLE_FACTS = `
   SELECT 'shown' AS fact, p.article_id AS article_id, p.unit_id AS value FROM publications p WHERE p.article_id IN (?)
   UNION SELECT 'subtree', p.article_id, ${closure.ancestor} FROM publications p JOIN ${closure.from} ON ${closure.unit} = p.unit_id WHERE p.article_id IN (?)

@@ -37,6 +37,8 @@ export const EVERYTHING: Tag = '*';
 export const ALL_FEED: Tag = 'all';
 export const shownOn = (unitId: string): Tag => `shown:${unitId}`;
 export const subtreeOf = (unitId: string): Tag => `subtree:${unitId}`;
+/** Whether a tag names a unit's feed (`shown:` or `subtree:`): what `all` stands in for when there are too many. */
+export const isUnitFeedTag = (tag: Tag): boolean => tag.startsWith('shown:') || tag.startsWith('subtree:');
 export const sourceFeed = (sourceId: number | string): Tag => `source-feed:${sourceId}`;
 export const articleTag = (articleId: number | string): Tag => `article:${articleId}`;
 export const sourceTag = (sourceId: number | string): Tag => `source:${sourceId}`;

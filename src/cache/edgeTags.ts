@@ -1,5 +1,5 @@
 import { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { ALL_FEED, EVERYTHING, Tag } from './contentTags';
+import { ALL_FEED, EVERYTHING, isUnitFeedTag, Tag } from './contentTags';
 
 /*
  * An edge (a CDN, a Varnish in front of the gateway) may keep anonymous GET answers for as long as
@@ -27,7 +27,7 @@ export const EDGE_TAGS_MAX_BYTES = 7_000;
 export function edgeTagHeaders(method: string | undefined, cacheControl: string | undefined, tags: Iterable<Tag> | undefined): [string, string][] {
   if (method !== 'GET' || tags === undefined || !/\bpublic\b/.test(cacheControl ?? '')) return [];
   let sent = [EVERYTHING, ...tags];
-  if (sent.join(' ').length > EDGE_TAGS_MAX_BYTES) sent = [EVERYTHING, ALL_FEED, ...sent.filter((tag) => !tag.startsWith('shown:') && !tag.startsWith('subtree:') && tag !== ALL_FEED && tag !== EVERYTHING)];
+  if (sent.join(' ').length > EDGE_TAGS_MAX_BYTES) sent = [EVERYTHING, ALL_FEED, ...sent.filter((tag) => !isUnitFeedTag(tag) && tag !== ALL_FEED && tag !== EVERYTHING)];
   if (sent.join(' ').length > EDGE_TAGS_MAX_BYTES) sent = [EVERYTHING, ALL_FEED];
   return [
     [SURROGATE_KEY, sent.join(' ')],

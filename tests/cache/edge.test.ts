@@ -8,6 +8,7 @@ import { insertArticles, minutesAfter, neighbourhood } from '../helpers/fixtures
 import { CREATE_ARTICLE } from '../helpers/operations';
 import { createTestEnvironment, KeyedClient, TestEnvironment } from '../helpers/testEnvironment';
 import { waitFor } from '../helpers/waitFor';
+import { EDGE_TAGS_MAX_BYTES, edgeTagHeaders } from '../../src/cache/edgeTags';
 
 /*
  * Issue #32: the edge. Debian's varnish with the xkey module of varnish-modules, started here with
@@ -148,5 +149,26 @@ describe('a purge the edge does not take', () => {
     expect(received.filter((r) => r.status === 503)).toHaveLength(3);
     const taken = new Set(received.filter((r) => r.status === 200).flatMap((r) => r.tags));
     for (const id of [first.data.createArticle.id, second.data.createArticle.id]) expect(taken).toContain(`article:${id}`);
+  });
+});
+
+describe('the tag headers', () => {
+  const header = (method: string, cacheControl: string, tags: string[]) => Object.fromEntries(edgeTagHeaders(method, cacheControl, new Set(tags)));
+
+  it('name what an anonymous public GET answer read, and EVERYTHING', () => {
+    expect(header('GET', 'max-age=30, public', ['shown:14620', 'source:3'])).toEqual({ 'surrogate-key': '* shown:14620 source:3', 'cache-tag': '*,shown:14620,source:3' });
+  });
+
+  it('are not sent on a POST, nor on an answer a shared cache may not keep', () => {
+    expect(header('POST', 'max-age=30, public', ['shown:14620'])).toEqual({});
+    expect(header('GET', 'no-store', ['shown:14620'])).toEqual({});
+    expect(edgeTagHeaders('GET', 'max-age=30, public', undefined)).toEqual([]);
+  });
+
+  it("stand `all` in for a dashboard's hundreds of unit feeds, within what Varnish and CDNs read", () => {
+    const units = Array.from({ length: 600 }, (_, i) => `shown:${String(10000 + i)}@2025-07-01`);
+    const sent = header('GET', 'max-age=30, public', [...units, 'subtree:37@2025-07-01', 'source:3']);
+    expect(sent['surrogate-key']).toBe('* all source:3');
+    expect(sent['surrogate-key'].length).toBeLessThanOrEqual(EDGE_TAGS_MAX_BYTES);
   });
 });

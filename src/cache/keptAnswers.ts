@@ -69,6 +69,8 @@ export interface Lookup extends Found<Kept> {
 /** ~50 MB of answers per process; one answer is at most a page of 100 articles with their bodies. */
 const MAX_BYTES = 50 * 1024 * 1024;
 const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
+/** What one tag of a kept answer costs besides its characters, rounded up: its string, its entries in the answer and in the index (measured: ~88 bytes in all for 22 characters). */
+const TAG_OVERHEAD_BYTES = 100;
 /** Query texts by APQ hash, for requests that send the hash alone: those of kept answers (~10 MB). */
 const MAX_TEXT_BYTES = 10 * 1024 * 1024;
 
@@ -103,7 +105,8 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
   private readonly answers = new LRUCache<string, Kept>({
     maxSize: MAX_BYTES,
     maxEntrySize: MAX_ANSWER_BYTES,
-    sizeCalculation: (kept, key) => key.length + kept.parts.reduce((n, part) => n + part.length, 0),
+    // Its tags count too (with their place in the index): a small answer may have read thousands of units.
+    sizeCalculation: (kept, key) => key.length + kept.parts.reduce((n, part) => n + part.length, 0) + kept.tags.reduce((n, tag) => n + tag.length + TAG_OVERHEAD_BYTES, 0),
     noDisposeOnSet: true,
     dispose: (_, key) => this.tags.delete(key),
   });

@@ -1,6 +1,5 @@
-import { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ErrorsAreMissesCache, InMemoryLRUCache, KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import { Context } from '../context';
 import { RedisLogger, runScript, SharedRedis } from '../db/redis';
 
 /** How long a persisted query is kept after it was last sent with its text. */
@@ -118,7 +117,7 @@ export const hasKey = (rc: { request: { http?: { headers: Map<string, string> } 
  * Key holders see scheduled articles: their answers are marked private, so that no shared cache on
  * the way keeps them (the gateway itself keeps none of theirs: keptAnswers.ts).
  */
-export function keyHoldersPrivatePlugin(): ApolloServerPlugin<Context> {
+export function keyHoldersPrivatePlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart(rc) {
       if (!hasKey(rc)) return;

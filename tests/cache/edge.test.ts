@@ -9,6 +9,7 @@ import { CREATE_ARTICLE } from '../helpers/operations';
 import { createTestEnvironment, KeyedClient, TestEnvironment } from '../helpers/testEnvironment';
 import { waitFor } from '../helpers/waitFor';
 import { EDGE_TAGS_MAX_BYTES, edgeTagHeaders } from '../../src/cache/edgeTags';
+import { ConfigError, loadConfig } from '../../src/config';
 
 /*
  * Issue #32: the edge. Debian's varnish with the xkey module of varnish-modules, started here with
@@ -170,5 +171,17 @@ describe('the tag headers', () => {
     const sent = header('GET', 'max-age=30, public', [...units, 'subtree:37@2025-07-01', 'source:3']);
     expect(sent['surrogate-key']).toBe('* all source:3');
     expect(sent['surrogate-key'].length).toBeLessThanOrEqual(EDGE_TAGS_MAX_BYTES);
+  });
+});
+
+describe('EDGE_VARNISH_URLS and EDGE_PURGE_HOOK_URLS', () => {
+  it('name the edges to purge, and a wrong one stops the start with one line', () => {
+    expect(loadConfig({}).edges).toEqual([]);
+    expect(loadConfig({ EDGE_VARNISH_URLS: 'http://127.0.0.1:6081/, http://10.0.0.2:6081', EDGE_PURGE_HOOK_URLS: 'https://cdn.example/purge' }).edges).toEqual([
+      { kind: 'varnish', url: 'http://127.0.0.1:6081/' },
+      { kind: 'varnish', url: 'http://10.0.0.2:6081/' },
+      { kind: 'hook', url: 'https://cdn.example/purge' },
+    ]);
+    expect(() => loadConfig({ EDGE_VARNISH_URLS: 'varnish:6081' })).toThrow(new ConfigError('EDGE_VARNISH_URLS must be http(s) URLs separated by commas (e.g. http://127.0.0.1:6081/), got "varnish:6081"'));
   });
 });

@@ -230,13 +230,28 @@ describe('statements', () => {
     await send(editor, one('Lượt đầu')); // unit lineage read once, then cached for every request
     const single = await send(editor, one('Lượt hai'));
     const authentication = (await send(editor, '{ __typename }')).statements;
-    // The key's lookup; the write's transaction (START, lock, scope check, UPDATE, published_at, the
-    // text and INSERT of its search index, the tags of what it changed, COMMIT); the reload; the audit row.
-    expect(single.statements).toBe(12);
+    // The key's lookup; the write's transaction (START, the row locked and read, scope check, UPDATE,
+    // its search document, the tags of what it changed, COMMIT); the reload; the audit row.
+    expect(single.statements).toBe(10);
     const pair = await send(editor, updates(a, b, 'Đếm'));
     expect(pair.errors).toBeUndefined();
     // One key lookup, each write's work and audit row and reload, and one SET TRANSACTION ISOLATION,
     // BEGIN, read of the tags of what both changed, and COMMIT in all.
     expect(pair.statements).toBe(authentication + 2 * (single.statements - authentication - 3) + 4);
+  });
+
+  it('a new article is only inserted: nothing is deleted, looked up or read back that the write already knows', async () => {
+    const create = (title: string, topics: string[]) =>
+      send(editor, `mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }`, { input: { originCode: '14620', title, body: '<p>Nội dung</p>', topics } });
+    await create('Bài đếm đầu', []); // the unit by its code read once, then cached for every request
+    const authentication = (await send(editor, '{ __typename }')).statements;
+    // The key's lookup; the scope check; the transaction (isolation, START, the free slug, INSERT of
+    // the article, its publication, its SUBTREE feed rows and its search document, the data bounds,
+    // the tags of what it changed, COMMIT); the reload; the audit row.
+    const bare = await create('Bài đếm không chủ đề', []);
+    expect(bare.errors).toBeUndefined();
+    expect(bare.statements).toBe(authentication + 1 + 10 + 2);
+    // Topics: created if new, then filed under (two statements).
+    expect((await create('Bài đếm có chủ đề', ['Cải cách'])).statements).toBe(bare.statements + 2);
   });
 });

@@ -20,14 +20,16 @@ export async function insertArticles(db: DataSource, fixtures: ArticleFixture[])
   return withTransaction(db, async (m) => {
     const ids: number[] = [];
     for (const f of fixtures) {
+      const text = { title: f.title, summary: f.summary ?? null, body: `<p>${f.title}</p>` };
       const res = await m.query(
         `INSERT INTO articles (slug, title, summary, body, kind, origin_id, source_id, published_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [`${slugify(f.title)}-${Math.random().toString(36).slice(2, 8)}`, f.title, f.summary ?? null, `<p>${f.title}</p>`, f.kind ?? 'NEWS', f.origin, f.sourceId ?? null, f.publishedAt, f.publishedAt, f.publishedAt],
+        [`${slugify(f.title)}-${Math.random().toString(36).slice(2, 8)}`, text.title, text.summary, text.body, f.kind ?? 'NEWS', f.origin, f.sourceId ?? null, f.publishedAt, f.publishedAt, f.publishedAt],
       );
       const id = Number(res.insertId);
       ids.push(id);
-      await publishNew(m, { id, originId: f.origin, sourceId: f.sourceId ?? null, publishedAt: f.publishedAt, topics: (f.topics ?? []).map((name) => ({ name, slug: slugify(name) })) });
+      const topics = (f.topics ?? []).map((name) => ({ name, slug: slugify(name) }));
+      await publishNew(m, { id, originId: f.origin, sourceId: f.sourceId ?? null, publishedAt: f.publishedAt, topics, ...text });
       const shownOn = (f.shownOn ?? []).filter((u) => u !== f.origin);
       if (shownOn.length > 0) await syndicate(m, [id], shownOn, f.publishedAt);
     }

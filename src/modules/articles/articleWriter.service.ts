@@ -7,7 +7,7 @@ import { Database, withTransaction } from '../../db/transaction';
 import { ArticleKind } from './article.entity';
 import { ArticleChanges, ArticleDraft, DocumentDraft, slugFromTitle } from './articleInput';
 import { insertLegalDocuments } from './legalDocuments';
-import { publishChange, publishNew } from './publishing';
+import { ArticleText, publishChange, publishNew } from './publishing';
 import { ContentChanges } from '../../cache/contentChanges';
 import { articlesChanged, articlesLeaving } from './articleChanges';
 
@@ -19,6 +19,11 @@ function slugTaken(slug: string): GraphQLError {
 export interface ArticleOrigin {
   id: number;
   originId: string;
+}
+
+interface LockedArticle extends ArticleOrigin, ArticleText {
+  kind: ArticleKind;
+  publishedAt: Date;
 }
 
 /**
@@ -45,11 +50,11 @@ export class ArticleWriter {
     return withTransaction(
       this.db,
       async (m) => {
-        await this.assertReferences(m, draft, originId);
+        await this.assertReferences(m, draft);
         const publishedAt = draft.publishedAt ?? now;
         const id = await this.insertWithFreeSlug(m, draft, originId, publishedAt, now);
         if (draft.document) await this.saveDocument(m, id, draft.document);
-        await publishNew(m, { id, originId, sourceId: draft.sourceId, publishedAt, topics: draft.topics });
+        await publishNew(m, { id, originId, sourceId: draft.sourceId, publishedAt, topics: draft.topics, title: draft.title, summary: draft.summary, body: draft.body });
         articlesChanged(m, this.changes, [id]);
         return id;
       },
@@ -113,12 +118,12 @@ export class ArticleWriter {
       const set = Object.entries(columns).filter(([, v]) => v !== undefined);
       await m.query(`UPDATE articles SET ${[...set.map(([c]) => `${c} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`, [...set.map(([, v]) => v), now, id]);
 
-      const [{ published_at: publishedAt }] = await m.query('SELECT published_at FROM articles WHERE id = ?', [id]);
+      const textChanged = changes.title !== undefined || changes.summary !== undefined || changes.body !== undefined;
       await publishChange(m, id, {
-        publishedAt,
+        publishedAt: changes.publishedAt ?? article.publishedAt,
         moved: Boolean(changes.publishedAt),
         topics: changes.topics,
-        textChanged: changes.title !== undefined || changes.summary !== undefined || changes.body !== undefined,
+        text: textChanged ? { title: changes.title ?? article.title, summary: changes.summary === undefined ? article.summary : changes.summary, body: changes.body ?? article.body } : undefined,
         sourceId: changes.sourceId,
       });
     });
@@ -136,10 +141,12 @@ export class ArticleWriter {
     });
   }
 
-  private async lock(m: EntityManager, id: number): Promise<ArticleOrigin & { kind: ArticleKind }> {
-    const rows = await m.query('SELECT id, origin_id, kind FROM articles WHERE id = ? FOR UPDATE', [id]);
+  /** The article's row, locked: who may change it, and what an update keeps of it. */
+  private async lock(m: EntityManager, id: number): Promise<LockedArticle> {
+    const rows = await m.query('SELECT origin_id, kind, title, summary, body, published_at FROM articles WHERE id = ? FOR UPDATE', [id]);
     if (rows.length === 0) throw notFound(`there is no article ${id}`);
-    return { id, originId: rows[0].origin_id, kind: rows[0].kind };
+    const [row] = rows;
+    return { id, originId: row.origin_id, kind: row.kind, title: row.title, summary: row.summary, body: row.body, publishedAt: row.published_at };
   }
 
   /**
@@ -172,10 +179,8 @@ export class ArticleWriter {
     }
   }
 
-  private async assertReferences(m: EntityManager, draft: Partial<ArticleDraft>, originId?: string): Promise<void> {
-    if (originId !== undefined && (await m.query('SELECT 1 FROM units WHERE id = ?', [originId])).length === 0) {
-      throw badUserInput(`input.originCode: there is no unit ${originId}`, 'input.originCode');
-    }
+  /** The origin needs no check: it is a unit the caller found in force, and units are never deleted. */
+  private async assertReferences(m: EntityManager, draft: Partial<ArticleDraft>): Promise<void> {
     if (draft.sourceId != null && (await m.query('SELECT 1 FROM sources WHERE id = ?', [draft.sourceId])).length === 0) {
       throw badUserInput(`input.sourceId: there is no source ${draft.sourceId}`, 'input.sourceId');
     }

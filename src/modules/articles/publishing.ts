@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { growDataBounds } from '../../plugins/dataBounds';
 import { indexArticles, writeSearchDocuments } from './search/searchIndex';
-import { addToSubtreeFeed, rebuildSubtreeFeed, rebuildSubtreeFeedRange } from './subtreeFeed';
+import { addToSubtreeFeed, insertSubtreeFeedRows, rebuildSubtreeFeed, rebuildSubtreeFeedRange } from './subtreeFeed';
 
 /**
  * The rules an article write keeps in step, for the mutations (articleWriter.service.ts,
@@ -102,7 +102,14 @@ export async function completePublishingRange(
   await writeSearchDocuments(m, articles);
 }
 
-export interface NewArticle {
+/** What the search index is made of. */
+export interface ArticleText {
+  title: string;
+  summary: string | null;
+  body: string;
+}
+
+export interface NewArticle extends ArticleText {
   id: number;
   originId: string;
   sourceId: number | null;
@@ -110,12 +117,17 @@ export interface NewArticle {
   topics: { name: string; slug: string }[];
 }
 
-/** Publishes an article row just inserted: on its origin, under its topics, in the feeds and the index. */
+/**
+ * Publishes an article row just inserted: on its origin, under its topics, in the feeds and the
+ * index. Only inserts: a new article has nothing to replace, and its text is at hand (each statement
+ * of a write waits its turn on a busy event loop, docs/benchmarks.md, so none is sent for nothing).
+ */
 export async function publishNew(m: EntityManager, article: NewArticle): Promise<void> {
   await countNewArticles(m, [article.sourceId]);
   await insertPublications(m, [originPublication(article.id, article.originId, article.publishedAt)]);
-  await fileUnderTopics(m, article.id, article.topics, article.publishedAt);
-  await completePublishing(m, [article.id]);
+  if (article.topics.length > 0) await insertTopics(m, article.id, article.topics, article.publishedAt);
+  await growDataBounds(m, newSubtreeRows(await insertSubtreeFeedRows(m, [article.id]), 1));
+  await writeSearchDocuments(m, [article]);
 }
 
 /** What an update changed, besides the article row itself (already written). */
@@ -126,8 +138,8 @@ export interface ArticleChange {
   moved: boolean;
   /** Its new topics, if they were given. */
   topics?: { name: string; slug: string }[];
-  /** Whether its title, summary or body were given. */
-  textChanged: boolean;
+  /** Its title, summary and body as they now stand, when any of them was given. */
+  text?: ArticleText;
   /** Its new source, if one was given: the article joins that source's feed. */
   sourceId?: number | null;
 }
@@ -140,14 +152,18 @@ export async function publishChange(m: EntityManager, articleId: number, change:
     await rebuildSubtreeFeed(m, [articleId]);
   }
   if (change.topics) await fileUnderTopics(m, articleId, change.topics, change.publishedAt);
-  if (change.textChanged) await indexArticles(m, [articleId]);
+  if (change.text) await writeSearchDocuments(m, [{ id: articleId, ...change.text }]);
   if (change.sourceId != null) await growDataBounds(m, { articles: { count: 0, mostPerSource: 1 } });
 }
 
 /** Replaces an article's topics, creating those that do not exist yet. */
 async function fileUnderTopics(m: EntityManager, articleId: number, topics: { name: string; slug: string }[], publishedAt: Date): Promise<void> {
   await m.query('DELETE FROM article_topics WHERE article_id = ?', [articleId]);
-  if (topics.length === 0) return;
+  if (topics.length > 0) await insertTopics(m, articleId, topics, publishedAt);
+}
+
+/** Files an article with no topics under `topics`, creating those that do not exist yet. */
+async function insertTopics(m: EntityManager, articleId: number, topics: { name: string; slug: string }[], publishedAt: Date): Promise<void> {
   // INSERT IGNORE: a topic another article created first keeps its name; only the slug matters.
   await m.query('INSERT IGNORE INTO topics (name, slug) VALUES ?', [topics.map((t) => [t.name, t.slug])]);
   const filed = await m.query('INSERT INTO article_topics (article_id, topic_id, sort_at) SELECT ?, id, ? FROM topics WHERE slug IN (?)', [

@@ -13,6 +13,11 @@ const pairs = ancestorPairs('c');
 export async function rebuildSubtreeFeed(db: EntityManager, articleIds: readonly number[]): Promise<number> {
   if (articleIds.length === 0) return 0;
   await db.query('DELETE FROM subtree_feed WHERE article_id IN (?)', [articleIds]);
+  return insertSubtreeFeedRows(db, articleIds);
+}
+
+/** The rows of articles that have none yet (new ones): what rebuildSubtreeFeed inserts once it deleted theirs. */
+export async function insertSubtreeFeedRows(db: EntityManager, articleIds: readonly number[]): Promise<number> {
   const inserted = await db.query(
     `INSERT INTO subtree_feed (unit_id, sort_at, article_id)
      SELECT DISTINCT ${pairs.ancestor}, p.sort_at, p.article_id

@@ -57,6 +57,12 @@ export interface Config {
    * comma-separated list of http(s) URLs.
    */
   edges: EdgeTarget[];
+  /**
+   * EDGE_MAX_AGE: seconds those edges may keep a public answer (cache/edgeTags.ts), when there are
+   * any; unset, as long as the gateway keeps content itself (TAGGED_CONTENT_MAX_AGE, or with read
+   * replicas CONTENT_MAX_AGE: server.ts).
+   */
+  edgeMaxAge?: number;
   /** How long a request may run; its reads are stopped in MySQL at its deadline (db/deadline.ts). */
   requestTimeouts: RequestTimeouts;
   /** Requests estimated expensive run a few at a time (plugins/heavyRequests.ts). */
@@ -273,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env),
     corsOrigins: corsOrigins(env),
     edges: edges(env),
+    edgeMaxAge: env.EDGE_MAX_AGE ? int(env, 'EDGE_MAX_AGE', 0, 0, 365 * 24 * 3600) : undefined,
     visitsPerAddressPerMinute: visitsPerAddressPerMinute(env),
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',

@@ -9,7 +9,9 @@ import Fastify, { FastifyInstance, FastifyServerOptions, LogController } from 'f
 import { DataSource } from 'typeorm';
 import { CachePolicies, staticCachePolicyPlugin } from './cache/cachePolicy';
 import { DocumentPlans } from './plugins/documentPlan';
-import { edgeTagsPlugin } from './cache/edgeTags';
+import { edgeHeadersPlugin } from './cache/edgeTags';
+import { CONTENT_MAX_AGE, TAGGED_CONTENT_MAX_AGE } from './cache/cacheHints';
+import { ReplicatedDataSource } from './db/replication';
 import { EdgePurger } from './cache/edgePurge';
 import { KeptAnswers } from './cache/keptAnswers';
 import { LocalContentChanges } from './cache/contentChanges';
@@ -68,11 +70,11 @@ declare module 'fastify' {
 
 export interface ServerDeps {
   config: Pick<Config, 'production'> &
-    Partial<Pick<Config, 'queryLimits' | 'bodyLimit' | 'responseCache' | 'redisUrl' | 'requestTimeouts' | 'heavyRequests' | 'trustProxy' | 'corsOrigins' | 'visitsPerAddressPerMinute' | 'persistedQueryMaxBytes' | 'persistedQueriesMax' | 'persistedQueriesMaxTotalBytes' | 'connections' | 'metrics' | 'answerMaxBytes' | 'edges'>>;
+    Partial<Pick<Config, 'queryLimits' | 'bodyLimit' | 'responseCache' | 'redisUrl' | 'requestTimeouts' | 'heavyRequests' | 'trustProxy' | 'corsOrigins' | 'visitsPerAddressPerMinute' | 'persistedQueryMaxBytes' | 'persistedQueriesMax' | 'persistedQueriesMaxTotalBytes' | 'connections' | 'metrics' | 'answerMaxBytes' | 'edges' | 'edgeMaxAge'>>;
   dataSource: DataSource;
   /** Fastify's pino logger options; false for silence (tests). */
   logger?: FastifyServerOptions['logger'];
-  /** The time the visit counters go by (tests cross midnight with it). Default: the system clock. */
+  /** The time the visit counters and the kept answers' lifetimes go by (tests cross midnight with it). Default: the system clock. */
   clock?: Clock;
   /** Tuning of the visit counters (flush interval, bounds); tests make them small. */
   visits?: Omit<VisitCountersOptions, 'clock' | 'logger'>;
@@ -103,12 +105,16 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   const redis = config.redisUrl ? { client: await connectRedis(config.redisUrl, app.log), namespace: `lienthong:${String(dataSource.options.database)}` } : null;
   const contentChanges = redis ? await RedisContentChanges.connect(redis, app.log) : new LocalContentChanges();
   const responseCache = config.responseCache ?? true;
+  // Content is kept until a change drops it. With read replicas a read after PRIMARY_AFTER_CHANGE_MS
+  // may still come from one that has not applied the change: what it keeps lasts as for browsers.
+  const contentMaxAge = dataSource instanceof ReplicatedDataSource ? CONTENT_MAX_AGE : TAGGED_CONTENT_MAX_AGE;
   const metrics = new Metrics({ operations: config.metrics?.operations, schema: printSchemaFile() });
   const requestLog = new RequestLog(app.log);
   const services = createServices(dataSource, {
     visits: { ...visits, abuse: { perAddressLimit: config.visitsPerAddressPerMinute, ...visits?.abuse }, clock, logger: app.log, redis },
     contentChanges,
     contentCaches: responseCache,
+    contentMaxAge,
     onBatch: metrics.observeBatch,
     logger: app.log,
   });
@@ -139,7 +145,9 @@ export async function createServer({ config, dataSource, logger = false, clock, 
     app.log,
   );
   app.decorate('responses', persistedQueries);
-  const kept = responseCache ? new KeptAnswers(contentChanges, policies, readLiveCounters(services)) : null;
+  // Edges the gateway purges may keep answers longer than browsers (cache/edgeTags.ts).
+  const edgeMaxAge = (config.edges ?? []).length > 0 ? (config.edgeMaxAge ?? contentMaxAge) : null;
+  const kept = responseCache ? new KeptAnswers(contentChanges, policies, readLiveCounters(services), { maxAge: contentMaxAge, edgeMaxAge, clock }) : null;
   app.decorate('keptAnswers', kept);
   const visitShortcut = new VisitShortcut(plans, services);
   const heavyLimits = config.heavyRequests ?? DEFAULT_HEAVY_REQUEST_LIMITS;
@@ -187,7 +195,7 @@ export async function createServer({ config, dataSource, logger = false, clock, 
       ApolloServerPluginCacheControlDisabled(),
       staticCachePolicyPlugin(policies),
       // After the policy: tags only on answers a shared cache may keep.
-      edgeTagsPlugin(),
+      edgeHeadersPlugin(edgeMaxAge),
     ],
     formatError: maskInternalError,
     includeStacktraceInErrorResponses: false,
@@ -235,7 +243,8 @@ export async function createServer({ config, dataSource, logger = false, clock, 
   const scheduled = new ScheduledArticles(dataSource, contentChanges, app.log);
   scheduled.start();
   // The edges in front are told of every change made here (cache/edgePurge.ts).
-  const edges = new EdgePurger(config.edges ?? [], contentChanges, app.log);
+  // Once more after the longest a request runs: what was being answered as a change committed.
+  const edges = new EdgePurger(config.edges ?? [], contentChanges, app.log, { longestRequestMs: timeouts.queryMs });
   app.decorate('edges', edges);
   return app;
 }

@@ -65,6 +65,8 @@ export interface ServiceOptions {
   contentChanges?: ContentChanges;
   /** Content caches under the loaders: on with the response cache. Default on. */
   contentCaches?: boolean;
+  /** Seconds content is kept at most in them (cache/caches.ts). */
+  contentMaxAge?: number;
   onBatch?: OnBatch;
   /** Where refusals without a valid key are logged; default: nowhere. */
   logger?: RefusalLogger;
@@ -75,7 +77,7 @@ export function createServices(dataSource: DataSource, options: ServiceOptions =
   return {
     dataSource,
     contentChanges,
-    caches: createCaches<GatewayRows>(contentChanges, { content: options.contentCaches ?? true }),
+    caches: createCaches<GatewayRows>(contentChanges, { content: options.contentCaches ?? true, contentMaxAge: options.contentMaxAge }),
     onBatch: options.onBatch ?? (() => {}),
     // On the visit counters' clock: tests move it past the log's interval instead of sleeping.
     refusals: new RefusalLog(options.logger ?? { warn() {} }, REFUSAL_LOG_INTERVAL_MS, () => (options.visits?.clock ?? systemClock).now()),

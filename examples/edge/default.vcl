@@ -5,6 +5,7 @@ vcl 4.1;
 # `PURGE /` requests carrying `xkey-purge: <tags>`; src/cache/edgePurge.ts). Needs the xkey module
 # of varnish-modules. See README.md beside this file.
 
+import std;
 import xkey;
 
 # The gateway. Change the address here, or load the VCL with -p vcl_path and a copy of your own.
@@ -51,10 +52,17 @@ sub vcl_backend_response {
   if (beresp.http.Surrogate-Key) {
     set beresp.http.xkey = beresp.http.Surrogate-Key;
   }
+  # The gateway purges this edge, so it lets it keep answers longer than browsers may
+  # (CDN-Cache-Control, RFC 9213: EDGE_MAX_AGE); Cache-Control's max-age stays the browsers'.
+  if (beresp.http.CDN-Cache-Control ~ "max-age=[0-9]+") {
+    set beresp.ttl = std.duration(regsub(beresp.http.CDN-Cache-Control, "^.*max-age=([0-9]+).*$", "\1s"), beresp.ttl);
+  }
 }
 
 sub vcl_deliver {
   unset resp.http.xkey;
+  # Meant for this edge only: a cache behind it (a browser, a proxy) is never purged.
+  unset resp.http.CDN-Cache-Control;
   if (obj.hits > 0) {
     set resp.http.x-edge = "hit";
   } else {

@@ -1,10 +1,14 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
+import { createHash } from 'node:crypto';
+import { OperationDefinitionNode, print } from 'graphql';
 
 /**
- * The portal's only way to the gateway: one POST per page render, no retries (a reader waiting for
- * a page is better served by the 503 page at once than by a slow one), nothing from the gateway's
- * own code (a province copies this folder and keeps only the HTTP API between them).
+ * The portal's only way to the gateway, nothing from the gateway's own code (a province copies
+ * this folder and keeps only the HTTP API between them). Every query is a GET naming the query by
+ * its hash (automatic persisted queries), so that an edge in front of the gateway (Varnish, a CDN)
+ * can keep the answers the gateway marks public, under short URLs; the text is sent only the first
+ * time the gateway does not know it. No retries: a reader waiting for a page is better served by the
+ * 503 page at once than by a slow one.
  */
 
 /** The gateway cannot answer now (unreachable, timed out, 5xx, or an answer we cannot use): the 503 page. */
@@ -41,8 +45,17 @@ export function graphqlEndpoint(url: string, variable = 'LIENTHONG_URL'): string
   return parsed.toString();
 }
 
+/** The gateway's answer when it does not know a hash (Apollo's APQ protocol): send the text along. */
+const PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND';
+
+interface Printed {
+  text: string;
+  sha256: string;
+  operationName: string | undefined;
+}
+
 export class Gateway {
-  private readonly printed = new WeakMap<object, string>();
+  private readonly printed = new WeakMap<object, Printed>();
 
   constructor(
     readonly endpoint: string,
@@ -51,20 +64,10 @@ export class Gateway {
   ) {}
 
   async query<T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, variables: V): Promise<GatewayAnswer<T>> {
-    let response: Response;
-    let body: GraphQLBody<T>;
-    try {
-      response = await fetch(this.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
-        body: JSON.stringify({ query: this.print(document), variables }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      body = (await response.json()) as GraphQLBody<T>;
-    } catch (error) {
-      // Refused, reset, timed out, or not JSON (a proxy's error page): nothing a reader can fix.
-      throw new GatewayUnavailable(`cannot reach ${this.endpoint}: ${(error as Error).message}`, { cause: error });
-    }
+    const printed = this.print(document);
+    let answer = await this.get<T>(printed, variables, false);
+    if (answer.body.errors?.some((e) => e.extensions?.code === PERSISTED_QUERY_NOT_FOUND)) answer = await this.get<T>(printed, variables, true);
+    const { response, body } = answer;
     const errors = body.errors ?? [];
     if (response.status >= 500) throw new GatewayUnavailable(`HTTP ${response.status} from ${this.endpoint}: ${describe(errors)}`);
     if (errors.some((e) => e.extensions?.code === 'BAD_USER_INPUT')) throw new GatewayRefusedInput(describe(errors));
@@ -74,10 +77,34 @@ export class Gateway {
     return { data: body.data, cacheControl: response.headers.get('cache-control') };
   }
 
-  private print(document: TypedDocumentNode<unknown, any>): string {
-    let text = this.printed.get(document);
-    if (text === undefined) this.printed.set(document, (text = print(document)));
-    return text;
+  /** `GET /graphql?operationName=…&variables=…&extensions=…`, with the query's text when `withText`. */
+  private async get<T>(printed: Printed, variables: Record<string, unknown>, withText: boolean): Promise<{ response: Response; body: GraphQLBody<T> }> {
+    const params = new URLSearchParams();
+    if (printed.operationName) params.set('operationName', printed.operationName);
+    params.set('variables', JSON.stringify(variables));
+    params.set('extensions', JSON.stringify({ persistedQuery: { version: 1, sha256Hash: printed.sha256 } }));
+    if (withText) params.set('query', printed.text);
+    try {
+      const response = await fetch(`${this.endpoint}?${params}`, {
+        headers: { accept: 'application/graphql-response+json, application/json' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      return { response, body: (await response.json()) as GraphQLBody<T> };
+    } catch (error) {
+      // Refused, reset, timed out, or not JSON (a proxy's error page): nothing a reader can fix.
+      throw new GatewayUnavailable(`cannot reach ${this.endpoint}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  private print(document: TypedDocumentNode<unknown, any>): Printed {
+    let printed = this.printed.get(document);
+    if (printed === undefined) {
+      const text = print(document);
+      const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+      printed = { text, sha256: createHash('sha256').update(text).digest('hex'), operationName: operation?.name?.value };
+      this.printed.set(document, printed);
+    }
+    return printed;
   }
 }
 

@@ -9,6 +9,7 @@ import {
   ArticlePageDocument,
   RecordVisitDocument,
   UnitArchiveDocument,
+  UnitCountersDocument,
   UnitHomeDocument,
   UnitSearchDocument,
   type ArticleLinkFragment,
@@ -16,13 +17,16 @@ import {
   type DocumentLinkFragment,
   type PortalSidebarFragment,
   type PortalUnitFragment,
+  type UnitCountersQuery,
 } from './generated/operations';
 import { formatCount, formatDate, formatDay, formatShortDay } from './vietnameseFormat';
 
 /**
- * The reference commune portal: server-rendered pages of one unit's portal, each from exactly one
- * request to the gateway, in Vietnamese. Visits are counted by the reader's browser (static/visit.js)
- * so that the server's HTML is the same for everyone.
+ * The reference commune portal: server-rendered pages of one unit's portal, in Vietnamese, each from
+ * one request to the gateway for its content, which an edge in front of the gateway may keep
+ * (gateway.ts), and on pages with "Thống kê truy cập" one more for the counters, never kept. Visits
+ * are counted by the reader's browser (static/visit.js) so that the server's HTML is the same for
+ * everyone.
  *
  *   /:code                    home: newest articles, "Văn bản mới", "Thống kê truy cập"
  *   /:code/bai-viet/:slug     an article with "Nguồn", "Bài liên quan", "Xem thêm"
@@ -94,22 +98,25 @@ export async function createPortal(options: PortalOptions): Promise<FastifyInsta
   app.get<{ Params: { code: string } }>('/:code', async (request, reply) => {
     const { code } = request.params;
     if (!UNIT_CODE.test(code)) return notFound(reply);
-    const { data, cacheControl } = await gateway.query(UnitHomeDocument, { code });
-    if (!data.unit) return notFound(reply);
-    return renderPage(reply, 'home.eta', cacheControl, data.unit, {
+    const [{ data, cacheControl }, counters] = await Promise.all([gateway.query(UnitHomeDocument, { code }), gateway.query(UnitCountersDocument, { code })]);
+    if (!data.unit || !counters.data.unit) return notFound(reply);
+    return renderPage(reply, 'home.eta', sharedCacheControl(cacheControl, counters.cacheControl), data.unit, {
       title: data.unit.fullName,
       isHome: true,
       news: data.unit.news.nodes.map((article) => teaserView(code, article)),
-      sidebar: sidebarView(code, data.unit),
+      sidebar: sidebarView(code, data.unit, counters.data.unit),
     });
   });
 
   app.get<{ Params: { code: string; slug: string } }>('/:code/bai-viet/:slug', async (request, reply) => {
     const { code, slug } = request.params;
     if (!UNIT_CODE.test(code) || !SLUG.test(slug)) return notFound(reply);
-    const { data, cacheControl } = await gateway.query(ArticlePageDocument, { code, slug, moreCount: MORE_COUNT + 1 });
+    const [{ data, cacheControl }, counters] = await Promise.all([
+      gateway.query(ArticlePageDocument, { code, slug, moreCount: MORE_COUNT + 1 }),
+      gateway.query(UnitCountersDocument, { code }),
+    ]);
     const { unit, article } = data;
-    if (!unit || !article) return notFound(reply);
+    if (!unit || !article || !counters.data.unit) return notFound(reply);
     const page = {
       title: `${article.title} - ${unit.fullName}`,
       article: {
@@ -133,9 +140,9 @@ export async function createPortal(options: PortalOptions): Promise<FastifyInsta
       },
       related: article.related.map((related) => linkView(code, related)),
       more: unit.more.nodes.filter((other) => other.id !== article.id).slice(0, MORE_COUNT).map((other) => linkView(code, other)),
-      sidebar: sidebarView(code, unit),
+      sidebar: sidebarView(code, unit, counters.data.unit),
     };
-    return renderPage(reply, 'article.eta', cacheControl, unit, page, article.id);
+    return renderPage(reply, 'article.eta', sharedCacheControl(cacheControl, counters.cacheControl), unit, page, article.id);
   });
 
   app.get<{ Params: { code: string }; Querystring: { sau?: unknown } }>('/:code/tin-tuc', async (request, reply) => {
@@ -206,6 +213,13 @@ export async function createPortal(options: PortalOptions): Promise<FastifyInsta
  * The gateway's Cache-Control as it is when it lets anyone keep the data (`max-age=30, public`);
  * otherwise (visit counters are never cached, key holders' answers are private) nobody may keep the page.
  */
+/** A page made of several answers may be kept only as they all may: the shortest, if every one is public. */
+export function sharedCacheControl(...values: (string | null)[]): string | null {
+  if (values.some((value) => publicOrNoStore(value) === 'no-store')) return 'no-store';
+  const maxAge = (value: string | null) => Number(/max-age=(\d+)/.exec(value ?? '')?.[1] ?? 0);
+  return values.reduce((shortest, value) => (maxAge(value) < maxAge(shortest) ? value : shortest));
+}
+
 export function publicOrNoStore(cacheControl: string | null): string {
   const directives = (cacheControl ?? '').split(',').map((directive) => directive.trim().toLowerCase());
   const isPublic = directives.includes('public') && !directives.some((d) => d === 'private' || d === 'no-store' || d === 'no-cache');
@@ -260,10 +274,11 @@ function documentView(code: string, article: DocumentLinkFragment) {
   return { ...linkView(code, article), particulars: d && { number: d.number, documentType: d.documentType, issuer: d.issuer, issuedOn: formatShortDay(d.issuedOn) } };
 }
 
-function sidebarView(code: string, unit: PortalSidebarFragment) {
+function sidebarView(code: string, unit: PortalSidebarFragment, counters: NonNullable<UnitCountersQuery['unit']>) {
+  const { visits } = counters;
   return {
     documents: unit.documents.nodes.map((document) => documentView(code, document)),
-    visits: { total: formatCount(unit.visits.total), online: formatCount(unit.visits.online), today: formatCount(unit.visits.today) },
+    visits: { total: formatCount(visits.total), online: formatCount(visits.online), today: formatCount(visits.today) },
   };
 }
 

@@ -7,10 +7,17 @@ import { GraphQLBoolean, GraphQLDirective, GraphQLEnumType, GraphQLInt, Directiv
  */
 /** Units change only with a new administrative map. */
 export const UNIT_MAX_AGE = 3600;
-/** Sources are renamed rarely; edits empty the caches anyway. */
+/** Sources are renamed rarely. */
 export const SOURCE_MAX_AGE = 300;
-/** Feeds and articles: edits empty the caches at once; this bounds how late a scheduled article shows. */
+/** Feeds and articles: browsers, whom no change reaches, may show an edit this much late. */
 export const CONTENT_MAX_AGE = 30;
+/**
+ * What the gateway keeps of content whose changes reach it (kept answers, the content data caches,
+ * and the edges it purges) is dropped by tag as each change commits (contentTags.ts), so it may be
+ * kept far longer than browsers keep it. This bounds only what no change announces: SQL typed into
+ * MySQL around the gateway, or an edge's purge that never got through.
+ */
+export const TAGGED_CONTENT_MAX_AGE = 3600;
 
 /** For type-graphql's @Directive: `@Directive(cacheFor(UNIT_MAX_AGE))`. */
 export function cacheFor(maxAge: number): string {

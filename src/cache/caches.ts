@@ -1,4 +1,4 @@
-import { CONTENT_MAX_AGE, SOURCE_MAX_AGE, UNIT_MAX_AGE } from './cacheHints';
+import { TAGGED_CONTENT_MAX_AGE, UNIT_MAX_AGE } from './cacheHints';
 import { ContentChanges } from './contentChanges';
 import { articleTag, sourceTag, Tag } from './contentTags';
 import { DataCache } from './dataCache';
@@ -65,7 +65,11 @@ function feedPageTags(page: CachedRows['feedPage']): Tag[] {
   return [...tags];
 }
 
-export function createCaches<R extends CachedRows = CachedRows>(changes: ContentChanges, { content }: { content: boolean }): Caches<R> {
+/**
+ * `content`: whether content is kept at all (RESPONSE_CACHE); `contentMaxAge`: seconds it is kept at
+ * most, since changes drop it (default TAGGED_CONTENT_MAX_AGE).
+ */
+export function createCaches<R extends CachedRows = CachedRows>(changes: ContentChanges, { content, contentMaxAge = TAGGED_CONTENT_MAX_AGE }: { content: boolean; contentMaxAge?: number }): Caches<R> {
   const seconds = (s: number) => s * 1000;
   return {
     units: new DataCache('units', { max: 20_000, ttlMs: seconds(UNIT_MAX_AGE) }),
@@ -75,10 +79,10 @@ export function createCaches<R extends CachedRows = CachedRows>(changes: Content
     successions: new DataCache('successions', { max: 40_000, ttlMs: seconds(UNIT_MAX_AGE) }),
     unitHistories: new DataCache('unit_histories', { max: 20_000, ttlMs: seconds(UNIT_MAX_AGE) }),
     unitLineages: new DataCache('unit_lineages', { max: 20_000, ttlMs: seconds(UNIT_MAX_AGE) }),
-    sources: new DataCache('sources', { max: 10_000, ttlMs: seconds(SOURCE_MAX_AGE), changes, keyTags: (id) => [sourceTag(id)], keepsValues: content }),
-    feedPages: new DataCache('feed_pages', { max: 20_000, maxSize: FEED_PAGES_MAX_SIZE, ttlMs: seconds(CONTENT_MAX_AGE), changes, valueTags: feedPageTags, keepsValues: content }),
-    feedCounts: new DataCache('feed_counts', { max: 20_000, ttlMs: seconds(CONTENT_MAX_AGE), changes, keepsValues: content }),
-    articles: new DataCache('articles', { max: 50_000, ttlMs: seconds(CONTENT_MAX_AGE), changes, keyTags: (id) => [articleTag(id)], keepsValues: content }),
+    sources: new DataCache('sources', { max: 10_000, ttlMs: seconds(contentMaxAge), changes, keyTags: (id) => [sourceTag(id)], keepsValues: content }),
+    feedPages: new DataCache('feed_pages', { max: 20_000, maxSize: FEED_PAGES_MAX_SIZE, ttlMs: seconds(contentMaxAge), changes, valueTags: feedPageTags, keepsValues: content }),
+    feedCounts: new DataCache('feed_counts', { max: 20_000, ttlMs: seconds(contentMaxAge), changes, keepsValues: content }),
+    articles: new DataCache('articles', { max: 50_000, ttlMs: seconds(contentMaxAge), changes, keyTags: (id) => [articleTag(id)], keepsValues: content }),
   };
 }
 

@@ -6,7 +6,9 @@ import { EDGE_TAGS_MAX_BYTES } from './edgeTags';
  * Tells the edges in front of the gateway what changed, so they drop the answers they keep that
  * read it (edgeTags.ts: each answer's Surrogate-Key). After every change this process commits,
  * its tags are sent to every configured edge, and sent again until the edge says it took them:
- * a purge that is lost leaves a page stale at the edge for as long as its max-age.
+ * a purge that is lost leaves a page stale at the edge for as long as its max-age. And sent once
+ * more a request's deadline later: an answer the gateway computed before the change committed may
+ * reach the edge after the first purge, and be kept there; every such answer has been sent by then.
  *
  * Two kinds of edge: Varnish with the xkey module (`PURGE /` with `xkey-purge: <tags>`, as the VCL
  * of examples/edge/ takes it), and a generic hook (`POST` of `{"tags": [...]}` as JSON) for CDNs
@@ -29,7 +31,12 @@ export interface EdgePurgeOptions {
   maxRetryMs?: number;
   /** How long one purge request may take before it counts as failed. */
   timeoutMs?: number;
+  /** The longest a request runs (its deadline): each change's tags are purged once more after it (0: never). */
+  longestRequestMs?: number;
 }
+
+/** Added to longestRequestMs: an answer's way from the gateway to the edge. */
+const REPEAT_MARGIN_MS = 1_000;
 
 /** Tags waiting for one edge; past this many, one purge of everything says it all (EVERYTHING). */
 const MAX_PENDING_TAGS = 50_000;
@@ -116,22 +123,47 @@ function takeBatch(pending: Set<Tag>): Tag[] {
   return batch;
 }
 
-/** Purges every edge of every change this process commits (`changes.onCommitted`). */
+/** Purges every edge of every change this process commits (`changes.onCommitted`), and again a little later. */
 export class EdgePurger {
   private readonly queues: EdgeQueue[];
+  private readonly repeats = new Set<NodeJS.Timeout>();
 
   constructor(targets: readonly EdgeTarget[], changes: ContentChanges, logger: EdgePurgeLogger, options: EdgePurgeOptions = {}) {
-    const settled: Required<EdgePurgeOptions> = { firstRetryMs: 200, maxRetryMs: 30_000, timeoutMs: 5_000, ...options };
+    const settled: Required<EdgePurgeOptions> = { firstRetryMs: 200, maxRetryMs: 30_000, timeoutMs: 5_000, longestRequestMs: 0, ...options };
     this.queues = targets.map((target) => new EdgeQueue(target, logger, settled));
-    if (this.queues.length > 0) changes.onCommitted((tags) => this.queues.forEach((queue) => queue.add(tags)));
+    if (this.queues.length === 0) return;
+    changes.onCommitted((tags) => {
+      this.purge(tags);
+      if (settled.longestRequestMs > 0) this.purgeLater(tags, settled.longestRequestMs + REPEAT_MARGIN_MS);
+    });
   }
 
-  /** Whether every purge so far was taken by every edge (tests wait for it). */
+  /** Whether every purge sent so far was taken by every edge (tests wait for it); repeats still to come aside. */
   get idle(): boolean {
     return this.queues.every((queue) => queue.idle);
   }
 
+  /** Whether the repeats are sent too, and taken. */
+  get settled(): boolean {
+    return this.repeats.size === 0 && this.idle;
+  }
+
   close(): void {
+    for (const timer of this.repeats) clearTimeout(timer);
+    this.repeats.clear();
     for (const queue of this.queues) queue.close();
+  }
+
+  private purge(tags: readonly Tag[]): void {
+    for (const queue of this.queues) queue.add(tags);
+  }
+
+  private purgeLater(tags: readonly Tag[], ms: number): void {
+    const timer = setTimeout(() => {
+      this.repeats.delete(timer);
+      this.purge(tags);
+    }, ms);
+    timer.unref();
+    this.repeats.add(timer);
   }
 }

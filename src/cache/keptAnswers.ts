@@ -8,7 +8,9 @@ import { CachePolicies } from './cachePolicy';
 import { ContentChanges } from './contentChanges';
 import { EVERYTHING, Tag } from './contentTags';
 import { TagIndex } from './tagIndex';
-import { edgeTagHeaders } from './edgeTags';
+import { edgeHeaders } from './edgeTags';
+import { TAGGED_CONTENT_MAX_AGE } from './cacheHints';
+import { Clock, systemClock } from '../common/clock';
 
 /**
  * Kept answers: the body an anonymous query was answered with, sent again as it was to the next
@@ -19,18 +21,20 @@ import { edgeTagHeaders } from './edgeTags';
  * Every rule of caching is here, for both ways an answer is made:
  * - What is kept: an anonymous query (no Authorization header: key holders see scheduled articles)
  *   whose fields' @cacheControl hints allow it (cachePolicy.ts, visit counters left out), answered
- *   without errors, for as long as the hints allow (the smallest maxAge).
+ *   without errors, while its hints allow any caching (a maxAge, public).
  * - Under what: the day in Vietnam (a code names today's unit), the Accept header (it picks the
  *   content type), the operation name, the variables and the query text (sent, or known by its APQ
  *   hash).
  * - Until when: an answer carries the tags of what it read (cache/contentTags.ts), and a change
  *   that touches one, in any process, drops it (contentChanges.ts); an answer whose read overlapped
- *   such a change is not kept at all.
+ *   such a change is not kept at all. So it is kept longer than its maxAge (what browsers, whom no
+ *   change reaches, may keep it for): up to KeptAnswersOptions.maxAge, or its own if longer.
  * - Visit counters ('Lượt truy cập', 'Hôm nay', Article.views) are never kept: the body is kept
  *   split around them, and each answer reads them afresh (buffered visits included, stored ones
  *   reused for at most a second), so it says what running the query would say.
  * - What is sent: the bytes Apollo sent, checked when kept (the body rebuilt from its parts must be
- *   them), with their Content-Type and Cache-Control, and `age`.
+ *   them), with their Content-Type and Cache-Control, and `age: 0`: it is as current as executing
+ *   the query now would make it (nothing it read changed), so a browser may keep it for its max-age.
  *
  * Each process keeps its own (in memory, bounded), so a kept answer costs no round trip.
  */
@@ -42,7 +46,6 @@ interface Kept {
   counters: Reading[];
   contentType: string;
   cacheControl: string | undefined;
-  keptAt: number;
   operationName: string | null;
   tags: readonly Tag[];
 }
@@ -99,19 +102,23 @@ function joined(parts: string[], values: number[]): string {
   return body;
 }
 
+export interface KeptAnswersOptions {
+  /** Seconds an answer is kept at most, unless its own maxAge is longer. Default TAGGED_CONTENT_MAX_AGE. */
+  maxAge?: number;
+  /** How long the edges may keep an answer (edgeTags.ts); null (default): no edge is purged. */
+  edgeMaxAge?: number | null;
+  /** What answers' lifetimes go by (tests let an hour pass without waiting it). Default: the system clock. */
+  clock?: Clock;
+}
+
 export class KeptAnswers implements EarlyAnswer<Kept> {
   readonly operationType = 'query';
   readonly cacheHit = true;
-  private readonly answers = new LRUCache<string, Kept>({
-    maxSize: MAX_BYTES,
-    maxEntrySize: MAX_ANSWER_BYTES,
-    // Its tags count too (with their place in the index): a small answer may have read thousands of units.
-    sizeCalculation: (kept, key) => key.length + kept.parts.reduce((n, part) => n + part.length, 0) + kept.tags.reduce((n, tag) => n + tag.length + TAG_OVERHEAD_BYTES, 0),
-    noDisposeOnSet: true,
-    dispose: (_, key) => this.tags.delete(key),
-  });
+  private readonly answers: LRUCache<string, Kept>;
   /** The tags of each kept answer. */
   private readonly tags = new TagIndex<string>();
+  private readonly edgeMaxAge: number | null;
+  private readonly maxAge: number;
   // Bounded by size, not count: one caller's long texts must not grow it past its share.
   private readonly texts = new LRUCache<string, string>({ maxSize: MAX_TEXT_BYTES, maxEntrySize: MAX_ANSWER_BYTES, sizeCalculation: (text) => text.length });
   /** Stands in a counter's place while its answer is split (a NUL and a nonce: no text can hold it by chance). */
@@ -121,7 +128,19 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
     private readonly changes: ContentChanges,
     private readonly policies: CachePolicies,
     private readonly live: LiveValues<Reading>,
+    options: KeptAnswersOptions = {},
   ) {
+    this.edgeMaxAge = options.edgeMaxAge ?? null;
+    this.maxAge = options.maxAge ?? TAGGED_CONTENT_MAX_AGE;
+    this.answers = new LRUCache<string, Kept>({
+      maxSize: MAX_BYTES,
+      maxEntrySize: MAX_ANSWER_BYTES,
+      // Its tags count too (with their place in the index): a small answer may have read thousands of units.
+      sizeCalculation: (kept, key) => key.length + kept.parts.reduce((n, part) => n + part.length, 0) + kept.tags.reduce((n, tag) => n + tag.length + TAG_OVERHEAD_BYTES, 0),
+      noDisposeOnSet: true,
+      dispose: (_, key) => this.tags.delete(key),
+      perf: options.clock ?? systemClock,
+    });
     changes.onChange((tags) => this.drop(tags));
   }
 
@@ -150,15 +169,15 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
     const values = kept.counters.length ? await this.live.read(kept.counters, tally).catch(() => null) : [];
     if (values === null) return null;
     const body = kept.counters.length ? joined(kept.parts, values) : kept.parts[0];
-    void reply.header('content-type', kept.contentType).header('age', String(Math.round((Date.now() - kept.keptAt) / 1000)));
+    void reply.header('content-type', kept.contentType).header('age', '0');
     if (kept.cacheControl !== undefined) void reply.header('cache-control', kept.cacheControl);
-    for (const [name, value] of edgeTagHeaders(request.method, kept.cacheControl, kept.tags)) void reply.header(name, value);
+    for (const [name, value] of edgeHeaders(request.method, kept.cacheControl, kept.tags, this.edgeMaxAge)) void reply.header(name, value);
     return body;
   }
 
   /** The request is executed: its counters are noted, and its answer kept under the lookup's key if it may be. */
   learn({ key, text, mark }: Lookup): Lesson {
-    const { policies, token, answers, texts, changes, tags: index } = this;
+    const { policies, token, answers, texts, changes, tags: index, maxAge } = this;
     let ttlMs = 0;
     let prepared: Prepared | undefined;
     return {
@@ -168,7 +187,7 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
         const policy = policies.of(document, operation, request.variables ?? {});
         const allowed = policy && (policy.withoutCounters ?? policy.hint);
         if (!allowed?.maxAge || allowed.scope === 'PRIVATE') return;
-        ttlMs = allowed.maxAge * 1000;
+        ttlMs = Math.max(allowed.maxAge, maxAge) * 1000;
         contextValue.liveCounters = [];
       },
       willSendResponse({ response, contextValue: ctx, operationName }) {
@@ -193,7 +212,6 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
                 counters,
                 contentType: String(reply.getHeader('content-type')),
                 cacheControl: cacheControl === undefined ? undefined : String(cacheControl),
-                keptAt: Date.now(),
                 operationName,
                 tags,
               },

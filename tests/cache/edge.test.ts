@@ -8,15 +8,19 @@ import { insertArticles, minutesAfter, neighbourhood } from '../helpers/fixtures
 import { CREATE_ARTICLE } from '../helpers/operations';
 import { createTestEnvironment, KeyedClient, TestEnvironment } from '../helpers/testEnvironment';
 import { waitFor } from '../helpers/waitFor';
-import { EDGE_TAGS_MAX_BYTES, edgeTagHeaders } from '../../src/cache/edgeTags';
+import { CONTENT_MAX_AGE, TAGGED_CONTENT_MAX_AGE } from '../../src/cache/cacheHints';
+import { LocalContentChanges } from '../../src/cache/contentChanges';
+import { EdgePurger } from '../../src/cache/edgePurge';
+import { EDGE_TAGS_MAX_BYTES, edgeHeaders } from '../../src/cache/edgeTags';
 import { ConfigError, loadConfig } from '../../src/config';
 
 /*
  * Issue #32: the edge. Debian's varnish with the xkey module of varnish-modules, started here with
  * examples/edge/default.vcl in front of the gateway: anonymous GETs are kept at the edge under the
  * gateway's Surrogate-Key, and an edit at one commune purges that commune's pages and its
- * province's feeds, and no page of another province. And a purge the edge does not take is sent
- * again until it does.
+ * province's feeds, and no page of another province; it keeps them for EDGE_MAX_AGE, and passes
+ * on only the browsers' max-age. A purge the edge does not take is sent again until it does, and
+ * every purge once more a request's deadline later.
  */
 
 const VCL = join(__dirname, '..', '..', 'examples', 'edge', 'default.vcl');
@@ -48,7 +52,11 @@ describe('Varnish with xkey in front of the gateway', () => {
     // The example VCL, its backend pointed at this gateway.
     workdir = mkdtempSync(join(tmpdir(), 'lienthong-edge-'));
     const gateway = new URL(env.url);
-    writeFileSync(join(workdir, 'default.vcl'), readFileSync(VCL, 'utf8').replace('.port = "4000"', `.port = "${gateway.port}"`));
+    // And, for this test, each answer says how long the edge keeps it.
+    const vcl = readFileSync(VCL, 'utf8')
+      .replace('.port = "4000"', `.port = "${gateway.port}"`)
+      .replace('sub vcl_deliver {', 'sub vcl_deliver {\n  set resp.http.x-edge-ttl = obj.ttl;');
+    writeFileSync(join(workdir, 'default.vcl'), vcl);
     // -j none: run as the user who starts it (the test), in a working directory of its own.
     varnish = spawn(VARNISHD, ['-F', '-j', 'none', '-a', `127.0.0.1:${edgePort}`, '-f', join(workdir, 'default.vcl'), '-n', join(workdir, 'varnish'), '-s', 'malloc,64m'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let said = '';
@@ -104,6 +112,19 @@ describe('Varnish with xkey in front of the gateway', () => {
     expect(after['Ninh Bình subtree'].titles).toContain('"title":"Phát Diệm: tin mới nhất"');
   });
 
+  it('keeps a page for EDGE_MAX_AGE, and tells browsers only their max-age', async () => {
+    const query = 'query Home($code: ID!) { commune(code: $code) { fullName articles(first: 1) { nodes { title } } } }';
+    const url = `${edge}/graphql?${new URLSearchParams({ query, variables: JSON.stringify({ code: codes.haNoiCommune }) })}`;
+    const direct = await fetch(url.replace(edge, new URL(env.url).origin));
+    expect(direct.headers.get('cdn-cache-control')).toBe(`max-age=${TAGGED_CONTENT_MAX_AGE}`);
+    await fetch(url);
+    const hit = await fetch(url);
+    expect(hit.headers.get('x-edge')).toBe('hit');
+    expect(Number(hit.headers.get('x-edge-ttl'))).toBeGreaterThan(TAGGED_CONTENT_MAX_AGE - 60);
+    expect(hit.headers.get('cache-control')).toBe(`max-age=${CONTENT_MAX_AGE}, public`);
+    expect(hit.headers.get('cdn-cache-control')).toBeNull();
+  });
+
   it('keeps nothing a key holder asks, nor a POST', async () => {
     const { query, variables } = PAGES['home of Phát Diệm']();
     const url = `${edge}/graphql?${new URLSearchParams({ query, variables: JSON.stringify(variables) })}`;
@@ -153,8 +174,46 @@ describe('a purge the edge does not take', () => {
   });
 });
 
-describe('the tag headers', () => {
-  const header = (method: string, cacheControl: string, tags: string[]) => Object.fromEntries(edgeTagHeaders(method, cacheControl, new Set(tags)));
+describe('a second purge, a request\'s deadline after the first', () => {
+  let hook: Server;
+  const received: { at: number; tags: string[] }[] = [];
+
+  beforeAll(async () => {
+    hook = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push({ at: Date.now(), tags: JSON.parse(body).tags });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise((resolve) => hook?.close(resolve)));
+
+  it('drops what an edge stored from an answer computed before the change committed', async () => {
+    const changes = new LocalContentChanges();
+    const { port } = hook.address() as { port: number };
+    const longestRequestMs = 300;
+    const purger = new EdgePurger([{ kind: 'hook', url: `http://127.0.0.1:${port}/purge` }], changes, { warn() {}, info() {} }, { longestRequestMs });
+    try {
+      await (await changes.begin(['shown:14620@2025-07-01', 'article:7'])).done();
+      expect(purger.settled).toBe(false);
+      await waitFor('the second purge taken', () => purger.settled && received.length === 2, 30_000);
+      expect(received.map((r) => r.tags)).toEqual([
+        ['shown:14620@2025-07-01', 'article:7'],
+        ['shown:14620@2025-07-01', 'article:7'],
+      ]);
+      // The deadline and a second for the answer's way to the edge.
+      expect(received[1].at - received[0].at).toBeGreaterThanOrEqual(longestRequestMs + 1000 - 50);
+    } finally {
+      purger.close();
+    }
+  });
+});
+
+describe('the edge headers', () => {
+  const header = (method: string, cacheControl: string, tags: string[], edgeMaxAge: number | null = null) => Object.fromEntries(edgeHeaders(method, cacheControl, new Set(tags), edgeMaxAge));
 
   it('name what an anonymous public GET answer read, and EVERYTHING', () => {
     expect(header('GET', 'max-age=30, public', ['shown:14620', 'source:3'])).toEqual({ 'surrogate-key': '* shown:14620 source:3', 'cache-tag': '*,shown:14620,source:3' });
@@ -163,7 +222,14 @@ describe('the tag headers', () => {
   it('are not sent on a POST, nor on an answer a shared cache may not keep', () => {
     expect(header('POST', 'max-age=30, public', ['shown:14620'])).toEqual({});
     expect(header('GET', 'no-store', ['shown:14620'])).toEqual({});
-    expect(edgeTagHeaders('GET', 'max-age=30, public', undefined)).toEqual([]);
+    expect(edgeHeaders('GET', 'max-age=30, public', undefined)).toEqual([]);
+  });
+
+  it('tell the edges the gateway purges how long they may keep the answer: EDGE_MAX_AGE, or its max-age if longer', () => {
+    expect(header('GET', 'max-age=30, public', ['shown:14620'], 3600)['cdn-cache-control']).toBe('max-age=3600');
+    expect(header('GET', 'max-age=7200, public', [], 3600)['cdn-cache-control']).toBe('max-age=7200');
+    expect(header('GET', 'max-age=30, public', ['shown:14620'])['cdn-cache-control']).toBeUndefined();
+    expect(header('GET', 'no-store', ['shown:14620'], 3600)).toEqual({});
   });
 
   it("stand `all` in for a dashboard's hundreds of unit feeds, within what Varnish and CDNs read", () => {
@@ -174,7 +240,7 @@ describe('the tag headers', () => {
   });
 });
 
-describe('EDGE_VARNISH_URLS and EDGE_PURGE_HOOK_URLS', () => {
+describe('EDGE_VARNISH_URLS, EDGE_PURGE_HOOK_URLS and EDGE_MAX_AGE', () => {
   it('name the edges to purge, and a wrong one stops the start with one line', () => {
     expect(loadConfig({}).edges).toEqual([]);
     expect(loadConfig({ EDGE_VARNISH_URLS: 'http://127.0.0.1:6081/, http://10.0.0.2:6081', EDGE_PURGE_HOOK_URLS: 'https://cdn.example/purge' }).edges).toEqual([
@@ -182,6 +248,9 @@ describe('EDGE_VARNISH_URLS and EDGE_PURGE_HOOK_URLS', () => {
       { kind: 'varnish', url: 'http://10.0.0.2:6081/' },
       { kind: 'hook', url: 'https://cdn.example/purge' },
     ]);
+    expect(loadConfig({}).edgeMaxAge).toBeUndefined();
+    expect(loadConfig({ EDGE_MAX_AGE: '600' }).edgeMaxAge).toBe(600);
+    expect(() => loadConfig({ EDGE_MAX_AGE: 'an hour' })).toThrow(ConfigError);
     expect(() => loadConfig({ EDGE_VARNISH_URLS: 'varnish:6081' })).toThrow(new ConfigError('EDGE_VARNISH_URLS must be http(s) URLs separated by commas (e.g. http://127.0.0.1:6081/), got "varnish:6081"'));
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { FastifyInstance } from 'fastify';
 import { seedDemoContent } from '../../seeds/demo';
+import { CONTENT_MAX_AGE, TAGGED_CONTENT_MAX_AGE } from '../../src/cache/cacheHints';
 import { createServer } from '../../src/server';
 import { RECORD_VISIT } from '../helpers/operations';
 import { createTestDatabase, TestDatabase } from '../helpers/testDatabase';
@@ -158,6 +159,28 @@ describe('what a kept answer never does', () => {
     const next = await post({ query: FEED, variables: { code: '14620' } });
     expect(next.kept).toBe(false);
     expect(JSON.parse(next.text).data.commune.articles.nodes[0].id).toBe(id);
+  });
+});
+
+describe('how long an answer is kept', () => {
+  it('past its max-age, since every change to what it read drops it; TAGGED_CONTENT_MAX_AGE at most', async () => {
+    let now = Date.now();
+    const clocked = await createServer({ config: { production: false }, dataSource: db.dataSource, clock: { now: () => now } });
+    const at = await clocked.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const ask = async () => {
+        const res = await fetch(`${at}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: FEED, variables: { code: '14620' } }) });
+        return { age: res.headers.get('age'), cacheControl: res.headers.get('cache-control') };
+      };
+      expect(await ask()).toEqual({ age: null, cacheControl: `max-age=${CONTENT_MAX_AGE}, public` });
+      now += (CONTENT_MAX_AGE + 1) * 1000;
+      // As current as executing it now: a browser may keep it its max-age from now.
+      expect(await ask()).toEqual({ age: '0', cacheControl: `max-age=${CONTENT_MAX_AGE}, public` });
+      now += TAGGED_CONTENT_MAX_AGE * 1000;
+      expect((await ask()).age).toBeNull();
+    } finally {
+      await clocked.close();
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { FastifyInstance } from 'fastify';
 import { print } from 'graphql';
 import { Browser, Page, Response } from 'playwright-core';
 import { UnitArchiveDocument } from '../../examples/portal/generated/operations';
-import { createPortal, publicOrNoStore } from '../../examples/portal/portal';
+import { createPortal, publicOrNoStore, sharedCacheControl } from '../../examples/portal/portal';
 import { seedDemoContent } from '../../seeds/demo';
 import { startTestServer, TestServer } from '../helpers/testServer';
 import { launchChromium } from '../../scripts/chromium';
@@ -14,8 +14,9 @@ import { OfflinePage, openOfflinePage } from '../helpers/offlinePage';
 
 /**
  * The reference portal (examples/portal) in a real browser, over a real gateway on the demo data:
- * every block of the seed page against the gateway's own answer, one gateway request per page, the
- * visits the browser counts, the old map's units, and the error pages.
+ * every block of the seed page against the gateway's own answer, the gateway asked by GET with
+ * persisted-query hashes (an edge may keep the content, never the counters), the visits the browser
+ * counts, the old map's units, and the error pages.
  */
 
 
@@ -30,11 +31,12 @@ const SEED_ARTICLE = 'Hội nghị trực tuyến toàn quốc triển khai nhi�
  * requests (one per page render) are counted apart from the visits the browsers send.
  */
 class CountingProxy {
-  requests = 0;
+  /** The requests that went through, in order. */
+  sent: { method: string; url: string }[] = [];
   target = '';
   url = '';
   private readonly server: Server = createHttpServer((request, response) => {
-    this.requests++;
+    this.sent.push({ method: request.method!, url: request.url! });
     const upstream = httpRequest(`${this.target}${request.url}`, { method: request.method, headers: request.headers }, (answer) => {
       response.writeHead(answer.statusCode!, answer.headers);
       answer.pipe(response);
@@ -346,18 +348,52 @@ describe('search', () => {
 });
 
 describe('talking to the gateway', () => {
-  it('makes exactly one gateway request per page render', async () => {
+  it('asks by GET with the query’s hash alone: the content, which an edge may keep, and the counters apart', async () => {
     const slug = (await gateway.gql(`{ unit(code: "${CODE}") { articles(first: 1) { nodes { slug } } } }`)).data.unit.articles.nodes[0].slug;
-    const pages = [`/${CODE}`, `/${CODE}/bai-viet/${slug}`, `/${CODE}/tin-tuc`, `/${CODE}/tim-kiem?q=cai+cach`, `/${CODE}/tim-kiem`, '/376', '/99999', `/${CODE}/bai-viet/khong-co-bai-viet-nay`];
-    for (const path of pages) {
-      const before = serverSide.requests;
+    // Pages with "Thống kê truy cập" (and those that may turn out to be one) ask for the counters too.
+    const pages: [string, number][] = [
+      [`/${CODE}`, 2],
+      [`/${CODE}/bai-viet/${slug}`, 2],
+      [`/${CODE}/tin-tuc`, 1],
+      [`/${CODE}/tim-kiem?q=cai+cach`, 1],
+      [`/${CODE}/tim-kiem`, 1],
+      ['/376', 2],
+      ['/99999', 2],
+      [`/${CODE}/bai-viet/khong-co-bai-viet-nay`, 2],
+    ];
+    const params = (url: string) => new URL(url, gateway.url).searchParams;
+    for (const [path, asks] of pages) {
+      await (await fetch(`${portalUrl}${path}`)).text(); // the gateway learns the queries' texts
+      const before = serverSide.sent.length;
       await (await fetch(`${portalUrl}${path}`)).text();
-      expect({ path, requests: serverSide.requests - before }).toEqual({ path, requests: 1 });
+      const sent = serverSide.sent.slice(before);
+      expect({ path, methods: sent.map((r) => r.method) }).toEqual({ path, methods: Array(asks).fill('GET') });
+      for (const request of sent) {
+        expect(params(request.url).get('query')).toBeNull();
+        expect(JSON.parse(params(request.url).get('extensions')!).persistedQuery.sha256Hash).toMatch(/^[0-9a-f]{64}$/);
+      }
     }
-    // A browser page too: its style sheet and visit script come from the portal, not the gateway.
-    const before = serverSide.requests;
+    // The first time, the gateway did not know a text: asked again, with it (Apollo's APQ).
+    const withText = serverSide.sent.findIndex((r) => params(r.url).get('query') !== null);
+    expect(withText).toBeGreaterThan(0);
+    const hashOf = (url: string) => JSON.parse(params(url).get('extensions')!).persistedQuery.sha256Hash;
+    expect(serverSide.sent.slice(0, withText).map((r) => hashOf(r.url))).toContain(hashOf(serverSide.sent[withText].url));
+
+    // The home page's two answers, as an edge in front of the gateway sees them.
+    const before = serverSide.sent.length;
+    await (await fetch(`${portalUrl}/${CODE}`)).text();
+    const answers = await Promise.all(serverSide.sent.slice(before).map((r) => fetch(`${gateway.url}${r.url}`, { headers: { accept: 'application/json' } })));
+    const byName = Object.fromEntries(answers.map((answer, i) => [params(serverSide.sent[before + i].url).get('operationName'), answer.headers]));
+    expect(byName.UnitHome.get('cache-control')).toMatch(/^max-age=\d+, public$/);
+    expect(byName.UnitHome.get('surrogate-key')).toContain('shown:');
+    expect(byName.UnitCounters.get('cache-control')).toBe('no-store');
+    expect(byName.UnitCounters.get('surrogate-key')).toBeNull();
+  });
+
+  it('renders a browser page from the portal alone: its style sheet and visit script are not the gateway’s', async () => {
+    const before = serverSide.sent.length;
     await loadCountingVisit(reader.page, () => reader.page.goto(`${portalUrl}/${CODE}`));
-    expect(serverSide.requests - before).toBe(1);
+    expect(serverSide.sent.slice(before).map((r) => new URL(r.url, gateway.url).searchParams.get('operationName')).sort()).toEqual(['UnitCounters', 'UnitHome']);
   });
 
   it('forwards the gateway Cache-Control when it is public, and no-store otherwise', async () => {
@@ -380,6 +416,9 @@ describe('talking to the gateway', () => {
     expect(publicOrNoStore('private, no-store')).toBe('no-store');
     expect(publicOrNoStore('max-age=30, private')).toBe('no-store');
     expect(publicOrNoStore(null)).toBe('no-store');
+    // A page made of two answers: as the stricter of them.
+    expect(sharedCacheControl('max-age=30, public', 'max-age=3600, public')).toBe('max-age=30, public');
+    expect(sharedCacheControl('max-age=30, public', 'no-store')).toBe('no-store');
   });
 });
 

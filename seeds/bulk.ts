@@ -41,7 +41,7 @@ import { mulberry32 } from './mulberry32';
  * so ~0.1% of the reference's articles land on new units here.
  *
  * Loading: chunks of CHUNK_ARTICLES articles, each written as one transaction (articles,
- * publications, article_topics, then subtree_feed rebuilt set-based for the chunk's id range) on one
+ * publications, article_topics, then the derived feeds rebuilt set-based for the chunk's id range) on one
  * of two dedicated connections, so at most two statements are in flight while the next chunk is
  * generated. A failure stops the load; chunks committed before it stay.
  */
@@ -565,7 +565,7 @@ async function closeWriter(writer: Writer): Promise<void> {
 }
 
 function writeChunk(runner: QueryRunner, chunk: Chunk): Promise<void> {
-  // READ COMMITTED: the INSERT ... SELECT that fills subtree_feed then reads publications without
+  // READ COMMITTED: the INSERT ... SELECT that fills the derived feeds then reads publications without
   // next-key locks, so the two writers' adjacent id ranges never wait on (or deadlock with) each other.
   return transactionOn(
     runner,
@@ -644,6 +644,6 @@ export async function seedBulkArticles(dataSource: DataSource, opts: BulkOptions
   if (failure !== null) throw failure;
 
   // Fresh statistics, so the first queries after a load plan on the new table sizes.
-  if (total > 0) await dataSource.query('ANALYZE TABLE articles, publications, article_topics, subtree_feed');
+  if (total > 0) await dataSource.query('ANALYZE TABLE articles, publications, article_topics, subtree_feed, history_feed');
   return { articles: done, publications, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { foldVietnamese } from '../src/common/vietnameseText';
-import { rebuildAllSubtreeFeeds } from '../src/modules/articles/subtreeFeed';
-import { rebuildUnitClosure } from '../src/modules/units/unitTree';
+import { rebuildAllDerivedFeeds } from '../src/modules/articles/derivedFeeds';
+import { rebuildUnitClosure, rebuildUnitHistory } from '../src/modules/units/unitTree';
 import { OLD_MAP_UNTIL, readVnAdminMaps, VnAdminMaps } from './vnAdmin';
 import { upsertRows } from '../src/common/sql';
 
@@ -27,7 +27,7 @@ export interface SeededMaps {
  * snapshot of the old map, keyed by code, which the migration BothMaps made the old map's ids), the
  * catalogue's units are brought up to date in place, so every article, publication, visit and key
  * still names its unit; a unit the catalogue does not have stays, ended (ENDED_BEFORE_CATALOGUE),
- * with no successor. The unit tree is then rebuilt, and with it every SUBTREE feed row.
+ * with no successor. The unit tree and histories are then rebuilt, and with them every derived feed row.
  */
 export async function seedUnits(db: EntityManager, maps: VnAdminMaps = readVnAdminMaps()): Promise<SeededMaps> {
   const [{ n }] = await db.query('SELECT COUNT(*) AS n FROM units');
@@ -48,8 +48,10 @@ export async function seedUnits(db: EntityManager, maps: VnAdminMaps = readVnAdm
     maps.successions.map((s) => [s.fromId, s.toId, s.whole, s.date, s.resolution]),
   );
   await rebuildUnitClosure(db);
-  // A v1 unit may have moved between districts since 2023: every subtree is recomputed.
-  if (upgrading) await rebuildAllSubtreeFeeds(db);
+  await rebuildUnitHistory(db);
+  // A v1 unit may have moved between districts since 2023, and the successions are new: every
+  // derived feed is recomputed.
+  if (upgrading) await rebuildAllDerivedFeeds(db);
   return { units: maps.units.length, successions: maps.successions.length };
 }
 

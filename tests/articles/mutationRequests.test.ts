@@ -246,11 +246,11 @@ describe('statements', () => {
     await create('Bài đếm đầu', []); // the unit by its code read once, then cached for every request
     const authentication = (await send(editor, '{ __typename }')).statements;
     // The key's lookup; the scope check; the transaction (isolation, START, the free slug, INSERT of
-    // the article, its publication, its SUBTREE feed rows and its search document, the data bounds,
-    // the tags of what it changed, COMMIT); the reload; the audit row.
+    // the article, its publication, its SUBTREE and history feed rows and its search document, the
+    // data bounds, the tags of what it changed, COMMIT); the reload; the audit row.
     const bare = await create('Bài đếm không chủ đề', []);
     expect(bare.errors).toBeUndefined();
-    expect(bare.statements).toBe(authentication + 1 + 10 + 2);
+    expect(bare.statements).toBe(authentication + 1 + 11 + 2);
     // Topics: created if new, then filed under (two statements).
     expect((await create('Bài đếm có chủ đề', ['Cải cách'])).statements).toBe(bare.statements + 2);
   });

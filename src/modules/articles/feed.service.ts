@@ -101,6 +101,8 @@ const FEED_SOURCES: Record<FeedKind, FeedSource> = {
     scannable: false,
   },
   UNIT: unitFeed('publications'),
+  // The unit's own rows, which hold its predecessors' articles (articles/derivedFeeds.ts).
+  HISTORY: { ...unitFeed('history_feed'), branches: (q) => [q.owner], all: 'f.unit_id = ?', allValue: (q) => q.owner },
   SUBTREE: unitFeed('subtree_feed'),
   // The publications of the units and of every unit above them: one branch, each article once.
   LINEAGE: {

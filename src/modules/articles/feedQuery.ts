@@ -21,8 +21,11 @@ export type FeedBase =
 /** The order a feed is read in; RELEVANCE without a search is NEWEST. */
 export type FeedOrder = 'NEWEST' | 'OLDEST' | 'MOST_VIEWED' | 'RELEVANCE';
 
-/** A base and its scope as one value: FeedService reads each from its own table (FEED_SOURCES). */
-export type FeedKind = 'ALL' | 'SOURCE' | FeedScope;
+/**
+ * A base and its scope as one value: FeedService reads each from its own table (FEED_SOURCES).
+ * HISTORY is a UNIT feed with history of a unit that has predecessors (its own table, history_feed).
+ */
+export type FeedKind = 'ALL' | 'SOURCE' | 'HISTORY' | FeedScope;
 
 /** One feed page request, validated and normalised: what FeedService turns into SQL. */
 export interface FeedQuery {
@@ -79,7 +82,12 @@ function kindAndOwner(base: FeedBase): Pick<FeedQuery, 'kind' | 'owner' | 'units
       return { kind: 'SOURCE', owner: String(base.id), units: [], lineage: null };
     case 'unit':
       if (base.scope === 'LINEAGE' && !base.lineage) throw new Error('a LINEAGE feed needs its lineage (the units above its units)');
-      return { kind: base.scope, owner: base.units[0], units: base.units, lineage: base.scope === 'LINEAGE' ? base.lineage! : null };
+      return {
+        kind: base.scope === FeedScope.UNIT && base.units.length > 1 ? 'HISTORY' : base.scope,
+        owner: base.units[0],
+        units: base.units,
+        lineage: base.scope === 'LINEAGE' ? base.lineage! : null,
+      };
   }
 }
 
@@ -88,7 +96,8 @@ export function feedQueryTags(q: FeedQuery): Tag[] {
   if (q.kind === 'ALL') return feedTags({ kind: 'ALL' });
   if (q.kind === 'SOURCE') return feedTags({ kind: 'SOURCE', sourceId: q.owner });
   if (q.kind === FeedScope.SUBTREE) return feedTags({ kind: 'SUBTREE', roots: q.units });
-  // A LINEAGE feed reads the publications of its units and of every unit above them.
+  // A LINEAGE feed reads the publications of its units and of every unit above them; a history
+  // feed (UNIT, HISTORY) those of its units.
   return feedTags({ kind: 'UNIT', units: q.kind === FeedScope.LINEAGE ? q.lineage! : q.units });
 }
 

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { growDataBounds } from '../../plugins/dataBounds';
 import { indexArticles, writeSearchDocuments } from './search/searchIndex';
-import { addToSubtreeFeed, insertSubtreeFeedRows, rebuildSubtreeFeed, rebuildSubtreeFeedRange } from './subtreeFeed';
+import { addToDerivedFeeds, DerivedRows, insertDerivedFeedRows, rebuildDerivedFeeds, rebuildDerivedFeedsRange } from './derivedFeeds';
 
 /**
  * The rules an article write keeps in step, for the mutations (articleWriter.service.ts,
@@ -9,8 +9,8 @@ import { addToSubtreeFeed, insertSubtreeFeedRows, rebuildSubtreeFeed, rebuildSub
  * - an article is published on its origin unit (is_origin = 1, shown since it was published) and may
  *   be shown on more units (is_origin = 0, shown since it was syndicated there);
  * - every place a feed is ordered in sorts it by the article's published_at: publications.sort_at,
- *   article_topics.sort_at and subtree_feed.sort_at, so moving an article moves it in all three;
- * - the SUBTREE feed (subtreeFeed.ts) follows the publications;
+ *   article_topics.sort_at and the derived feeds' sort_at, so moving an article moves it in all of them;
+ * - the SUBTREE and history feeds (derivedFeeds.ts) follow the publications;
  * - the search index (search/searchIndex.ts) follows the title, summary and body;
  * - the data bounds the cost estimate multiplies by (plugins/dataBounds.ts) grow by what was added,
  *   at most, as the write commits: a query priced right after it is priced with it.
@@ -76,15 +76,15 @@ export async function insertTopicFilings(m: EntityManager, rows: TopicFilingRow[
   await growDataBounds(m, { topicFilings: { mostPerArticle: mostPer(rows, ([articleId]) => articleId), mostPerTopic: mostPer(rows, ([, topicId]) => topicId) } });
 }
 
-/** `rows` SUBTREE feed rows of `articles` new articles: at most one per article in a unit's feed. */
-const newSubtreeRows = (rows: number, articles: number) => ({ subtreeFeedRows: { count: rows, mostPerUnit: Math.min(articles, rows) } });
+/** The derived feeds' `rows` of `articles` new articles (the bounds count the SUBTREE feed's): at most one per article in a unit's feed. */
+const newSubtreeRows = (rows: DerivedRows, articles: number) => ({ subtreeFeedRows: { count: rows.subtree_feed, mostPerUnit: Math.min(articles, rows.subtree_feed) } });
 
 /**
- * What follows from articles just written with their publications: their SUBTREE feed rows and
+ * What follows from articles just written with their publications: their derived feeds' rows and
  * their search documents.
  */
 export async function completePublishing(m: EntityManager, articleIds: readonly number[]): Promise<void> {
-  await growDataBounds(m, newSubtreeRows(await rebuildSubtreeFeed(m, articleIds), articleIds.length));
+  await growDataBounds(m, newSubtreeRows(await rebuildDerivedFeeds(m, articleIds), articleIds.length));
   await indexArticles(m, articleIds);
 }
 
@@ -98,7 +98,7 @@ export async function completePublishingRange(
   toId: number,
   articles: { id: number; title: string; summary: string | null; body: string }[],
 ): Promise<void> {
-  await growDataBounds(m, newSubtreeRows(await rebuildSubtreeFeedRange(m, fromId, toId), toId - fromId + 1));
+  await growDataBounds(m, newSubtreeRows(await rebuildDerivedFeedsRange(m, fromId, toId), toId - fromId + 1));
   await writeSearchDocuments(m, articles);
 }
 
@@ -126,7 +126,7 @@ export async function publishNew(m: EntityManager, article: NewArticle): Promise
   await countNewArticles(m, [article.sourceId]);
   await insertPublications(m, [originPublication(article.id, article.originId, article.publishedAt)]);
   if (article.topics.length > 0) await insertTopics(m, article.id, article.topics, article.publishedAt);
-  await growDataBounds(m, newSubtreeRows(await insertSubtreeFeedRows(m, [article.id]), 1));
+  await growDataBounds(m, newSubtreeRows(await insertDerivedFeedRows(m, [article.id]), 1));
   await writeSearchDocuments(m, [article]);
 }
 
@@ -149,7 +149,7 @@ export async function publishChange(m: EntityManager, articleId: number, change:
     await m.query('UPDATE publications SET sort_at = ? WHERE article_id = ?', [change.publishedAt, articleId]);
     await m.query('UPDATE publications SET published_at = ? WHERE article_id = ? AND is_origin = 1', [change.publishedAt, articleId]);
     await m.query('UPDATE article_topics SET sort_at = ? WHERE article_id = ?', [change.publishedAt, articleId]);
-    await rebuildSubtreeFeed(m, [articleId]);
+    await rebuildDerivedFeeds(m, [articleId]);
   }
   if (change.topics) await fileUnderTopics(m, articleId, change.topics, change.publishedAt);
   if (change.text) await writeSearchDocuments(m, [{ id: articleId, ...change.text }]);
@@ -176,7 +176,7 @@ async function insertTopics(m: EntityManager, articleId: number, topics: { name:
 
 /**
  * Shows existing articles on more units from `now` (syndicatedPublication for every pair not
- * there yet, set-based) and adds them to those units' SUBTREE feeds. Returns the pairs added.
+ * there yet, set-based) and adds them to those units' derived feeds. Returns the pairs added.
  */
 export async function syndicate(m: EntityManager, articleIds: readonly number[], unitIds: readonly string[], now: Date): Promise<number> {
   // IGNORE only settles a race with a concurrent call adding the same pair.
@@ -188,7 +188,7 @@ export async function syndicate(m: EntityManager, articleIds: readonly number[],
     [now, unitIds, articleIds],
   );
   const pairs: number = inserted.affectedRows;
-  const subtreeRows = await addToSubtreeFeed(m, articleIds, unitIds);
+  const subtreeRows = (await addToDerivedFeeds(m, articleIds, unitIds)).subtree_feed;
   await growDataBounds(m, {
     publications: {
       count: pairs,
@@ -205,7 +205,8 @@ export async function syndicate(m: EntityManager, articleIds: readonly number[],
 /** Stops showing articles on units other than their origin. Returns the pairs removed. */
 export async function withdraw(m: EntityManager, articleIds: readonly number[], unitIds: readonly string[]): Promise<number> {
   const deleted = await m.query('DELETE FROM publications WHERE article_id IN (?) AND unit_id IN (?) AND is_origin = 0', [articleIds, unitIds]);
-  // Removing a publication may or may not empty an ancestor's subtree: recompute those articles.
-  if (deleted.affectedRows > 0) await rebuildSubtreeFeed(m, articleIds);
+  // Removing a publication may or may not take an article out of an ancestor's subtree or a
+  // successor's history: recompute those articles.
+  if (deleted.affectedRows > 0) await rebuildDerivedFeeds(m, articleIds);
   return deleted.affectedRows;
 }

@@ -25,6 +25,30 @@ export function ancestorPairs(alias: string): { from: string; unit: string; ance
   return { from: `unit_closure ${alias}`, unit: `${alias}.descendant_id`, ancestor: `${alias}.ancestor_id` };
 }
 
+/**
+ * The (member, unit) pairs of unit_history as a FROM item, under `alias`, as ancestorPairs gives
+ * unit_closure's: one row for every unit that keeps another's archive and each unit whose archive it
+ * keeps, itself included; units with no predecessor have none. The history feed joins it.
+ */
+export function historyPairs(alias: string): { from: string; unit: string; ancestor: string } {
+  return { from: `unit_history ${alias}`, unit: `${alias}.member_id`, ancestor: `${alias}.unit_id` };
+}
+
+/**
+ * Recomputes unit_history (UNIT_HISTORY, kept as a table: the history feed is derived through it)
+ * for the units that have predecessors, in the caller's transaction: after a map is loaded or
+ * changed, before the history feed is rebuilt (articles/derivedFeeds.ts).
+ */
+export async function rebuildUnitHistory(db: TreeDatabase): Promise<void> {
+  const rows: { unit_id: string; member_id: string }[] = await db.query(
+    `${unitHistory('TRUE')} SELECT h.unit_id, h.member_id FROM history h
+     WHERE h.unit_id IN (SELECT k.unit_id FROM history k WHERE k.member_id <> k.unit_id)`,
+  );
+  await db.query('DELETE FROM unit_history');
+  const pairs = rows.map((r) => [r.unit_id, r.member_id]);
+  for (let i = 0; i < pairs.length; i += 5000) await db.query('INSERT INTO unit_history (unit_id, member_id) VALUES ?', [pairs.slice(i, i + 5000)]);
+}
+
 /** The ids of the units `IN (?)` and of every unit above them, for `… IN (${UNITS_AT_OR_ABOVE})`. */
 export const UNITS_AT_OR_ABOVE = 'SELECT c.ancestor_id FROM unit_closure c WHERE c.descendant_id IN (?)';
 

@@ -117,6 +117,10 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
   private readonly answers: LRUCache<string, Kept>;
   /** The tags of each kept answer. */
   private readonly tags = new TagIndex<string>();
+  /** Requests that found the same being executed and waited for its answer (tests watch it). */
+  readonly stats = { waits: 0 };
+  /** Keys whose answer, one that may be kept, is being executed now: settled when that request is over. */
+  private readonly executing = new Map<string, Promise<void>>();
   private readonly edgeMaxAge: number | null;
   private readonly maxAge: number;
   // Bounded by size, not count: one caller's long texts must not grow it past its share.
@@ -161,7 +165,10 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
     const text = typeof query === 'string' ? (hash === undefined || known === query ? query : undefined) : known;
     if (text === undefined || (operationName != null && typeof operationName !== 'string')) return null;
     const key = [vietnamDay(Date.now()), headers.accept ?? '', operationName ?? '', JSON.stringify(variables ?? {}), text].join('\n');
-    return { key, text, mark: this.changes.mark(), hit: this.answers.get(key) };
+    const hit = this.answers.get(key);
+    const executing = hit ? undefined : this.executing.get(key);
+    if (executing) this.stats.waits++;
+    return { key, text, mark: this.changes.mark(), hit, executing };
   }
 
   /** The answer `lookup` found, its counters read afresh; null when they cannot be read (MySQL down): executing says so, or answers if it can. */
@@ -177,9 +184,11 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
 
   /** The request is executed: its counters are noted, and its answer kept under the lookup's key if it may be. */
   learn({ key, text, mark }: Lookup): Lesson {
-    const { policies, token, answers, texts, changes, tags: index, maxAge } = this;
+    const { policies, token, answers, texts, changes, tags: index, maxAge, executing } = this;
     let ttlMs = 0;
     let prepared: Prepared | undefined;
+    /** Settles `executing`'s entry when this request registered it. */
+    let over: (() => void) | undefined;
     return {
       didResolveOperation({ document, operation, request, metrics, contextValue }) {
         if (operation?.operation !== 'query') return;
@@ -189,6 +198,8 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
         if (!allowed?.maxAge || allowed.scope === 'PRIVATE') return;
         ttlMs = Math.max(allowed.maxAge, maxAge) * 1000;
         contextValue.liveCounters = [];
+        // Those who ask the same meanwhile wait for this answer rather than executing it too.
+        if (!executing.has(key)) executing.set(key, new Promise<void>((resolve) => (over = resolve)));
       },
       willSendResponse({ response, contextValue: ctx, operationName }) {
         const counters = ctx.liveCounters;
@@ -221,6 +232,11 @@ export class KeptAnswers implements EarlyAnswer<Kept> {
             texts.set(sha256(text), text);
           },
         },
+      finished() {
+        if (!over) return;
+        executing.delete(key);
+        over();
+      },
     };
   }
 

@@ -29,6 +29,11 @@ export interface EarlyAnswer<Hit extends { operationName: string | null }> {
 
 export interface Found<Hit> {
   hit: Hit | undefined;
+  /**
+   * With no hit: the same request being executed for another caller now, settled when it is
+   * answered; its answer may then be found (look up again) instead of executing this one too.
+   */
+  executing?: Promise<void>;
 }
 
 /** Learning from one request Apollo executes: Apollo's hooks, then what may be kept once the bytes are known. */
@@ -37,6 +42,8 @@ export interface Lesson {
   willSendResponse?(requestContext: GraphQLRequestContextWillSendResponse<Context>): void;
   /** What was learnt: kept only if the body sent (200) is one of `bodies`; undefined when nothing. */
   learnt(): Learnt | undefined;
+  /** The request is answered (or failed, or its caller left): called once, after learnt and keep. */
+  finished?(): void;
 }
 
 export interface Learnt {

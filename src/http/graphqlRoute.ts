@@ -47,6 +47,17 @@ export interface GraphqlRoute {
   register(app: FastifyInstance, apollo: ApolloServer<Context>): void;
 }
 
+/** Whether `promise` settled before `at` (the caller's deadline: it then executes for itself). */
+async function untilSettledOr(promise: Promise<void>, at: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, Math.max(0, at - Date.now()), false)));
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function graphqlRoute({ services, visitShortcut, keptAnswers, requestLog, metrics, timeouts }: GraphqlRouteDeps): GraphqlRoute {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const ways: EarlyAnswer<any>[] = keptAnswers ? [visitShortcut, keptAnswers] : [visitShortcut];
@@ -68,9 +79,22 @@ export function graphqlRoute({ services, visitShortcut, keptAnswers, requestLog,
     },
   };
 
+  /** Tells the ways that learnt from a request that it is over (once, whichever hook comes first). */
+  const finish = (tally: StatementTally | undefined) => {
+    const watching = tally && lessons.get(tally);
+    if (!watching) return;
+    lessons.delete(tally!);
+    for (const lesson of watching) lesson.finished?.();
+  };
+
   function register(app: FastifyInstance, apollo: ApolloServer<Context>): void {
     app.addHook('onResponse', (request, reply, done) => {
       requestLog.write(request, reply, tallies.get(request));
+      finish(tallies.get(request));
+      done();
+    });
+    app.addHook('onRequestAbort', (request, done) => {
+      finish(tallies.get(request));
       done();
     });
     const execute = fastifyApolloHandler(apollo, {
@@ -89,6 +113,7 @@ export function graphqlRoute({ services, visitShortcut, keptAnswers, requestLog,
           const learnt = lesson.learnt();
           if (learnt && reply.statusCode === 200 && typeof payload === 'string' && learnt.bodies.includes(payload)) learnt.keep(reply);
         }
+        finish(tally);
         done(null, reply.statusCode === 500 && typeof payload === 'string' ? withRequestId(payload, request.id) : payload);
       },
       async handler(request, reply) {
@@ -97,8 +122,11 @@ export function graphqlRoute({ services, visitShortcut, keptAnswers, requestLog,
         void reply.header('x-request-id', request.id);
         const watching: Lesson[] = [];
         for (const way of ways) {
-          const found = way.lookup(request);
+          let found = way.lookup(request);
           if (!found) continue;
+          // The same request is being executed for someone else: its answer, once kept, is this one's
+          // too (a burst on a page a change just dropped executes it once, not once per reader).
+          if (!found.hit && found.executing && (await untilSettledOr(found.executing, tally.deadline!.at))) found = way.lookup(request) ?? found;
           const body = found.hit ? await way.answer(found.hit, request, reply, tally) : null;
           if (body !== null) {
             const operationName: string | null = found.hit.operationName;

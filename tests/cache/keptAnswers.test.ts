@@ -6,6 +6,7 @@ import { createServer } from '../../src/server';
 import { RECORD_VISIT } from '../helpers/operations';
 import { createTestDatabase, TestDatabase } from '../helpers/testDatabase';
 import { createKey } from '../helpers/testEnvironment';
+import { waitFor } from '../helpers/waitFor';
 
 /**
  * Kept answers (src/cache/keptAnswers.ts) are served before Apollo runs: what a hit sends must be
@@ -159,6 +160,36 @@ describe('what a kept answer never does', () => {
     const next = await post({ query: FEED, variables: { code: '14620' } });
     expect(next.kept).toBe(false);
     expect(JSON.parse(next.text).data.commune.articles.nodes[0].id).toBe(id);
+  });
+});
+
+describe('a burst on a page whose answer is not kept (yet, or any more)', () => {
+  it('executes it once: who asks the same meanwhile waits for that answer and is sent it', async () => {
+    const kept = app.keptAnswers!;
+    const body = { query: FEED, variables: { code: '14632' } };
+    // The first request's feed read is held in MySQL while the others come.
+    const lock = db.dataSource.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.query('LOCK TABLES history_feed WRITE, publications WRITE');
+      const first = post(body);
+      await waitFor('the first request waiting in MySQL', async () => {
+        const waiting: { Info: string | null }[] = await lock.query("SELECT INFO AS Info FROM information_schema.PROCESSLIST WHERE STATE LIKE 'Waiting for table%'");
+        return waiting.some((p) => /history_feed|publications/.test(p.Info ?? ''));
+      });
+      const waitsBefore = kept.stats.waits;
+      const others = Array.from({ length: 5 }, () => post(body));
+      await waitFor('the others waiting for its answer', () => kept.stats.waits - waitsBefore === 5);
+      await lock.query('UNLOCK TABLES');
+      const [executed, ...sent] = await Promise.all([first, ...others]);
+      expect(executed.kept).toBe(false);
+      expect(sent.map((s) => s.kept)).toEqual(Array(5).fill(true));
+      expect(sent.map((s) => s.text)).toEqual(Array(5).fill(executed.text));
+      expect(sent.map((s) => s.headers.get('x-sql-statements'))).toEqual(Array(5).fill('0'));
+    } finally {
+      await lock.query('UNLOCK TABLES').catch(() => undefined);
+      await lock.release();
+    }
   });
 });
 

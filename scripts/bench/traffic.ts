@@ -77,11 +77,11 @@ async function unitsOf(env: BenchEnv, map: TrafficMap): Promise<{ communes: stri
 }
 
 /** One page a portal asks for. */
-type Page = { kind: 'home'; commune: string } | { kind: 'dashboard'; province: string } | { kind: 'search'; province: string; q: string };
+export type Page = { kind: 'home'; commune: string } | { kind: 'dashboard'; province: string } | { kind: 'search'; province: string; q: string };
 
-/** The same sequence of pages for every target prepared with the same units. */
-function pageDraws(units: { communes: string[]; provinces: string[] }): () => Page {
-  const random = mulberry32(SEED);
+/** The same sequence of pages for every target prepared with the same units (and seed). */
+export function pageDraws(units: { communes: string[]; provinces: string[] }, seed = SEED): () => Page {
+  const random = mulberry32(seed);
   const communes = shuffled(units.communes, random);
   const provinces = shuffled(units.provinces, random);
   const commune = zipf(communes.length, random);

@@ -120,7 +120,7 @@ afterAll(async () => {
 describe('read replicas', () => {
   it('replicates the migrated and seeded database', async () => {
     const count = async (conn: mysql.Connection, table: string) => Number(((await conn.query(`SELECT COUNT(*) AS n FROM ${table}`)) as any)[0][0].n);
-    for (const table of ['migrations', 'units', 'unit_closure', 'unit_successions', 'api_keys']) {
+    for (const table of ['migrations', 'units', 'unit_closure', 'unit_successions', 'unit_history', 'history_feed', 'api_keys']) {
       expect(await count(replicaAdmin, table)).toBe(await count(primaryAdmin, table));
     }
     expect(await count(replicaAdmin, 'units')).toBeGreaterThan(11_000);

@@ -160,10 +160,15 @@ export class UnitTree {
 
   /**
    * Each unit's history: the unit, then the units whose archive it keeps, transitively (see UNIT_HISTORY;
-   * whose feeds its feed gathers with `history: true`). Units that do not exist are left out.
+   * whose feeds its feed gathers with `history: true`). Read from unit_history, the table the history
+   * feed is derived through, so that a feed's units and its rows never disagree; a unit with no
+   * predecessor has no rows there and is its own history. Units that do not exist are left out.
    */
   async histories(ids: readonly string[]): Promise<Map<string, string[]>> {
-    const rows: { unit_id: string; member_id: string }[] = await this.db.query(`${UNIT_HISTORY} SELECT unit_id, member_id FROM history`, [ids]);
+    const rows: { unit_id: string; member_id: string }[] = await this.db.query(
+      'SELECT u.id AS unit_id, COALESCE(h.member_id, u.id) AS member_id FROM units u LEFT JOIN unit_history h ON h.unit_id = u.id WHERE u.id IN (?)',
+      [ids],
+    );
     const found = new Map<string, Set<string>>();
     for (const r of rows) {
       let members = found.get(r.unit_id);

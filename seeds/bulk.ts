@@ -1,5 +1,5 @@
 import { DataSource, QueryRunner } from 'typeorm';
-import { foldVietnamese, slugify } from '../src/common/vietnameseText';
+import { foldVietnamese, memoizedFold, slugify } from '../src/common/vietnameseText';
 import { transactionOn } from '../src/db/transaction';
 import { ArticleKind } from '../src/modules/articles/article.entity';
 import { growDataBounds } from '../src/plugins/dataBounds';
@@ -19,7 +19,8 @@ import { parseDay, vietnamDay, vietnamDayNumber } from '../src/common/vietnamDay
 import { DocumentDraft, legalDocument } from '../src/modules/articles/articleInput';
 import { insertLegalDocuments } from '../src/modules/articles/legalDocuments';
 import { NEW_MAP_FROM, OLD_MAP_UNTIL } from './vnAdmin';
-import { mulberry32 } from './mulberry32';
+import { mulberry32, Mulberry32 } from './mulberry32';
+import { committedChunks, inSeedRun, recordSeedChunk, SeedRun } from './seedRuns';
 
 /**
  * Deterministic bulk articles for benchmarks and load tests (`npm run seed -- --articles N`).
@@ -43,7 +44,9 @@ import { mulberry32 } from './mulberry32';
  * Loading: chunks of CHUNK_ARTICLES articles, each written as one transaction (articles,
  * publications, article_topics, then the derived feeds rebuilt set-based for the chunk's id range) on one
  * of two dedicated connections, so at most two statements are in flight while the next chunk is
- * generated. A failure stops the load; chunks committed before it stay.
+ * generated. A failure stops the load; chunks committed before it stay, each recorded with the
+ * generator's state after it, and the same command run again writes the rest (seeds/seedRuns.ts).
+ * The search documents fold their text with a memoizedFold: the bulk text repeats a small vocabulary.
  */
 
 export interface BulkOptions {
@@ -51,8 +54,12 @@ export interface BulkOptions {
   articles: number;
   /** PRNG seed; the same seed and count on the same starting data give the same rows. Default 42. */
   seed?: number;
-  /** The last day of the year of articles ('YYYY-MM-DD', up to 23:59:59 UTC); default 2025-06-30, the reference's. */
+  /** The last day of the articles' span ('YYYY-MM-DD', up to 23:59:59 UTC); default 2025-06-30, the reference's. */
   end?: string;
+  /** How many days the span has; default 365, the reference's. */
+  days?: number;
+  /** The seed command this load is part of (seeds/seedRuns.ts); by default a run of its own. */
+  run?: SeedRun;
   /** Called after each chunk commits, with the articles written so far and the total asked for. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -67,13 +74,13 @@ export interface BulkResult {
 const CHUNK_ARTICLES = 1000;
 /** Connections writing chunks concurrently, hence the most statements in flight. */
 const WRITERS = 2;
-/** Articles are dated over the 365 days that end with this day (the reference's --end-date). */
+/** Articles are dated over the days (by default 365, as the reference's) that end with this day (the reference's --end-date). */
 export const DEFAULT_ARTICLES_END = OLD_MAP_UNTIL;
+export const DEFAULT_ARTICLES_DAYS = 365;
 /** The first day of the new map, as a Vietnamese day number. */
 const NEW_MAP_DAY = parseDay(NEW_MAP_FROM)!;
 /** The last second (UTC) of the old map's last day in Vietnam. */
 const OLD_MAP_LAST_TS = NEW_MAP_DAY * 86400 - 7 * 3600 - 1;
-const SPAN_SECONDS = 365 * 86400;
 /** A syndicated copy appears on its unit 0-48 h after the origin published the article. */
 const SYNDICATION_DELAY_SECONDS = 48 * 3600;
 const SOURCE_TOTAL = 100;
@@ -82,11 +89,20 @@ const SOURCE_CREATED_AT = '2024-06-30 00:00:00';
 
 // ---------- PRNG ----------
 
-type Rng = () => number;
-
 /** Draw helpers over one stream; each helper consumes exactly one number, as in the reference. */
 class Draws {
-  constructor(readonly next: Rng) {}
+  constructor(private stream: Mulberry32) {}
+
+  readonly next = (): number => this.stream();
+
+  get state(): number {
+    return this.stream.state;
+  }
+
+  /** Goes on from a state this stream (or one with the same seed) was in. */
+  resume(state: number): void {
+    this.stream = mulberry32(state);
+  }
 
   int(n: number): number {
     return Math.floor(this.next() * n);
@@ -174,6 +190,10 @@ const SIGNERS = ['Chủ tịch', 'Phó Chủ tịch', 'Chánh Văn phòng', null
 type ArticleRow = [number, string, string, string, string, ArticleKind, string, number, string | null, string, string, string, number];
 
 interface Chunk {
+  /** Its place in the load: chunk n holds the load's articles n × CHUNK_ARTICLES onwards. */
+  index: number;
+  /** The generator's state once the chunk is made: where the next chunk starts. */
+  stateAfter: string;
   firstId: number;
   lastId: number;
   articles: ArticleRow[];
@@ -350,6 +370,8 @@ class ArticleGenerator {
     seed: number,
     /** The span's last second (UTC). */
     private readonly endTs: number,
+    /** How long the span is: articles are dated in (endTs - spanSeconds, endTs]. */
+    private readonly spanSeconds: number,
     private readonly tree: UnitTree,
     private readonly sources: readonly SourceRecord[],
     private readonly topicIds: ReadonlyMap<string, number>,
@@ -374,6 +396,18 @@ class ArticleGenerator {
       const local = sources.filter((s) => s.name.includes(name));
       if (local.length > 0) this.localSources.set(province, local);
     }
+  }
+
+  /** Where the three streams stand: after a chunk, what generating the next one starts from. */
+  get state(): string {
+    return [this.main.state, this.extra.state, this.documents.state].join(' ');
+  }
+
+  resume(state: string): void {
+    const [main, extra, documents] = state.split(' ').map(Number);
+    this.main.resume(main);
+    this.extra.resume(extra);
+    this.documents.resume(documents);
   }
 
   private unitsOfLevel(level: UnitLevel): string[] {
@@ -446,7 +480,7 @@ class ArticleGenerator {
     const sentenceCount = 4 + main.int(6);
     let sentences: string[] = [];
     for (let i = 0; i < sentenceCount; i++) sentences.push(this.sentence());
-    const publishedTs = this.endTs - main.int(SPAN_SECONDS);
+    const publishedTs = this.endTs - main.int(this.spanSeconds);
     const local = this.localSources.get(tree.provinceOf.get(drawnOrigin)!);
     const source = local !== undefined && main.next() < 0.7 ? main.pick(local) : main.pick(this.sources);
     const publishedAt = sqlDateTime(publishedTs);
@@ -518,13 +552,15 @@ class ArticleGenerator {
 // ---------- writing ----------
 
 /**
- * Existing slugs that a generated one could equal. Ours all end in '-<id>' with id > MAX(id), so
- * only a slug whose last '-' segment is such a number can collide; normally there are none.
+ * Slugs of articles before the load that a generated one could equal. Ours all end in '-<id>' with
+ * id ≥ firstId, so only a slug whose last '-' segment is such a number can collide; normally there
+ * are none. (The load's own articles, already there when it resumes, are not in the way: they are
+ * not written again.)
  */
-async function loadTakenSlugs(ds: DataSource, maxId: number): Promise<Set<string>> {
+async function loadTakenSlugs(ds: DataSource, firstId: number): Promise<Set<string>> {
   const rows: Array<{ slug: string }> = await ds.query(
-    `SELECT slug FROM articles WHERE slug REGEXP '-[0-9]+$' AND CAST(SUBSTRING_INDEX(slug, '-', -1) AS UNSIGNED) > ?`,
-    [maxId],
+    `SELECT slug FROM articles WHERE id < ? AND slug REGEXP '-[0-9]+$' AND CAST(SUBSTRING_INDEX(slug, '-', -1) AS UNSIGNED) >= ?`,
+    [firstId, firstId],
   );
   return new Set(rows.map((r) => r.slug));
 }
@@ -564,7 +600,7 @@ async function closeWriter(writer: Writer): Promise<void> {
   }
 }
 
-function writeChunk(runner: QueryRunner, chunk: Chunk): Promise<void> {
+function writeChunk(runner: QueryRunner, run: SeedRun, chunk: Chunk, fold: (text: string) => string): Promise<void> {
   // READ COMMITTED: the INSERT ... SELECT that fills the derived feeds then reads publications without
   // next-key locks, so the two writers' adjacent id ranges never wait on (or deadlock with) each other.
   return transactionOn(
@@ -580,7 +616,8 @@ function writeChunk(runner: QueryRunner, chunk: Chunk): Promise<void> {
       await insertLegalDocuments(m, chunk.documents);
       // ArticleRow is [id, slug, title, summary, body, …] (see addTo).
       const texts = chunk.articles.map((r) => ({ id: r[0], title: r[2], summary: r[3], body: r[4] }));
-      await completePublishingRange(m, chunk.firstId, chunk.lastId, texts);
+      await completePublishingRange(m, chunk.firstId, chunk.lastId, texts, fold);
+      await recordSeedChunk(m, run, 'articles', chunk.index, chunk.stateAfter);
     },
     { isolation: 'READ COMMITTED' },
   );
@@ -588,24 +625,40 @@ function writeChunk(runner: QueryRunner, chunk: Chunk): Promise<void> {
 
 /**
  * Adds `opts.articles` generated articles after the existing ones, with their publications (origin
- * plus 0-4 syndicated copies), topics and SUBTREE feed rows; tops sources up to 100 and creates the
- * bulk topics first. Needs the units loaded. Deterministic for a given seed, count and starting data.
+ * plus 0-4 syndicated copies), topics, derived feed rows, search documents and legal documents; tops
+ * sources up to 100 and creates the bulk topics first. Needs the units loaded. Deterministic for a
+ * given seed, count, span and starting data. Interrupted, it is run again with the same options and
+ * finishes the same rows (seeds/seedRuns.ts).
  */
 export async function seedBulkArticles(dataSource: DataSource, opts: BulkOptions): Promise<BulkResult> {
   const started = process.hrtime.bigint();
   const total = opts.articles;
   if (!Number.isSafeInteger(total) || total < 0) throw new RangeError(`articles must be a whole number ≥ 0, got ${total}`);
   const seed = opts.seed ?? 42;
-  const endDay = parseDay(opts.end ?? DEFAULT_ARTICLES_END);
+  const end = opts.end ?? DEFAULT_ARTICLES_END;
+  const endDay = parseDay(end);
   if (endDay === null) throw new RangeError(`end must be a day as YYYY-MM-DD, got ${opts.end}`);
+  const days = opts.days ?? DEFAULT_ARTICLES_DAYS;
+  if (!Number.isSafeInteger(days) || days < 1 || days > 36600) throw new RangeError(`days must be a whole number from 1 to 36600, got ${days}`);
   const endTs = endDay * 86400 + 86399;
+  if (total === 0) return { articles: 0, publications: 0, seconds: 0 };
+  return inSeedRun(dataSource, opts.run, `--articles ${total} --articles-days ${days} --articles-end ${end} --seed ${seed}`, (run) =>
+    loadArticles(dataSource, run, { total, seed, endTs, days, onProgress: opts.onProgress, started }),
+  );
+}
 
+async function loadArticles(
+  dataSource: DataSource,
+  run: SeedRun,
+  { total, seed, endTs, days, onProgress, started }: { total: number; seed: number; endTs: number; days: number; onProgress: BulkOptions['onProgress']; started: bigint },
+): Promise<BulkResult> {
   const tree = await loadUnitTree(dataSource);
   const sources = await ensureSources(dataSource, tree);
   const topicIds = await ensureTopics(dataSource);
-  const [{ maxId }]: Array<{ maxId: number | string | null }> = await dataSource.query('SELECT MAX(id) AS maxId FROM articles');
-  const firstId = Number(maxId ?? 0) + 1;
-  const generator = new ArticleGenerator(seed, endTs, tree, sources, topicIds, await loadTakenSlugs(dataSource, firstId - 1));
+  const firstId = run.firstArticleId;
+  const committedBefore = committedChunks(run, 'articles');
+  const generator = new ArticleGenerator(seed, endTs, days * 86400, tree, sources, topicIds, await loadTakenSlugs(dataSource, firstId));
+  const fold = memoizedFold();
 
   const writers: Writer[] = [];
   let publications = 0;
@@ -615,9 +668,18 @@ export async function seedBulkArticles(dataSource: DataSource, opts: BulkOptions
   try {
     for (let w = 0; w < WRITERS; w++) writers.push(await openWriter(dataSource));
     for (let c = 0; c * CHUNK_ARTICLES < total && failure === null; c++) {
-      const chunk: Chunk = { firstId: firstId + c * CHUNK_ARTICLES, lastId: 0, articles: [], publications: [], articleTopics: [], documents: [] };
-      chunk.lastId = Math.min(chunk.firstId + CHUNK_ARTICLES, firstId + total) - 1;
+      const chunkFirst = firstId + c * CHUNK_ARTICLES;
+      const chunkLast = Math.min(chunkFirst + CHUNK_ARTICLES, firstId + total) - 1;
+      const committed = committedBefore.get(c);
+      if (committed !== undefined) {
+        // Written by an interrupted run: go on from where it left the generator.
+        generator.resume(committed);
+        done += chunkLast - chunkFirst + 1;
+        continue;
+      }
+      const chunk: Chunk = { index: c, stateAfter: '', firstId: chunkFirst, lastId: chunkLast, articles: [], publications: [], articleTopics: [], documents: [] };
       for (let id = chunk.firstId; id <= chunk.lastId; id++) generator.addTo(chunk, id);
+      chunk.stateAfter = generator.state;
 
       // Chunk c goes to writer c % WRITERS once that writer's previous chunk has committed, so the
       // next chunk is generated while up to WRITERS chunks are being written.
@@ -625,11 +687,11 @@ export async function seedBulkArticles(dataSource: DataSource, opts: BulkOptions
       await inFlight[slot];
       if (failure !== null) break;
       // The catch is attached at once: a rejection must not go unhandled while we generate.
-      inFlight[slot] = writeChunk(writers[slot].runner, chunk).then(
+      inFlight[slot] = writeChunk(writers[slot].runner, run, chunk, fold).then(
         () => {
           publications += chunk.publications.length;
           done += chunk.articles.length;
-          opts.onProgress?.(done, total);
+          onProgress?.(done, total);
         },
         (e: unknown) => {
           failure ??= e;
@@ -644,6 +706,6 @@ export async function seedBulkArticles(dataSource: DataSource, opts: BulkOptions
   if (failure !== null) throw failure;
 
   // Fresh statistics, so the first queries after a load plan on the new table sizes.
-  if (total > 0) await dataSource.query('ANALYZE TABLE articles, publications, article_topics, subtree_feed, history_feed');
+  await dataSource.query('ANALYZE TABLE articles, publications, article_topics, subtree_feed, history_feed');
   return { articles: done, publications, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }

@@ -2,6 +2,7 @@ import { DEFAULT_ARTICLES_END, seedBulkArticles } from '../../seeds/bulk';
 import { MapUnit, NEW_MAP_FROM, readVnAdminMaps } from '../../seeds/vnAdmin';
 import { vietnamDay } from '../../src/common/vietnamDay';
 import { createTestDatabase, TestDatabase } from '../helpers/testDatabase';
+import { indexArticles } from '../../src/modules/articles/search/searchIndex';
 
 /**
  * `npm run seed -- --articles N [--articles-end DAY]`: an article dated on the old map (to
@@ -70,6 +71,15 @@ describe.each([
       expect(a.title.endsWith(` tại ${origin.fullName}`)).toBe(true);
       expect(a.summary).toContain(origin.fullName.charAt(0).toLowerCase() + origin.fullName.slice(1));
     }
+  });
+
+  it('writes the search documents the gateway writes for the same text (its fold is remembered per word)', async () => {
+    const documents = async () => db.dataSource.query('SELECT article_id, tokens, title_folded, summary_folded, body_folded FROM article_search ORDER BY article_id');
+    const seeded = await documents();
+    expect(seeded).toHaveLength(articles.length);
+    await db.dataSource.query('DELETE FROM article_search');
+    await indexArticles(db.dataSource.manager, articles.map((a) => a.id));
+    expect(await documents()).toEqual(seeded);
   });
 
   it('shows every copy on a unit in force on the copy’s day', () => {

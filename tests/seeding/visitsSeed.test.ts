@@ -61,6 +61,23 @@ describe('seedVisits', () => {
     expect(await checksum()).toEqual(first);
   });
 
+  it('across 2025-07-01, seeds each map’s units on the days it is in force, and resumes nothing it did not start', async () => {
+    await q('DELETE FROM visit_days');
+    await q('DELETE FROM visit_totals');
+    const before = inForceOn('2025-06-30').map((u) => u.id);
+    const after = inForceOn('2025-07-01').map((u) => u.id);
+    const result = await seedVisits(db.dataSource, { days: 2, end: '2025-07-01' });
+    expect(result).toMatchObject({ rows: before.length + after.length, from: '2025-06-30', to: '2025-07-01' });
+    for (const [day, units] of [['2025-06-30', before], ['2025-07-01', after]] as const) {
+      const seeded = await q('SELECT unit_id FROM visit_days WHERE day = ? ORDER BY unit_id', [day]);
+      expect(seeded.map((r: { unit_id: string }) => r.unit_id)).toEqual([...units].sort());
+    }
+    const [{ unfinished }] = await q('SELECT COUNT(*) AS unfinished FROM seed_runs WHERE finished_at IS NULL');
+    expect(Number(unfinished)).toBe(0);
+    await q('DELETE FROM visit_days');
+    await q('DELETE FROM visit_totals');
+  });
+
   it('seeds the units of the map of 2025-07-01 on its days: the new communes right under their provinces', async () => {
     const expected = inForceOn('2025-07-02').map((u) => u.id);
     const result = await seedVisits(db.dataSource, { days: 2, end: '2025-07-02' });

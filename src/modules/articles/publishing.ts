@@ -97,9 +97,10 @@ export async function completePublishingRange(
   fromId: number,
   toId: number,
   articles: { id: number; title: string; summary: string | null; body: string }[],
+  fold: (text: string) => string,
 ): Promise<void> {
   await growDataBounds(m, newSubtreeRows(await rebuildDerivedFeedsRange(m, fromId, toId), toId - fromId + 1));
-  await writeSearchDocuments(m, articles);
+  await writeSearchDocuments(m, articles, fold);
 }
 
 /** What the search index is made of. */

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { upsertRows } from '../../../common/sql';
+import { foldVietnamese } from '../../../common/vietnameseText';
 import { searchDocument } from './searchText';
 
 /** An article's search row as upsertRows reads it. */
@@ -20,11 +21,15 @@ export async function indexArticles(db: EntityManager, articleIds: readonly numb
   }
 }
 
-/** The same, for articles the caller already holds in memory (bulk loads). */
-export async function writeSearchDocuments(db: EntityManager, articles: { id: number; title: string; summary: string | null; body: string }[]): Promise<void> {
+/** The same, for articles the caller already holds in memory (bulk loads pass a memoizedFold). */
+export async function writeSearchDocuments(
+  db: EntityManager,
+  articles: { id: number; title: string; summary: string | null; body: string }[],
+  fold = foldVietnamese,
+): Promise<void> {
   if (articles.length === 0) return;
   const values = articles.map((a) => {
-    const d = searchDocument(a);
+    const d = searchDocument(a, fold);
     return [a.id, d.tokens, d.titleFolded, d.summaryFolded, d.bodyFolded];
   });
   const update = 'tokens = x.tokens, title_folded = x.title_folded, summary_folded = x.summary_folded, body_folded = x.body_folded';

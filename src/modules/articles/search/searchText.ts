@@ -71,10 +71,10 @@ export interface SearchDocument {
 const padded = (text: string) => (text ? ` ${text} ` : ' ');
 
 /** What article_search keeps for one article. */
-export function searchDocument(article: { title: string; summary: string | null; body: string }): SearchDocument {
-  const title = foldVietnamese(article.title);
-  const summary = foldVietnamese(article.summary ?? '');
-  const body = foldVietnamese(htmlText(article.body));
+export function searchDocument(article: { title: string; summary: string | null; body: string }, fold = foldVietnamese): SearchDocument {
+  const title = fold(article.title);
+  const summary = fold(article.summary ?? '');
+  const body = fold(htmlText(article.body));
   const distinct = new Set(`${title} ${summary} ${body}`.split(' ').filter(Boolean));
   return {
     tokens: [...distinct].map((s) => `v_${s}`).join(' '),

@@ -14,7 +14,7 @@ import { ProcessServices, requestServices, Services } from './services';
 export function createLoaders(services: Services, visibleUntil: Date, answerTags: Set<string> | undefined) {
   const { unit, unitsByCode, unitChildren, unitCommunes, successors, predecessors, unitHistory, unitLineage } = unitLoaders(services);
   const { source } = sourceLoaders(services, answerTags);
-  const { article, articleBySlug, articleBody, topics, legalDocument, publications, related, feedPage, feedCount } = articleLoaders(services, visibleUntil, answerTags, source);
+  const { article, articleBySlug, articleBody, topics, legalDocument, publications, related, feedPage, feedCount } = articleLoaders(services, visibleUntil, answerTags, { source, unit });
   const { visitCounts, visitDaily, visitOnline, articleViews } = visitLoaders(services);
   // Listed, not spread: an object spread from several is built slowly and stays slow to read (x10 here).
   return {

@@ -3,6 +3,7 @@ import { DataCache } from '../../cache/dataCache';
 import { batchLoader, byKey } from '../../common/loaders';
 import type { Services } from '../../services';
 import type { SourceLoaders } from '../sources/source.loaders';
+import type { UnitLoaders } from '../units/unit.loaders';
 import { Article } from './article.entity';
 import { RelatedRequest } from './article.service';
 import { FeedPage } from './feed.service';
@@ -23,7 +24,12 @@ const relatedKey = (r: RelatedRequest) => `${r.article.id}:${r.first}`;
  * feed is covered by the feed's tags (a change to it drops every feed that shows it), one reached
  * by id by its own.
  */
-export function articleLoaders({ articles, feeds, caches, onBatch }: Services, visibleUntil: Date, answerTags: Set<Tag> | undefined, source: SourceLoaders['source']) {
+export function articleLoaders(
+  { articles, feeds, caches, onBatch }: Services,
+  visibleUntil: Date,
+  answerTags: Set<Tag> | undefined,
+  { source, unit }: { source: SourceLoaders['source']; unit: UnitLoaders['unit'] },
+) {
   const anonymous = answerTags !== undefined;
   const note = (tags: Iterable<Tag>) => {
     if (answerTags) for (const tag of tags) answerTags.add(tag);
@@ -66,8 +72,11 @@ export function articleLoaders({ articles, feeds, caches, onBatch }: Services, v
     feedPage: batchLoader<FeedQuery, FeedPage, string>(onBatch, 'feed_page', async (queries) => {
       const pages = await cachedFeeds(anonymous ? caches.feedPages : null, queries, feedPageKey, (q) => feeds.pages(q));
       queries.forEach((query, i) => noteFeed(query, pages[i]));
-      // Feed statements read the articles' sources too: Article.source then costs nothing.
-      for (const page of pages) for (const [id, found] of page.sources ?? []) source.prime(id, found);
+      // Feed statements read the articles' sources and origins too: Article.source and .origin then cost nothing.
+      for (const page of pages) {
+        for (const [id, found] of page.sources ?? []) source.prime(id, found);
+        for (const [id, found] of page.origins ?? []) unit.prime(id, found);
+      }
       return pages;
     }, {
       cacheKeyFn: feedPageKey,

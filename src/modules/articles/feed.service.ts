@@ -4,6 +4,7 @@ import { entityColumns } from '../../db/entityColumns';
 import { Article } from './article.entity';
 import { articleListColumns } from './article.service';
 import { Source } from '../sources/source.entity';
+import { Unit } from '../units/unit.entity';
 import { UNITS_AT_OR_ABOVE } from '../units/unitTree';
 import { FeedKind, feedShapeKey, FeedQuery } from './feedQuery';
 import { matchCondition, relevanceScore, rowCondition, rowMatch } from './search/searchSql';
@@ -12,8 +13,9 @@ import { SearchTerms } from './search/searchText';
 export interface FeedPage {
   articles: Article[];
   hasNextPage: boolean;
-  /** The articles' sources, read in the same statement (the loaders are primed with them). */
+  /** The articles' sources and origins, read in the same statement (the loaders are primed with them). */
   sources?: Map<number, Source>;
+  origins?: Map<string, Unit>;
   /** Each article's search score, for RELEVANCE cursors. */
   scores?: Map<number, number>;
 }
@@ -285,7 +287,8 @@ export class FeedService {
     const relevance = q.order === 'RELEVANCE' && search !== null;
     const articleColumns = articleListColumns(this.db);
     const sourceColumns = entityColumns(this.db, Source, 's');
-    const sql = new Sql().add(`SELECT p.feed_key, p.rank_value, ${articleColumns.select}, ${sourceColumns.select} FROM (`);
+    const originColumns = entityColumns(this.db, Unit, 'o');
+    const sql = new Sql().add(`SELECT p.feed_key, p.rank_value, ${articleColumns.select}, ${sourceColumns.select}, ${originColumns.select} FROM (`);
     /** One unit's (or one LINEAGE's) n+1 first rows: feed_key, sort_at, article_id, rank_value. */
     const branch = (key: string, value: unknown): void => {
       if (relevance) {
@@ -317,24 +320,28 @@ export class FeedService {
       });
       sql.add(`) h ORDER BY ${orderBy(q, 'h.sort_at', 'h.article_id', 'h.rank_value')} LIMIT ?)`, q.first + 1);
     });
-    // Sources ride along (a page shows their names): one statement less per page view.
-    sql.add(') p JOIN articles a ON a.id = p.article_id LEFT JOIN sources s ON s.id = a.source_id');
+    // Sources and origins ride along (a page shows their names): two statements less per page view.
+    // An article's origin may be a unit the page has not loaded: on today's map, the feed of Xã Phát
+    // Diệm shows articles of the old Thị trấn Phát Diệm and of its old district and province.
+    sql.add(') p JOIN articles a ON a.id = p.article_id LEFT JOIN sources s ON s.id = a.source_id JOIN units o ON o.id = a.origin_id');
     const rows: Record<string, unknown>[] = await this.db.query(sql.text, sql.params);
     const byOwner = new Map<string, Article[]>();
     const scores = new Map<number, number>();
     const sources = new Map<number, Source>();
+    const origins = new Map<string, Unit>();
     // A LEFT JOIN's missing source reads as a row of nulls.
     const sourceIdKey = sourceColumns.key('id');
     for (const row of rows) {
       const key = String(row.feed_key);
       const article = articleColumns.fromRow(row);
       if (row[sourceIdKey] !== null) sources.set(article.sourceId!, sourceColumns.fromRow(row));
+      if (!origins.has(article.originId)) origins.set(article.originId, originColumns.fromRow(row));
       if (relevance) scores.set(article.id, Number(row.rank_value));
       byOwner.set(key, [...(byOwner.get(key) ?? []), article]);
     }
     return group.map((member) => {
       const articles = (byOwner.get(member.owner) ?? []).sort(compareInOrder(q.order, scores));
-      return { articles: articles.slice(0, q.first), hasNextPage: articles.length > q.first, sources, ...(relevance ? { scores } : {}) };
+      return { articles: articles.slice(0, q.first), hasNextPage: articles.length > q.first, sources, origins, ...(relevance ? { scores } : {}) };
     });
   }
 

@@ -30,3 +30,4 @@ export function unitLoaders({ units, unitTree, caches, onBatch }: Services) {
     unitLineage: batchLoader<string, string[]>(onBatch, 'unit_lineage', async (ids) => byKey(ids, await readThrough(caches.unitLineages, ids, (i) => unitTree.lineages(i)), [])),
   };
 }
+export type UnitLoaders = ReturnType<typeof unitLoaders>;

@@ -52,9 +52,8 @@ export async function insertDerivedFeedRows(db: EntityManager, articleIds: reado
   return eachFeed((feed) => db.query(fromPublications(feed, 'p.article_id IN (?)'), [articleIds]));
 }
 
-/** The same for a contiguous id range: what bulk loads use, where listing ids would be wasteful. */
-export async function rebuildDerivedFeedsRange(db: EntityManager, fromId: number, toId: number): Promise<DerivedRows> {
-  for (const { table } of DERIVED_FEEDS) await db.query(`DELETE FROM ${table} WHERE article_id BETWEEN ? AND ?`, [fromId, toId]);
+/** The same for a contiguous range of new articles' ids: what bulk loads use, where listing ids would be wasteful. */
+export async function insertDerivedFeedRowsRange(db: EntityManager, fromId: number, toId: number): Promise<DerivedRows> {
   return eachFeed((feed) => db.query(fromPublications(feed, 'p.article_id BETWEEN ? AND ?'), [fromId, toId]));
 }
 

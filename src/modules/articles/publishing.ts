@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { growDataBounds } from '../../plugins/dataBounds';
-import { indexArticles, writeSearchDocuments } from './search/searchIndex';
-import { addToDerivedFeeds, DerivedRows, insertDerivedFeedRows, rebuildDerivedFeeds, rebuildDerivedFeedsRange } from './derivedFeeds';
+import { indexArticles, insertSearchDocuments, writeSearchDocuments } from './search/searchIndex';
+import { addToDerivedFeeds, DerivedRows, insertDerivedFeedRows, rebuildDerivedFeeds, insertDerivedFeedRowsRange } from './derivedFeeds';
 
 /**
  * The rules an article write keeps in step, for the mutations (articleWriter.service.ts,
@@ -89,8 +89,9 @@ export async function completePublishing(m: EntityManager, articleIds: readonly 
 }
 
 /**
- * The same for a contiguous id range whose text the caller holds (bulk loads): set-based over the
- * range rather than over a list of ids, and no re-reading of what was just written.
+ * The same for a contiguous range of new articles whose text the caller holds (bulk loads):
+ * set-based over the range rather than over a list of ids, only inserts (a new article has nothing
+ * to replace), and no re-reading of what was just written.
  */
 export async function completePublishingRange(
   m: EntityManager,
@@ -99,8 +100,8 @@ export async function completePublishingRange(
   articles: { id: number; title: string; summary: string | null; body: string }[],
   fold: (text: string) => string,
 ): Promise<void> {
-  await growDataBounds(m, newSubtreeRows(await rebuildDerivedFeedsRange(m, fromId, toId), toId - fromId + 1));
-  await writeSearchDocuments(m, articles, fold);
+  await growDataBounds(m, newSubtreeRows(await insertDerivedFeedRowsRange(m, fromId, toId), toId - fromId + 1));
+  await insertSearchDocuments(m, articles, fold);
 }
 
 /** What the search index is made of. */
@@ -128,7 +129,7 @@ export async function publishNew(m: EntityManager, article: NewArticle): Promise
   await insertPublications(m, [originPublication(article.id, article.originId, article.publishedAt)]);
   if (article.topics.length > 0) await insertTopics(m, article.id, article.topics, article.publishedAt);
   await growDataBounds(m, newSubtreeRows(await insertDerivedFeedRows(m, [article.id]), 1));
-  await writeSearchDocuments(m, [article]);
+  await insertSearchDocuments(m, [article]);
 }
 
 /** What an update changed, besides the article row itself (already written). */

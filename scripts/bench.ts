@@ -18,7 +18,9 @@ Runs benchmark scenarios against a running gateway (start it first, e.g. npm sta
 req/s, latency percentiles, errors and SQL statements per request. Give --url once per gateway
 process to spread the connections over several (as a load balancer would). DATABASE_URL names the
 gateway's database: it is read for realistic inputs, the effects checks, and MySQL's Questions
-counter (SQL statements per request, server-wide: keep other clients quiet while measuring).
+counter (SQL statements per request, server-wide: keep other clients quiet while measuring). Each
+gateway's resident memory after the runs is read from its /metrics (BENCH_METRICS_TOKEN if it has
+a METRICS_TOKEN).
 
 --raw URL also runs the read scenarios against the raw-SQL baseline of scripts/bench/raw-sql (e.g.
 http://127.0.0.1:4100), alternating with the gateway round by round, and prints the medians and
@@ -286,12 +288,21 @@ async function main(): Promise<void> {
       printTable(comparisons);
     }
     if (notes.length) console.log(`\n${notes.join('\n')}`);
+    for (const url of values.url!) console.log(`\ngateway at ${url}: resident memory ${await residentMemory(url)} after the runs`);
     console.log(`\n${ok ? 'all checks passed' : 'SOME CHECKS FAILED'} (${opts.duration} s at ${opts.connections} connections after ${opts.warmup} s warm-up; SQL/req from MySQL's Questions, server-wide; header: x-sql-statements of the answers)`);
     if (!ok) process.exitCode = 1;
   } finally {
     ceiling?.stop();
     await db?.end();
   }
+}
+
+/** The gateway's RSS from its /metrics (METRICS_TOKEN, when it has one, as BENCH_METRICS_TOKEN), in MB. */
+async function residentMemory(url: string): Promise<string> {
+  const token = process.env.BENCH_METRICS_TOKEN;
+  const res = await fetch(new URL('/metrics', url), { headers: token ? { authorization: `Bearer ${token}` } : {} }).catch(() => null);
+  const line = res?.ok ? (await res.text()).split('\n').find((l) => l.startsWith('process_resident_memory_bytes ')) : undefined;
+  return line ? `${(Number(line.split(' ')[1]) / 1e6).toFixed(0)} MB` : 'unknown (no /metrics)';
 }
 
 main().catch((e: unknown) => {

@@ -165,9 +165,11 @@ interface StoredBounds {
   sums: DataBounds;
   /** What to price by: the sums, or a per-article size written since the next-to-last full read if larger. */
   bounds: DataBounds;
+  /** How long ago (by MySQL's clock) the last full read was stored, and how long it took. */
+  lastRead: { ageMs: number; durationMs: number } | null;
 }
 
-const STORED_SQL = `SELECT revision, refreshes, ${BOUND_NAMES.map(columnOf).join(', ')},
+const STORED_SQL = `SELECT revision, refreshes, TIMESTAMPDIFF(SECOND, refreshed_at, UTC_TIMESTAMP()) AS read_age_s, read_ms, ${BOUND_NAMES.map(columnOf).join(', ')},
   ${PER_ARTICLE.map((name) => `GREATEST(${columnOf(name)}_floor, ${columnOf(name)}_last_floor) AS ${columnOf(name)}_floor`).join(', ')}
   FROM data_bounds WHERE id = 1`;
 
@@ -176,7 +178,8 @@ async function readStoredBounds(db: DataSource): Promise<StoredBounds> {
   const sums = Object.fromEntries(BOUND_NAMES.map((name) => [name, Number(row[columnOf(name)])])) as unknown as DataBounds;
   const bounds = { ...sums };
   for (const name of PER_ARTICLE) bounds[name] = Math.max(sums[name], Number(row[`${columnOf(name)}_floor`]));
-  return { revision: Number(row.revision), refreshes: Number(row.refreshes), sums, bounds };
+  const lastRead = row.read_age_s === null ? null : { ageMs: Number(row.read_age_s) * 1000, durationMs: Number(row.read_ms) };
+  return { revision: Number(row.revision), refreshes: Number(row.refreshes), sums, bounds, lastRead };
 }
 
 /** A full read, with the row as it was before it began. */
@@ -199,20 +202,23 @@ export async function readExactBounds(db: DataSource): Promise<ExactBounds> {
  * (they may be newer than this read); those before it are in this read, and are dropped. So the row
  * is never below the data. Returns whether it was stored.
  */
-export async function storeExactBounds(db: DataSource, { before, exact }: ExactBounds): Promise<boolean> {
+export async function storeExactBounds(db: DataSource, { before, exact }: ExactBounds, readMs = 0): Promise<boolean> {
   const sums = BOUND_NAMES.map((name) => `${columnOf(name)} = ${columnOf(name)} + ?`);
   // In this order: MySQL and MariaDB assign from left to right, reading what is already assigned.
   const floors = PER_ARTICLE.map((name) => `${columnOf(name)}_last_floor = ${columnOf(name)}_floor, ${columnOf(name)}_floor = 0`);
   const result = await db.query(
-    `UPDATE data_bounds SET ${[...sums, ...floors].join(', ')}, refreshes = refreshes + 1, revision = revision + 1 WHERE id = 1 AND refreshes = ?`,
-    [...BOUND_NAMES.map((name) => exact[name] - before.sums[name]), before.refreshes],
+    `UPDATE data_bounds SET ${[...sums, ...floors].join(', ')}, refreshes = refreshes + 1, revision = revision + 1, refreshed_at = UTC_TIMESTAMP(), read_ms = ?
+     WHERE id = 1 AND refreshes = ?`,
+    [...BOUND_NAMES.map((name) => exact[name] - before.sums[name]), Math.round(readMs), before.refreshes],
   );
   return result.affectedRows === 1;
 }
 
 /** Reads the bounds from the data and stores them for every process (seeds call it once loaded). */
 export async function refreshDataBounds(db: DataSource): Promise<void> {
-  await storeExactBounds(db, await readExactBounds(db));
+  const started = performance.now();
+  const read = await readExactBounds(db);
+  await storeExactBounds(db, read, performance.now() - started);
 }
 
 /**
@@ -356,12 +362,20 @@ export interface DataBoundsOptions {
 }
 
 /**
+ * Full reads take at most this share of the time, all processes together: at 5,000,000 articles one
+ * takes ~19 s of MySQL, so they are then ~6 minutes apart whatever refreshMs and minIntervalMs ask.
+ */
+const FULL_READ_SHARE = 0.05;
+/** Held by the process reading the data in full, so that no other reads it at the same time. */
+const FULL_READ_LOCK = "CONCAT('lienthong.data_bounds.', DATABASE())";
+
+/**
  * The process's DataBounds. Writes grow them as they commit (growDataBounds): at once in the
  * writing process, and through the shared row data_bounds, which every process reads every
  * `pollMs` (one read by primary key), in the others. Grown bounds are upper bounds (a syndication
  * of 7 articles to 2,000 units counts 7 more articles on every unit): the data is read afresh, and
- * the row replaced by exact bounds, `minIntervalMs` after a content change and every `refreshMs`.
- * MySQL only: Redis may be down.
+ * the row replaced by exact bounds, `minIntervalMs` after a content change and every `refreshMs`,
+ * by one process at a time and no more often than FULL_READ_SHARE allows. MySQL only: Redis may be down.
  */
 export class DataBoundsKeeper {
   private value: DataBounds = FALLBACK_BOUNDS;
@@ -370,13 +384,18 @@ export class DataBoundsKeeper {
   private rowRevision = -1;
   /** The row's revision after this process's last growth: an older row lacks it. */
   private ownRevision = 0;
-  private lastRead = 0;
+  /** The last full read, by whichever process, as the row last told it (null: never, or not known yet). */
+  private lastRead: { ageMs: number; durationMs: number; seenAt: number } | null = null;
+  /** Content changed since the last full read began. */
+  private changed = false;
+  /** After a failed full read, none before this time. */
+  private retryAt = 0;
   private readonly refreshMs: number;
   private readonly minIntervalMs: number;
   private readonly pollMs: number;
-  private timers: NodeJS.Timeout[] = [];
-  private pending: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
+  private reading: Promise<void> | null = null;
   private pollFailed = false;
   private closed = false;
 
@@ -400,26 +419,66 @@ export class DataBoundsKeeper {
     return this.revisionNumber;
   }
 
-  /** Reads once (a failure keeps the previous bounds and is logged), then keeps them fresh. */
+  /**
+   * Takes the shared row (the last full read plus every write since, never below the data), or reads
+   * the data first on a database never read (a failure keeps the previous bounds and is logged);
+   * then keeps them fresh.
+   */
   async start(contentChanges: ContentChanges): Promise<void> {
     const keepers = keepersByPool.get(this.db.driver) ?? new Set();
     keepersByPool.set(this.db.driver, keepers.add(this));
-    await this.refresh();
-    const poll = () => {
-      if (!this.polling) void this.poll();
-    };
-    this.timers = [setInterval(() => void this.refresh(), this.refreshMs).unref(), setInterval(poll, this.pollMs).unref()];
-    contentChanges.onChange(() => this.soon());
+    await this.poll();
+    if (this.lastRead === null) await this.refresh();
+    this.timer = setInterval(() => {
+      if (this.polling) return;
+      void this.poll().then(() => (this.due() ? this.refreshAlone() : undefined));
+    }, this.pollMs).unref();
+    contentChanges.onChange(() => (this.changed = true));
   }
 
   /** Reads the data now and stores what it found for every process (main.ts calls it after seeding). */
-  async refresh(): Promise<void> {
-    this.lastRead = Date.now();
+  refresh(): Promise<void> {
+    this.reading ??= this.readInFull().finally(() => (this.reading = null));
+    return this.reading;
+  }
+
+  private async readInFull(): Promise<void> {
+    this.changed = false; // a change committed during the read is in it, or grew the row
     try {
       await refreshDataBounds(this.db);
       await this.poll();
     } catch (error) {
+      this.retryAt = Date.now() + this.refreshMs;
       this.logger.warn({ err: error }, 'could not read the data bounds for the cost estimate; keeping the previous ones');
+    }
+  }
+
+  /** Whether a full read is due: after a change or when the last is old, and not sooner than its cost allows. */
+  private due(): boolean {
+    if (this.closed || this.reading || Date.now() < this.retryAt) return false;
+    if (this.lastRead === null) return true;
+    const age = this.lastRead.ageMs + (Date.now() - this.lastRead.seenAt);
+    const wanted = this.changed ? this.minIntervalMs : this.refreshMs;
+    return age >= Math.max(wanted, this.lastRead.durationMs / FULL_READ_SHARE);
+  }
+
+  /** A full read unless another process is making one (its result then reaches this one through the row). */
+  private async refreshAlone(): Promise<void> {
+    const runner = this.db.createQueryRunner('master');
+    try {
+      await runner.connect();
+      const [{ got }]: Array<{ got: number | string | null }> = await runner.query(`SELECT GET_LOCK(${FULL_READ_LOCK}, 0) AS got`);
+      if (Number(got) !== 1) return;
+      try {
+        await this.refresh();
+      } finally {
+        await runner.query(`SELECT RELEASE_LOCK(${FULL_READ_LOCK})`);
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not take the data bounds read lock; trying again later');
+      this.retryAt = Date.now() + this.refreshMs;
+    } finally {
+      await runner.release();
     }
   }
 
@@ -435,6 +494,7 @@ export class DataBoundsKeeper {
     try {
       const row = await readStoredBounds(this.db);
       this.pollFailed = false;
+      this.lastRead = row.lastRead && { ...row.lastRead, seenAt: Date.now() };
       if (this.closed || row.refreshes === 0 || row.revision <= this.rowRevision || row.revision < this.ownRevision) return;
       this.rowRevision = row.revision;
       this.set(row.bounds);
@@ -461,19 +521,9 @@ export class DataBoundsKeeper {
     this.revisionNumber++;
   }
 
-  private soon(): void {
-    if (this.pending || this.closed) return;
-    const wait = Math.max(0, this.lastRead + this.minIntervalMs - Date.now());
-    this.pending = setTimeout(() => {
-      this.pending = null;
-      void this.refresh();
-    }, wait).unref();
-  }
-
   close(): void {
     this.closed = true;
     keepersByPool.get(this.db.driver)?.delete(this);
-    for (const timer of this.timers) clearInterval(timer);
-    if (this.pending) clearTimeout(this.pending);
+    if (this.timer) clearInterval(this.timer);
   }
 }

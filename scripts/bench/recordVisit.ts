@@ -21,6 +21,27 @@ interface Visit {
   repeat: boolean;
 }
 
+/** How long the checks wait for buffered visits to be served and stored. */
+const SETTLE_MS = 15_000;
+/** Between reads of the counters while waiting: a flush interval. */
+const FLUSH_MS = 1_100;
+
+type Counters = Awaited<ReturnType<typeof counters>>;
+
+const sameCounters = (a: Counters, b: Counters) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The counters, read again a flush later until `settled` says so or SETTLE_MS has passed. */
+async function settledCounters(env: BenchEnv, articleIds: number[], settled: (previous: Counters | null, now: Counters) => boolean): Promise<Counters> {
+  const giveUpAt = Date.now() + SETTLE_MS;
+  let previous: Counters | null = null;
+  for (;;) {
+    const now = await counters(env, articleIds);
+    if (settled(previous, now) || Date.now() > giveUpAt) return now;
+    previous = now;
+    await new Promise((resolve) => setTimeout(resolve, FLUSH_MS));
+  }
+}
+
 async function counters(env: BenchEnv, articleIds: number[]) {
   const db = env.db!;
   // Archived totals plus the recent days (see the Visits migration).
@@ -138,9 +159,9 @@ export const recordVisitScenario: Scenario = {
       },
 
       async before() {
-        // The warm-up's visits must be in MySQL too before the stored baseline is read.
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        baseline = await counters(env, articleIds);
+        // The warm-up's visits must be in MySQL too before the stored baseline is read: until two
+        // reads a flush apart agree (a busy MySQL may take longer than one flush interval).
+        baseline = await settledCounters(env, articleIds, (previous, now) => previous !== null && sameCounters(previous, now));
         measuring = true;
         counted = { ...zero };
       },
@@ -149,12 +170,15 @@ export const recordVisitScenario: Scenario = {
         measuring = false;
         const visits = counted.visits + counted.settledVisits;
         const views = counted.views + counted.settledViews;
-        // Each gateway process serves its own buffered visits at once, the others' once they have flushed.
-        if (env.urls.length > 1) await new Promise((resolve) => setTimeout(resolve, 1500));
-        const served = await counters(env, articleIds);
-        // MySQL has them after the next flush (at most a second).
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        const stored = await counters(env, articleIds);
+        // Each gateway process serves its own buffered visits at once, the others' once they have
+        // flushed; MySQL has them after the next flush (a second, longer on a busy MySQL): read
+        // until they are all there, or SETTLE_MS has passed (then some are missing).
+        const served = await settledCounters(env, articleIds, (_, now) => now.visitsServed - baseline!.visitsServed >= visits);
+        const stored = await settledCounters(
+          env,
+          articleIds,
+          (_, now) => now.visitsStored - baseline!.visitsStored >= visits && now.articleViewsStored - baseline!.articleViewsStored >= views && now.viewDaysStored - baseline!.viewDaysStored >= views,
+        );
         const checks: [string, number, number][] = [
           ['visits served (Σ provinces subtree total)', served.visitsServed - baseline!.visitsServed, visits],
           ['visits stored (Σ own of visit_totals and visit_days_recent)', stored.visitsStored - baseline!.visitsStored, visits],

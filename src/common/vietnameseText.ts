@@ -22,8 +22,8 @@ export function foldVietnamese(text: string): string {
 
 /**
  * foldVietnamese with each whitespace-separated word's fold remembered: for bulk loads, whose text
- * repeats a small vocabulary (the seed's search documents took ~45% of its CPU folding the same words
- * again; with this, ~10%). The same result as foldVietnamese, since a fold never joins across
+ * repeats a small vocabulary (measured on 50,000 seeded articles: folding took 2.2 s of the seed's
+ * 8.7 s of CPU, 1.4 s with this). The same result as foldVietnamese, since a fold never joins across
  * whitespace. Memory grows with the vocabulary: use one per load, not in the gateway.
  */
 export function memoizedFold(): (text: string) => string {

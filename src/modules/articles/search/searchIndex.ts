@@ -21,9 +21,10 @@ export async function indexArticles(db: EntityManager, articleIds: readonly numb
   }
 }
 
-type ArticleText = { id: number; title: string; summary: string | null; body: string };
+/** An article's id and the text its search row is made of. */
+type IndexedText = { id: number; title: string; summary: string | null; body: string };
 
-function searchRows(articles: ArticleText[], fold: (text: string) => string): unknown[][] {
+function searchRows(articles: IndexedText[], fold: (text: string) => string): unknown[][] {
   return articles.map((a) => {
     const d = searchDocument(a, fold);
     return [a.id, d.tokens, d.titleFolded, d.summaryFolded, d.bodyFolded];
@@ -31,7 +32,7 @@ function searchRows(articles: ArticleText[], fold: (text: string) => string): un
 }
 
 /** The same, for articles the caller already holds in memory. */
-export async function writeSearchDocuments(db: EntityManager, articles: ArticleText[]): Promise<void> {
+export async function writeSearchDocuments(db: EntityManager, articles: IndexedText[]): Promise<void> {
   if (articles.length === 0) return;
   const update = 'tokens = x.tokens, title_folded = x.title_folded, summary_folded = x.summary_folded, body_folded = x.body_folded';
   await db.query(...upsertRows('article_search', SEARCH_DOCUMENT, update, searchRows(articles, foldVietnamese)));
@@ -41,7 +42,7 @@ export async function writeSearchDocuments(db: EntityManager, articles: ArticleT
  * The search rows of new articles, which have none yet: a plain INSERT, where the upsert's
  * JSON_TABLE costs MariaDB about twice the time (docs/operations.md). Bulk loads pass a memoizedFold.
  */
-export async function insertSearchDocuments(db: EntityManager, articles: ArticleText[], fold = foldVietnamese): Promise<void> {
+export async function insertSearchDocuments(db: EntityManager, articles: IndexedText[], fold = foldVietnamese): Promise<void> {
   if (articles.length === 0) return;
   await db.query(`INSERT INTO article_search (${Object.keys(SEARCH_DOCUMENT).join(', ')}) VALUES ?`, [searchRows(articles, fold)]);
 }

@@ -98,7 +98,7 @@ export const recordVisitScenario: Scenario = {
     const random = mulberry32(42);
     const salt = randomBytes(4).toString('hex');
     let n = 0;
-    const zero = { visits: 0, views: 0, refused: 0, repeatsCounted: 0, settledVisits: 0, settledViews: 0, errors: 0 };
+    const zero = { visits: 0, views: 0, refused: 0, repeatsCounted: 0, settledVisits: 0, settledViews: 0, unsureVisits: 0, unsureViews: 0, errors: 0 };
     let counted = { ...zero };
     let baseline: Awaited<ReturnType<typeof counters>> | null = null;
     let measuring = false;
@@ -154,7 +154,13 @@ export const recordVisitScenario: Scenario = {
         for (const visit of unanswered.filter((v) => !v.repeat)) {
           const res = await env.graphql(MUTATION, { unitCode: visit.unitCode, articleId: visit.articleId, visitorId: visit.visitorId });
           if (!res.data) throw new Error(`record-visit: replaying an unanswered visit failed: ${JSON.stringify(res.errors)}`);
-          add(visit, 'settled');
+          if (res.data.recordVisit === true) add(visit, 'settled'); // the first never arrived
+          else {
+            // Refused: as a repeat of a first that was counted, or by the limit per address while the
+            // first was lost. The answer cannot tell which: counted once or not at all.
+            counted.unsureVisits++;
+            if (visit.articleId) counted.unsureViews++;
+          }
         }
       },
 
@@ -179,22 +185,24 @@ export const recordVisitScenario: Scenario = {
           articleIds,
           (_, now) => now.visitsStored - baseline!.visitsStored >= visits && now.articleViewsStored - baseline!.articleViewsStored >= views && now.viewDaysStored - baseline!.viewDaysStored >= views,
         );
-        const checks: [string, number, number][] = [
-          ['visits served (Σ provinces subtree total)', served.visitsServed - baseline!.visitsServed, visits],
-          ['visits stored (Σ own of visit_totals and visit_days_recent)', stored.visitsStored - baseline!.visitsStored, visits],
-          ['views stored (Σ articles.views)', stored.articleViewsStored - baseline!.articleViewsStored, views],
-          ['views stored (Σ article_view_days)', stored.viewDaysStored - baseline!.viewDaysStored, views],
+        // [what, grew by, expected, and up to this many more: replays whose first may have been counted].
+        const checks: [string, number, number, number][] = [
+          ['visits served (Σ provinces subtree total)', served.visitsServed - baseline!.visitsServed, visits, counted.unsureVisits],
+          ['visits stored (Σ own of visit_totals and visit_days_recent)', stored.visitsStored - baseline!.visitsStored, visits, counted.unsureVisits],
+          ['views stored (Σ articles.views)', stored.articleViewsStored - baseline!.articleViewsStored, views, counted.unsureViews],
+          ['views stored (Σ article_view_days)', stored.viewDaysStored - baseline!.viewDaysStored, views, counted.unsureViews],
         ];
+        const right = ([, grew, expected, more]: (typeof checks)[number]) => grew >= expected && grew <= expected + more;
         const lines = [
-          `counted ${visits} visits (${counted.settledVisits} of them settled after the load), ${views} article views; ` +
+          `counted ${visits} visits (${counted.settledVisits} of them settled after the load, ${counted.unsureVisits} more unsure), ${views} article views; ` +
             `${counted.refused} refused by the abuse rule, ${counted.repeatsCounted} deliberate repeats counted (must be 0), ${counted.errors} errors`,
-          ...checks.map(([what, grew, expected]) => `  ${grew === expected ? 'ok  ' : 'FAIL'} ${what}: grew by ${grew}, expected ${expected}`),
+          ...checks.map((c) => `  ${right(c) ? 'ok  ' : 'FAIL'} ${c[0]}: grew by ${c[1]}, expected ${c[2]}${c[3] ? ` to ${c[2] + c[3]}` : ''}`),
         ];
         // Repeats are REPEAT_SHARE of the calls: far more refusals is the limit per address at work.
         if (counted.refused > 2 * REPEAT_SHARE * (visits + counted.refused)) {
           lines.push('  note: most calls were refused; start the gateway with VISITS_PER_ADDRESS_PER_MINUTE=1000000 (every call of the bench comes from one address)');
         }
-        return { ok: checks.every(([, grew, expected]) => grew === expected) && counted.repeatsCounted === 0 && counted.errors === 0, lines };
+        return { ok: checks.every(right) && counted.repeatsCounted === 0 && counted.errors === 0, lines };
       },
 
       figures(seconds) {
